@@ -1,0 +1,101 @@
+//! Starting the service: open and migrate the database, load the demo data, serve until told
+//! to stop. Shared by `papers serve` and the black-box tests.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::services::demo;
+use crate::state::AppState;
+use crate::{db, http};
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("cannot open the database: {0}")]
+    Database(String),
+    #[error("cannot load the demo data: {0}")]
+    Demo(String),
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen { addr: SocketAddr, reason: String },
+}
+
+/// Opens and migrates the database and, unless `--no-demo`, loads the demo papers into an empty
+/// one.
+pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
+    settings.validate()?;
+    let database_kind = settings.database_kind()?;
+    // Resolved now so that a bad or unwritable secret stops start-up, not the first login.
+    settings.resolve_jwt_secret()?;
+    let db = db::connect(&settings)
+        .await
+        .map_err(|e| StartError::Database(e.to_string()))?;
+    db::migrate_up(&db)
+        .await
+        .map_err(|e| StartError::Database(e.to_string()))?;
+    if !settings.no_demo {
+        match demo::load_if_empty(&db).await {
+            Ok(Some(report)) => tracing::info!(papers = report.inserted, "loaded the demo papers"),
+            Ok(None) => {}
+            Err(e) => return Err(StartError::Demo(e.to_string())),
+        }
+    }
+    if !settings.rate_limits_enabled() {
+        tracing::warn!("rate limits are off: every throttle is disabled");
+    }
+    Ok(AppState {
+        db,
+        settings: Arc::new(settings),
+        database_kind,
+    })
+}
+
+/// Binds the listen address.
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
+    TcpListener::bind(addr).await.map_err(|e| StartError::Listen {
+        addr,
+        reason: e.to_string(),
+    })
+}
+
+/// Serves until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = http::router(state);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,319 @@
+//! Typed configuration: every setting is a flag and an environment variable (flag winning),
+//! parsed and checked once at start-up. A bad value ends start-up with exit code 2 and one line
+//! naming the setting; nothing else in the code reads the environment.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Papers: the backend of a community research-papers site, served as one GraphQL API.
+#[derive(Debug, Parser)]
+#[command(name = "papers", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database, load the demo data into an empty one, and serve (the default).
+    Serve,
+    /// Apply, roll back or list the schema migrations.
+    Migrate {
+        #[arg(value_enum, default_value_t = MigrateAction::Up)]
+        action: MigrateAction,
+    },
+    /// Import papers from a JSON file (an array in the format of the demo data), all or nothing;
+    /// papers already present (by arXiv id) are left as they are.
+    Import {
+        /// The JSON file to import.
+        file: PathBuf,
+    },
+    /// Print the GraphQL schema (SDL) that the server answers.
+    Schema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Roll back every applied migration.
+    Down,
+    /// List the migrations and whether each is applied.
+    Status,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+/// Settings shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database URL: `sqlite://FILE?mode=rwc`, `sqlite::memory:` or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://papers.db?mode=rwc", global = true)]
+    pub database_url: String,
+
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "PAPERS_LISTEN", default_value = "127.0.0.1:8000", global = true)]
+    pub listen: SocketAddr,
+
+    /// Secret that signs access tokens (at least 32 bytes). Without it, one is generated on the
+    /// first run and kept in a file beside the SQLite database.
+    #[arg(long, env = "PAPERS_JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Log format; levels come from `RUST_LOG`.
+    #[arg(long, env = "PAPERS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    /// Do not load the demo papers into an empty database.
+    #[arg(long, env = "PAPERS_NO_DEMO", global = true)]
+    pub no_demo: bool,
+
+    /// `off` disables every throttle (for load tests and benchmarks).
+    #[arg(long, env = "PAPERS_RATE_LIMITS", value_enum, default_value_t = Switch::On, global = true)]
+    pub rate_limits: Switch,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "PAPERS_BODY_LIMIT", default_value_t = 262_144,
+          value_parser = clap::value_parser!(u64).range(1024..=16_777_216), global = true)]
+    pub body_limit: u64,
+
+    /// Longest a request may run, in seconds.
+    #[arg(long, env = "PAPERS_REQUEST_TIMEOUT", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=600), global = true)]
+    pub request_timeout: u64,
+
+    /// Most operations in one batched request (0 refuses batches).
+    #[arg(long, env = "PAPERS_MAX_BATCH", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(0..=100), global = true)]
+    pub max_batch: u64,
+
+    /// Deepest selection nesting a query may have.
+    #[arg(long, env = "PAPERS_MAX_DEPTH", default_value_t = 12,
+          value_parser = clap::value_parser!(u64).range(2..=100), global = true)]
+    pub max_depth: u64,
+
+    /// Highest complexity a query may have (each field counts 1, a list field counts its page
+    /// size times its children).
+    #[arg(long, env = "PAPERS_MAX_COMPLEXITY", default_value_t = 5000,
+          value_parser = clap::value_parser!(u64).range(10..=1_000_000), global = true)]
+    pub max_complexity: u64,
+
+    /// Most fields a query may select in all, `__typename` included.
+    #[arg(long, env = "PAPERS_MAX_FIELDS", default_value_t = 500,
+          value_parser = clap::value_parser!(u64).range(10..=100_000), global = true)]
+    pub max_fields: u64,
+
+    /// Most aliases a query may use.
+    #[arg(long, env = "PAPERS_MAX_ALIASES", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=10_000), global = true)]
+    pub max_aliases: u64,
+
+    /// Most directives a query may use.
+    #[arg(long, env = "PAPERS_MAX_DIRECTIVES", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..=10_000), global = true)]
+    pub max_directives: u64,
+
+    /// Largest database connection pool.
+    #[arg(long, env = "PAPERS_DB_POOL_SIZE", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=1000), global = true)]
+    pub db_pool_size: u32,
+
+    /// How long a request waits for a database connection before failing, in milliseconds.
+    #[arg(long, env = "PAPERS_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3000,
+          value_parser = clap::value_parser!(u64).range(100..=60_000), global = true)]
+    pub db_acquire_timeout_ms: u64,
+}
+
+/// The smallest accepted JWT secret, in bytes (HS256 wants at least its own output size).
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// A configuration error: the setting it concerns and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid {setting}: {reason}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub reason: String,
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseKind {
+    /// A SQLite file at this path.
+    SqliteFile(PathBuf),
+    /// An in-memory SQLite database (a single connection, gone at exit).
+    SqliteMemory,
+    Postgres,
+}
+
+impl Settings {
+    pub fn database_kind(&self) -> Result<DatabaseKind, ConfigError> {
+        let url = self.database_url.as_str();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseKind::Postgres);
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let rest = rest.trim_start_matches("//");
+            let path = rest.split('?').next().unwrap_or_default();
+            if path.is_empty() || path == ":memory:" || rest.contains("mode=memory") {
+                return Ok(DatabaseKind::SqliteMemory);
+            }
+            return Ok(DatabaseKind::SqliteFile(PathBuf::from(path)));
+        }
+        Err(ConfigError {
+            setting: "--database-url (DATABASE_URL)",
+            reason: "expected a sqlite:// or postgres:// URL".into(),
+        })
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout)
+    }
+
+    pub fn db_acquire_timeout(&self) -> Duration {
+        Duration::from_millis(self.db_acquire_timeout_ms)
+    }
+
+    pub fn rate_limits_enabled(&self) -> bool {
+        self.rate_limits == Switch::On
+    }
+
+    /// Checks the settings that clap cannot check alone.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.database_kind()?;
+        if let Some(secret) = &self.jwt_secret {
+            check_secret_length(secret, "--jwt-secret (PAPERS_JWT_SECRET)")?;
+        }
+        Ok(())
+    }
+
+    /// The JWT secret: the configured one, or the one kept beside the SQLite database (created
+    /// on first use), or — for in-memory and PostgreSQL databases without a configured secret —
+    /// one kept in `papers.jwt-secret` in the working directory.
+    pub fn resolve_jwt_secret(&self) -> Result<Vec<u8>, ConfigError> {
+        if let Some(secret) = &self.jwt_secret {
+            check_secret_length(secret, "--jwt-secret (PAPERS_JWT_SECRET)")?;
+            return Ok(secret.as_bytes().to_vec());
+        }
+        let path = match self.database_kind()? {
+            DatabaseKind::SqliteFile(db) => secret_file_beside(&db),
+            DatabaseKind::SqliteMemory => return Ok(random_secret().into_bytes()),
+            DatabaseKind::Postgres => PathBuf::from("papers.jwt-secret"),
+        };
+        load_or_create_secret(&path)
+    }
+}
+
+fn check_secret_length(secret: &str, setting: &'static str) -> Result<(), ConfigError> {
+    if secret.len() < MIN_JWT_SECRET_BYTES {
+        return Err(ConfigError {
+            setting,
+            reason: format!(
+                "must be at least {MIN_JWT_SECRET_BYTES} bytes, got {}",
+                secret.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// `papers.db` → `papers.db.jwt-secret`, in the same directory.
+fn secret_file_beside(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".jwt-secret");
+    db.with_file_name(name)
+}
+
+fn random_secret() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn load_or_create_secret(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    const SETTING: &str = "generated JWT secret file";
+    let fail = |reason: String| ConfigError {
+        setting: SETTING,
+        reason: format!("{}: {reason}", path.display()),
+    };
+    match std::fs::read_to_string(path) {
+        Ok(secret) => {
+            let secret = secret.trim().to_owned();
+            check_secret_length(&secret, SETTING)?;
+            Ok(secret.into_bytes())
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let secret = random_secret();
+            write_private(path, &secret).map_err(|e| fail(e.to_string()))?;
+            Ok(secret.into_bytes())
+        }
+        Err(err) => Err(fail(err.to_string())),
+    }
+}
+
+/// Writes a file readable by its owner only.
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(url: &str) -> Settings {
+        let cli = Cli::parse_from(["papers", "--database-url", url]);
+        cli.settings
+    }
+
+    #[test]
+    fn database_urls_are_classified() {
+        assert_eq!(
+            settings("sqlite://papers.db?mode=rwc").database_kind().ok(),
+            Some(DatabaseKind::SqliteFile(PathBuf::from("papers.db")))
+        );
+        assert_eq!(
+            settings("sqlite::memory:").database_kind().ok(),
+            Some(DatabaseKind::SqliteMemory)
+        );
+        assert_eq!(
+            settings("postgres://u@h/db").database_kind().ok(),
+            Some(DatabaseKind::Postgres)
+        );
+        assert!(settings("mysql://x").database_kind().is_err());
+    }
+
+    #[test]
+    fn the_secret_file_sits_beside_the_database() {
+        assert_eq!(
+            secret_file_beside(Path::new("/data/papers.db")),
+            PathBuf::from("/data/papers.db.jwt-secret")
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! Query limits that async-graphql does not enforce itself: the number of fields (including
+//! `__typename`, which its complexity count skips), aliases and directives of a whole document,
+//! fragments counted once per spread. Checked on the parsed document before anything runs.
+
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+
+/// The limits, from configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentLimits {
+    pub max_fields: u64,
+    pub max_aliases: u64,
+    pub max_directives: u64,
+}
+
+#[derive(Default)]
+struct Tally {
+    fields: u64,
+    aliases: u64,
+    directives: u64,
+}
+
+/// Fragment spreads nest at most this deep when counting (cycles are a validation error anyway).
+const MAX_SPREAD_NESTING: usize = 16;
+
+impl DocumentLimits {
+    /// `Err(message)` when the document exceeds a limit.
+    pub fn check(&self, doc: &ExecutableDocument) -> Result<(), String> {
+        let mut tally = Tally::default();
+        for (_, operation) in doc.operations.iter() {
+            tally.directives += operation.node.directives.len() as u64;
+            count(doc, &operation.node.selection_set.node, &mut tally, 0);
+        }
+        if tally.fields > self.max_fields {
+            return Err(format!(
+                "the query selects {} fields; the limit is {}",
+                tally.fields, self.max_fields
+            ));
+        }
+        if tally.aliases > self.max_aliases {
+            return Err(format!(
+                "the query uses {} aliases; the limit is {}",
+                tally.aliases, self.max_aliases
+            ));
+        }
+        if tally.directives > self.max_directives {
+            return Err(format!(
+                "the query uses {} directives; the limit is {}",
+                tally.directives, self.max_directives
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn count(doc: &ExecutableDocument, set: &SelectionSet, tally: &mut Tally, nesting: usize) {
+    if nesting > MAX_SPREAD_NESTING {
+        return;
+    }
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                tally.fields += 1;
+                tally.aliases += u64::from(field.node.alias.is_some());
+                tally.directives += field.node.directives.len() as u64;
+                count(doc, &field.node.selection_set.node, tally, nesting);
+            }
+            Selection::InlineFragment(fragment) => {
+                tally.directives += fragment.node.directives.len() as u64;
+                count(doc, &fragment.node.selection_set.node, tally, nesting);
+            }
+            Selection::FragmentSpread(spread) => {
+                tally.directives += spread.node.directives.len() as u64;
+                if let Some(fragment) = doc.fragments.get(&spread.node.fragment_name.node) {
+                    tally.directives += fragment.node.directives.len() as u64;
+                    count(doc, &fragment.node.selection_set.node, tally, nesting + 1);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! The GraphQL layer: schema, types, loaders. Resolvers stay thin and call the services.
+
+pub mod author;
+pub mod connection;
+pub mod context;
+pub mod ids;
+pub mod limits;
+pub mod loaders;
+pub mod node;
+pub mod paper;
+pub mod query;
+
+use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
+
+use crate::config::Settings;
+use crate::state::AppState;
+
+pub type PapersSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+
+/// The one schema builder: the server and the SDL export both start here.
+fn builder() -> SchemaBuilder<query::Query, EmptyMutation, EmptySubscription> {
+    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+        .register_output_type::<node::Node>()
+}
+
+/// The schema the server runs, with the state and the configured limits.
+pub fn build(state: AppState, settings: &Settings) -> PapersSchema {
+    let limit = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+    builder()
+        .data(state)
+        .limit_depth(limit(settings.max_depth))
+        .limit_complexity(limit(settings.max_complexity))
+        .limit_directives(limit(settings.max_directives))
+        .limit_recursive_depth(64)
+        .finish()
+}
+
+/// The SDL of the schema, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}

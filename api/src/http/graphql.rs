@@ -1,0 +1,362 @@
+//! The GraphQL-over-HTTP handler, written for our transport rules rather than the stock
+//! service: JSON only on POST (415 otherwise), queries only on GET (a mutation → 405 with
+//! `Allow: POST`), capped batches, `Accept` negotiation, a timeout, document limits checked
+//! before anything runs, and every error leaving with an `extensions.code`.
+
+use std::time::Duration;
+
+use async_graphql::parser::types::OperationType;
+use async_graphql::{ServerError, Variables};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::header::{ALLOW, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use crate::error::{ErrorCode, INTERNAL_MESSAGE};
+use crate::graphql::context::RequestData;
+use crate::graphql::limits::DocumentLimits;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::PapersSchema;
+use crate::http::negotiate::{self, ResponseFormat};
+use crate::state::AppState;
+
+/// What the GraphQL handler needs, built once.
+#[derive(Clone)]
+pub struct GraphqlState {
+    pub schema: PapersSchema,
+    pub app: AppState,
+    pub limits: DocumentLimits,
+    pub timeout: Duration,
+    pub max_batch: usize,
+}
+
+/// One operation's parameters, as a GraphQL-over-HTTP request carries them.
+struct Params {
+    query: String,
+    operation_name: Option<String>,
+    variables: Variables,
+}
+
+/// How one operation ended.
+enum Outcome {
+    /// It ran (perhaps with field errors); the response is as the executor made it.
+    Executed(async_graphql::Response),
+    /// It was refused before running: a parse or validation failure.
+    Refused(Vec<ServerError>, ErrorCode),
+    /// A mutation arrived over GET.
+    MutationOverGet,
+    /// It ran out of time.
+    TimedOut,
+}
+
+pub async fn post(State(state): State<GraphqlState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(format) = negotiate::response_format(&headers) else {
+        return not_acceptable();
+    };
+    if !is_json_content_type(&headers) {
+        return plain_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format,
+            "requests must be sent as application/json",
+            ErrorCode::BadUserInput,
+        );
+    }
+    let body: Value = match serde_json::from_slice(&body) {
+        Ok(body) => body,
+        Err(_) => {
+            return plain_error(
+                StatusCode::BAD_REQUEST,
+                format,
+                "the request body is not valid JSON",
+                ErrorCode::GraphqlParseFailed,
+            );
+        }
+    };
+    match body {
+        Value::Array(batch) => run_batch(&state, format, batch).await,
+        single => match params_from_json(single) {
+            Ok(params) => respond(format, run(&state, params, false).await),
+            Err(message) => plain_error(StatusCode::BAD_REQUEST, format, &message, ErrorCode::BadUserInput),
+        },
+    }
+}
+
+pub async fn get(
+    State(state): State<GraphqlState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let pairs: Vec<(String, String)> = raw
+        .as_deref()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let param = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    if param("query").is_none() && negotiate::wants_html(&headers) {
+        return Html(async_graphql::http::GraphiQLSource::build().endpoint("/graphql").finish())
+            .into_response();
+    }
+    let Some(format) = negotiate::response_format(&headers) else {
+        return not_acceptable();
+    };
+    let params = params_from_query(param("query"), param("operationName"), param("variables"));
+    match params {
+        Ok(params) => respond(format, run(&state, params, true).await),
+        Err(message) => plain_error(StatusCode::BAD_REQUEST, format, &message, ErrorCode::BadUserInput),
+    }
+}
+
+/// `application/json`, with no charset or UTF-8.
+fn is_json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let mut parts = value.split(';');
+    let essence = parts.next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return false;
+    }
+    parts.all(|param| match param.trim().split_once('=') {
+        Some((name, charset)) if name.trim().eq_ignore_ascii_case("charset") => {
+            let charset = charset.trim().trim_matches('"');
+            charset.eq_ignore_ascii_case("utf-8") || charset.eq_ignore_ascii_case("utf8")
+        }
+        _ => true,
+    })
+}
+
+fn params_from_json(value: Value) -> Result<Params, String> {
+    let Value::Object(mut map) = value else {
+        return Err("the request body must be a JSON object".into());
+    };
+    let query = match map.remove("query") {
+        Some(Value::String(query)) => query,
+        Some(_) => return Err("`query` must be a string".into()),
+        None => return Err("the request has no `query`".into()),
+    };
+    let operation_name = match map.remove("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name),
+        Some(_) => return Err("`operationName` must be a string".into()),
+    };
+    let variables = match map.remove("variables") {
+        None | Some(Value::Null) => Variables::default(),
+        Some(vars @ Value::Object(_)) => Variables::from_json(vars),
+        Some(_) => return Err("`variables` must be an object".into()),
+    };
+    match map.remove("extensions") {
+        None | Some(Value::Null) | Some(Value::Object(_)) => {}
+        Some(_) => return Err("`extensions` must be an object".into()),
+    }
+    Ok(Params {
+        query,
+        operation_name,
+        variables,
+    })
+}
+
+fn params_from_query(
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<String>,
+) -> Result<Params, String> {
+    let query = query.ok_or("the request has no `query` parameter")?;
+    let variables = match variables.as_deref() {
+        None | Some("") | Some("null") => Variables::default(),
+        Some(json) => match serde_json::from_str::<Value>(json) {
+            Ok(vars @ Value::Object(_)) => Variables::from_json(vars),
+            _ => return Err("`variables` must be a JSON object".into()),
+        },
+    };
+    Ok(Params {
+        query,
+        operation_name: operation_name.filter(|n| !n.is_empty()),
+        variables,
+    })
+}
+
+async fn run_batch(state: &GraphqlState, format: ResponseFormat, batch: Vec<Value>) -> Response {
+    if batch.is_empty() || batch.len() > state.max_batch {
+        let message = if state.max_batch == 0 {
+            "batched requests are not accepted".to_owned()
+        } else {
+            format!("a batch must hold 1 to {} operations", state.max_batch)
+        };
+        return plain_error(
+            StatusCode::BAD_REQUEST,
+            format,
+            &message,
+            ErrorCode::GraphqlValidationFailed,
+        );
+    }
+    let mut bodies = Vec::with_capacity(batch.len());
+    for item in batch {
+        let outcome = match params_from_json(item) {
+            Ok(params) => run(state, params, false).await,
+            Err(message) => Outcome::Refused(
+                vec![ServerError::new(message, None)],
+                ErrorCode::BadUserInput,
+            ),
+        };
+        bodies.push(outcome_body(outcome).1);
+    }
+    json_response(StatusCode::OK, format, &Value::Array(bodies))
+}
+
+/// Parses, checks and runs one operation.
+async fn run(state: &GraphqlState, params: Params, over_get: bool) -> Outcome {
+    let mut request = async_graphql::Request::new(params.query).variables(params.variables);
+    if let Some(name) = &params.operation_name {
+        request = request.operation_name(name.clone());
+    }
+    let document = match request.parsed_query() {
+        Ok(document) => document,
+        Err(err) => return Outcome::Refused(vec![err], ErrorCode::GraphqlParseFailed),
+    };
+    if over_get && is_mutation(document, params.operation_name.as_deref()) {
+        return Outcome::MutationOverGet;
+    }
+    if let Err(message) = state.limits.check(document) {
+        return Outcome::Refused(
+            vec![ServerError::new(message, None)],
+            ErrorCode::GraphqlValidationFailed,
+        );
+    }
+    let request = request.data(RequestData {
+        loaders: Loaders::new(&state.app.db),
+    });
+    match tokio::time::timeout(state.timeout, state.schema.execute(request)).await {
+        Err(_) => Outcome::TimedOut,
+        // Errors without a path come from before execution: validation, variable coercion,
+        // operation selection.
+        Ok(response)
+            if response.data == async_graphql::Value::Null
+                && !response.errors.is_empty()
+                && response.errors.iter().all(|e| e.path.is_empty()) =>
+        {
+            Outcome::Refused(response.errors, ErrorCode::GraphqlValidationFailed)
+        }
+        Ok(response) => Outcome::Executed(response),
+    }
+}
+
+/// Whether the operation the request selects is a mutation or subscription (not for GET).
+fn is_mutation(
+    document: &async_graphql::parser::types::ExecutableDocument,
+    operation_name: Option<&str>,
+) -> bool {
+    document.operations.iter().any(|(name, operation)| {
+        let selected = match (operation_name, name) {
+            (Some(wanted), Some(name)) => wanted == name.as_str(),
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        selected && operation.node.ty != OperationType::Query
+    })
+}
+
+/// The status and JSON body of an outcome (the status as for `application/json`).
+fn outcome_body(outcome: Outcome) -> (StatusCode, Value) {
+    match outcome {
+        Outcome::Executed(response) => {
+            let errors: Vec<Value> = response.errors.into_iter().map(executed_error).collect();
+            let mut body = Map::new();
+            body.insert(
+                "data".into(),
+                serde_json::to_value(&response.data).unwrap_or(Value::Null),
+            );
+            if !errors.is_empty() {
+                body.insert("errors".into(), Value::Array(errors));
+            }
+            (StatusCode::OK, Value::Object(body))
+        }
+        Outcome::Refused(errors, code) => {
+            let errors: Vec<Value> = errors.into_iter().map(|e| refused_error(e, code)).collect();
+            (StatusCode::BAD_REQUEST, json!({ "errors": errors }))
+        }
+        Outcome::MutationOverGet => (
+            StatusCode::METHOD_NOT_ALLOWED,
+            error_body("mutations must be sent with POST", ErrorCode::GraphqlValidationFailed),
+        ),
+        Outcome::TimedOut => (
+            StatusCode::GATEWAY_TIMEOUT,
+            error_body("the request took too long", ErrorCode::Timeout),
+        ),
+    }
+}
+
+/// Responds to a single operation. Refusals are 400 under `application/graphql-response+json`
+/// and 200 under `application/json`, as the GraphQL-over-HTTP spec asks.
+fn respond(format: ResponseFormat, outcome: Outcome) -> Response {
+    let mutation_over_get = matches!(outcome, Outcome::MutationOverGet);
+    let (status, body) = outcome_body(outcome);
+    let status = match (status, format) {
+        (StatusCode::BAD_REQUEST, ResponseFormat::Json) => StatusCode::OK,
+        (status, _) => status,
+    };
+    let mut response = json_response(status, format, &body);
+    if mutation_over_get {
+        response.headers_mut().insert(ALLOW, HeaderValue::from_static("POST"));
+    }
+    response
+}
+
+/// An error from execution. One that carries a code was made by `AppError::into_gql`; the
+/// executor's own argument errors are bad input; anything else is internal and is logged,
+/// never shown.
+fn executed_error(mut error: ServerError) -> Value {
+    let has_code = error.extensions.as_ref().is_some_and(|ext| ext.get("code").is_some());
+    if !has_code {
+        let code = if is_argument_error(&error.message) {
+            ErrorCode::BadUserInput
+        } else {
+            tracing::error!(cause = %error.message, "uncoded error replaced by a generic one");
+            error.message = INTERNAL_MESSAGE.to_owned();
+            ErrorCode::InternalServerError
+        };
+        error.extensions.get_or_insert_with(Default::default).set("code", code.as_str());
+    }
+    serde_json::to_value(&error).unwrap_or_else(|_| error_body(INTERNAL_MESSAGE, ErrorCode::InternalServerError))
+}
+
+/// The executor's messages for an argument that does not coerce to its type.
+fn is_argument_error(message: &str) -> bool {
+    message.starts_with("Failed to parse") || message.starts_with("Invalid value for argument")
+}
+
+fn refused_error(mut error: ServerError, code: ErrorCode) -> Value {
+    let has_code = error.extensions.as_ref().is_some_and(|ext| ext.get("code").is_some());
+    if !has_code {
+        error.extensions.get_or_insert_with(Default::default).set("code", code.as_str());
+    }
+    serde_json::to_value(&error).unwrap_or(Value::Null)
+}
+
+fn error_body(message: &str, code: ErrorCode) -> Value {
+    json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] })
+}
+
+fn plain_error(status: StatusCode, format: ResponseFormat, message: &str, code: ErrorCode) -> Response {
+    json_response(status, format, &error_body(message, code))
+}
+
+fn not_acceptable() -> Response {
+    json_response(
+        StatusCode::NOT_ACCEPTABLE,
+        ResponseFormat::Json,
+        &error_body(
+            "responses are application/graphql-response+json or application/json",
+            ErrorCode::BadUserInput,
+        ),
+    )
+}
+
+fn json_response(status: StatusCode, format: ResponseFormat, body: &Value) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut response = (status, bytes).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    response
+}

@@ -1,0 +1,48 @@
+//! The HTTP layer: routes, the GraphQL handler and the layers around them.
+
+pub mod graphql;
+pub mod health;
+pub mod negotiate;
+pub mod request_id;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::get;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::graphql::limits::DocumentLimits;
+use crate::state::AppState;
+
+/// The router of the whole service.
+pub fn router(state: AppState) -> Router {
+    let settings = state.settings.clone();
+    let graphql_state = graphql::GraphqlState {
+        schema: crate::graphql::build(state.clone(), &settings),
+        app: state.clone(),
+        limits: DocumentLimits {
+            max_fields: settings.max_fields,
+            max_aliases: settings.max_aliases,
+            max_directives: settings.max_directives,
+        },
+        timeout: settings.request_timeout(),
+        max_batch: usize::try_from(settings.max_batch).unwrap_or(usize::MAX),
+    };
+    let body_limit = usize::try_from(settings.body_limit).unwrap_or(usize::MAX);
+    // Other methods on /graphql get axum's 405 with an `Allow` header listing GET and POST.
+    let graphql = Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .with_state(graphql_state);
+    let probes = Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .with_state(state);
+    // The outer timeout also bounds slow uploads; the GraphQL handler answers its own,
+    // shorter timeout with a GraphQL error first.
+    let outer_timeout = settings.request_timeout() + std::time::Duration::from_secs(5);
+    graphql
+        .merge(probes)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, outer_timeout))
+        .layer(axum::middleware::from_fn(request_id::middleware))
+}

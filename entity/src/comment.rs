@@ -1,0 +1,31 @@
+//! `comments`: markdown comments on a paper; replies nest through `parent_id`. Deleting or hiding
+//! leaves the row (a tombstone) so that threads stay intact.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "comments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub paper_id: i64,
+    pub user_id: Option<i64>,
+    pub parent_id: Option<i64>,
+    /// Nesting depth: 0 for a top-level comment.
+    pub depth: i32,
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+    pub created_at: DateTimeUtc,
+    pub edited_at: Option<DateTimeUtc>,
+    pub deleted_at: Option<DateTimeUtc>,
+    pub hidden_at: Option<DateTimeUtc>,
+    pub hidden_reason: Option<String>,
+    pub hidden_by: Option<i64>,
+    pub upvote_count: i32,
+    /// Direct replies, tombstones included (they keep the thread's shape).
+    pub reply_count: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,43 @@
+//! Schema migrations of Papers: one file per table or change, each with a real `down()`.
+//! The same migrations run on SQLite and PostgreSQL; dialect-specific statements, where a file
+//! needs them, are chosen inside that file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261126_000001_users;
+mod m20261126_000002_authors;
+mod m20261126_000003_papers;
+mod m20261126_000004_paper_authors;
+mod m20261126_000005_paper_upvotes;
+mod m20261126_000006_comments;
+mod m20261126_000007_comment_upvotes;
+mod m20261126_000008_collections;
+mod m20261126_000009_collection_items;
+mod m20261126_000010_collection_upvotes;
+mod m20261126_000011_refresh_tokens;
+mod m20261126_000012_api_tokens;
+mod m20261126_000013_authorship_claims;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_users::Migration),
+            Box::new(m20261126_000002_authors::Migration),
+            Box::new(m20261126_000003_papers::Migration),
+            Box::new(m20261126_000004_paper_authors::Migration),
+            Box::new(m20261126_000005_paper_upvotes::Migration),
+            Box::new(m20261126_000006_comments::Migration),
+            Box::new(m20261126_000007_comment_upvotes::Migration),
+            Box::new(m20261126_000008_collections::Migration),
+            Box::new(m20261126_000009_collection_items::Migration),
+            Box::new(m20261126_000010_collection_upvotes::Migration),
+            Box::new(m20261126_000011_refresh_tokens::Migration),
+            Box::new(m20261126_000012_api_tokens::Migration),
+            Box::new(m20261126_000013_authorship_claims::Migration),
+        ]
+    }
+}

@@ -57,10 +57,12 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
 
 /// Binds the listen address.
 pub async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
-    TcpListener::bind(addr).await.map_err(|e| StartError::Listen {
-        addr,
-        reason: e.to_string(),
-    })
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| StartError::Listen {
+            addr,
+            reason: e.to_string(),
+        })
 }
 
 /// Serves until `shutdown` completes, then lets in-flight requests finish.

@@ -45,7 +45,9 @@ async fn serve(settings: Settings) -> CommandResult {
     let listen = settings.listen;
     let state = app::prepare(settings).await.map_err(start_error)?;
     let listener = app::bind(listen).await.map_err(start_error)?;
-    let addr = listener.local_addr().map_err(|e| (EXIT_FAILURE, e.to_string()))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| (EXIT_FAILURE, e.to_string()))?;
     tracing::info!(%addr, "serving GraphQL at http://{addr}/graphql");
     app::serve(state, listener, app::shutdown_signal())
         .await
@@ -53,7 +55,9 @@ async fn serve(settings: Settings) -> CommandResult {
 }
 
 async fn connect(settings: &Settings) -> Result<sea_orm::DatabaseConnection, (u8, String)> {
-    settings.validate().map_err(|e| (EXIT_USAGE, e.to_string()))?;
+    settings
+        .validate()
+        .map_err(|e| (EXIT_USAGE, e.to_string()))?;
     db::connect(settings)
         .await
         .map_err(|e| (EXIT_FAILURE, format!("cannot open the database: {e}")))
@@ -82,7 +86,7 @@ async fn import_file(settings: Settings, file: &std::path::Path) -> CommandResul
     db::migrate_up(&db)
         .await
         .map_err(|e| (EXIT_FAILURE, format!("migration failed: {e}")))?;
-    let now = chrono::Utc::now();
+    let now = crate::services::now();
     let report = import::import(&db, &papers, |_| now)
         .await
         .map_err(|e| (EXIT_FAILURE, format!("import failed: {e}")))?;

@@ -65,11 +65,21 @@ pub enum Switch {
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Database URL: `sqlite://FILE?mode=rwc`, `sqlite::memory:` or `postgres://…`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://papers.db?mode=rwc", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://papers.db?mode=rwc",
+        global = true
+    )]
     pub database_url: String,
 
     /// Address the HTTP server listens on.
-    #[arg(long, env = "PAPERS_LISTEN", default_value = "127.0.0.1:8000", global = true)]
+    #[arg(
+        long,
+        env = "PAPERS_LISTEN",
+        default_value = "127.0.0.1:8000",
+        global = true
+    )]
     pub listen: SocketAddr,
 
     /// Secret that signs access tokens (at least 32 bytes). Without it, one is generated on the

@@ -27,7 +27,11 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     match kind {
         DatabaseKind::SqliteMemory => {
             // Each connection to `:memory:` is its own database: keep exactly one.
-            options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
+            options
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None);
         }
         DatabaseKind::SqliteFile(_) => {
             options.map_sqlx_sqlite_opts(|opts| {

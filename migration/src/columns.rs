@@ -25,7 +25,11 @@ pub fn int<T: IntoIden>(name: T) -> ColumnDef {
 
 /// A counter that starts at zero.
 pub fn counter<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name).integer().not_null().default(0).to_owned()
+    ColumnDef::new(name)
+        .integer()
+        .not_null()
+        .default(0)
+        .to_owned()
 }
 
 pub fn text<T: IntoIden>(name: T) -> ColumnDef {
@@ -59,7 +63,11 @@ pub fn timestamp_null<T: IntoIden>(name: T) -> ColumnDef {
 }
 
 pub fn float<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name).double().not_null().default(0.0).to_owned()
+    ColumnDef::new(name)
+        .double()
+        .not_null()
+        .default(0.0)
+        .to_owned()
 }
 
 pub fn boolean<T: IntoIden>(name: T) -> ColumnDef {
@@ -87,16 +95,10 @@ pub fn fk<T: IntoIden, C: IntoIden, R: IntoIden>(
 }
 
 /// A plain index named `idx_<table>_<suffix>`.
-pub fn index<T: IntoIden>(
-    table: T,
-    suffix: &str,
-    columns: Vec<DynIden>,
-) -> IndexCreateStatement {
+pub fn index<T: IntoIden>(table: T, suffix: &str, columns: Vec<DynIden>) -> IndexCreateStatement {
     let table = table.into_iden();
     let mut index = Index::create();
-    index
-        .name(format!("idx_{}_{}", table.to_string(), suffix))
-        .table(table);
+    index.name(format!("idx_{table}_{suffix}")).table(table);
     for column in columns {
         index.col(column);
     }
@@ -117,7 +119,10 @@ pub async fn create(
 }
 
 /// Drops a table (its indexes go with it).
-pub async fn drop<T: IntoIden + 'static>(manager: &SchemaManager<'_>, table: T) -> Result<(), DbErr> {
+pub async fn drop<T: IntoIden + 'static>(
+    manager: &SchemaManager<'_>,
+    table: T,
+) -> Result<(), DbErr> {
     manager
         .drop_table(Table::drop().table(table).to_owned())
         .await

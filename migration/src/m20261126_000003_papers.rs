@@ -75,7 +75,10 @@ impl MigrationTrait for Migration {
             index(
                 Papers::Table,
                 "submitter",
-                vec![Papers::SubmittedBy.into_iden(), Papers::SubmittedAt.into_iden()],
+                vec![
+                    Papers::SubmittedBy.into_iden(),
+                    Papers::SubmittedAt.into_iden(),
+                ],
             ),
         ];
         create(manager, table, indexes).await

@@ -45,7 +45,10 @@ impl MigrationTrait for Migration {
         let indexes = vec![index(
             PaperAuthors::Table,
             "author",
-            vec![PaperAuthors::AuthorId.into_iden(), PaperAuthors::PaperId.into_iden()],
+            vec![
+                PaperAuthors::AuthorId.into_iden(),
+                PaperAuthors::PaperId.into_iden(),
+            ],
         )];
         create(manager, table, indexes).await
     }

@@ -86,13 +86,19 @@ impl MigrationTrait for Migration {
             index(
                 Comments::Table,
                 "parent",
-                vec![Comments::ParentId.into_iden(), Comments::CreatedAt.into_iden()],
+                vec![
+                    Comments::ParentId.into_iden(),
+                    Comments::CreatedAt.into_iden(),
+                ],
             ),
             // A user's comments on their profile.
             index(
                 Comments::Table,
                 "user",
-                vec![Comments::UserId.into_iden(), Comments::CreatedAt.into_iden()],
+                vec![
+                    Comments::UserId.into_iden(),
+                    Comments::CreatedAt.into_iden(),
+                ],
             ),
         ];
         create(manager, table, indexes).await

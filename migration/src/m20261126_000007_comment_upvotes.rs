@@ -9,7 +9,13 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        create_upvote_table(manager, "comment_upvotes", "comment_id", Comments::Table.into_iden()).await
+        create_upvote_table(
+            manager,
+            "comment_upvotes",
+            "comment_id",
+            Comments::Table.into_iden(),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -49,7 +49,10 @@ impl MigrationTrait for Migration {
             index(
                 Collections::Table,
                 "owner",
-                vec![Collections::OwnerId.into_iden(), Collections::CreatedAt.into_iden()],
+                vec![
+                    Collections::OwnerId.into_iden(),
+                    Collections::CreatedAt.into_iden(),
+                ],
             ),
             // The public listing orders.
             index(

@@ -38,8 +38,16 @@ impl MigrationTrait for Migration {
             ))
             .to_owned();
         let indexes = vec![
-            index(RefreshTokens::Table, "family", vec![RefreshTokens::FamilyId.into_iden()]),
-            index(RefreshTokens::Table, "user", vec![RefreshTokens::UserId.into_iden()]),
+            index(
+                RefreshTokens::Table,
+                "family",
+                vec![RefreshTokens::FamilyId.into_iden()],
+            ),
+            index(
+                RefreshTokens::Table,
+                "user",
+                vec![RefreshTokens::UserId.into_iden()],
+            ),
         ];
         create(manager, table, indexes).await
     }

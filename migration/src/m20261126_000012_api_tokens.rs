@@ -39,7 +39,11 @@ impl MigrationTrait for Migration {
                 ForeignKeyAction::Cascade,
             ))
             .to_owned();
-        let indexes = vec![index(ApiTokens::Table, "user", vec![ApiTokens::UserId.into_iden()])];
+        let indexes = vec![index(
+            ApiTokens::Table,
+            "user",
+            vec![ApiTokens::UserId.into_iden()],
+        )];
         create(manager, table, indexes).await
     }
 

@@ -72,7 +72,10 @@ impl MigrationTrait for Migration {
             index(
                 AuthorshipClaims::Table,
                 "status",
-                vec![AuthorshipClaims::Status.into_iden(), AuthorshipClaims::CreatedAt.into_iden()],
+                vec![
+                    AuthorshipClaims::Status.into_iden(),
+                    AuthorshipClaims::CreatedAt.into_iden(),
+                ],
             ),
         ];
         create(manager, table, indexes).await?;

@@ -5,10 +5,10 @@ use entity::author;
 
 use crate::graphql::ids::{self, NodeType};
 
-/// A person listed as an author on one or more papers. Once a user's authorship claim is
-/// approved, the author is linked to that user.
 pub struct Author(pub author::Model);
 
+/// A person listed as an author on one or more papers. Once a user's authorship claim is
+/// approved, the author is linked to that user.
 #[Object]
 impl Author {
     /// The author's opaque global ID.

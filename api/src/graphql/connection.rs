@@ -1,20 +1,20 @@
 //! Relay connections: a page from the services turned into `edges`, `pageInfo` and a lazily
-//! counted `totalCount`.
+//! counted `totalCount`. Each connection type is declared with [`connection!`] so that it gets
+//! its own documented name (`PaperConnection`, `PaperEdge`, …).
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Object, OutputType};
+pub use async_graphql::connection::PageInfo;
 
 use crate::error::{AppError, GqlResult};
 use crate::services::pagination::Page;
 
 type CountFuture = Pin<Box<dyn Future<Output = Result<u64, AppError>> + Send>>;
 
-/// The connection-level fields beyond `edges` and `pageInfo`. The count runs only when a
-/// client asks for `totalCount`.
+/// Counts a whole list, only when a client asks for `totalCount`.
+#[derive(Clone)]
 pub struct Totals {
     count: Arc<dyn Fn() -> CountFuture + Send + Sync>,
 }
@@ -29,32 +29,94 @@ impl Totals {
             count: Arc::new(move || Box::pin(count())),
         }
     }
-}
 
-#[Object]
-impl Totals {
-    /// How many items the whole list holds, across all pages.
-    async fn total_count(&self) -> async_graphql::Result<i64> {
+    pub async fn total(&self) -> async_graphql::Result<i64> {
         let count = (self.count)().await.gql()?;
         Ok(i64::try_from(count).unwrap_or(i64::MAX))
     }
 }
 
-/// A connection of `Node`s with a `totalCount`.
-pub type CountedConnection<Node> = Connection<String, Node, Totals, EmptyFields>;
-
-/// Builds a connection from a page, converting each item.
-pub fn from_page<T, Node: OutputType>(
-    page: Page<T>,
-    totals: Totals,
-    convert: impl Fn(T) -> Node,
-) -> CountedConnection<Node> {
-    let mut connection =
-        Connection::with_additional_fields(page.has_previous_page, page.has_next_page, totals);
-    connection.edges = page
-        .items
-        .into_iter()
-        .map(|(cursor, item)| Edge::new(cursor, convert(item)))
-        .collect();
-    connection
+/// The parts of a connection, before they are wrapped in a named connection type.
+pub struct Parts<Node> {
+    pub edges: Vec<(String, Node)>,
+    pub page_info: PageInfo,
+    pub totals: Totals,
 }
+
+impl<Node> Parts<Node> {
+    pub fn from_page<T>(page: Page<T>, totals: Totals, convert: impl Fn(T) -> Node) -> Self {
+        let page_info = PageInfo {
+            has_previous_page: page.has_previous_page,
+            has_next_page: page.has_next_page,
+            start_cursor: page.items.first().map(|(cursor, _)| cursor.clone()),
+            end_cursor: page.items.last().map(|(cursor, _)| cursor.clone()),
+        };
+        Self {
+            edges: page
+                .items
+                .into_iter()
+                .map(|(c, item)| (c, convert(item)))
+                .collect(),
+            page_info,
+            totals,
+        }
+    }
+}
+
+/// Declares a documented connection type and its edge type for a node type.
+macro_rules! connection {
+    ($connection:ident, $edge:ident, $node:ty, $connection_doc:literal, $edge_doc:literal) => {
+        #[doc = $connection_doc]
+        pub struct $connection(pub $crate::graphql::connection::Parts<$node>);
+
+        #[doc = $connection_doc]
+        #[async_graphql::Object]
+        impl $connection {
+            /// The items of this page, each with its cursor.
+            async fn edges(&self) -> Vec<$edge<'_>> {
+                self.0
+                    .edges
+                    .iter()
+                    .map(|(cursor, node)| $edge { cursor, node })
+                    .collect()
+            }
+
+            /// The items of this page, without cursors.
+            async fn nodes(&self) -> Vec<&$node> {
+                self.0.edges.iter().map(|(_, node)| node).collect()
+            }
+
+            /// Where this page lies in the whole list.
+            async fn page_info(&self) -> &$crate::graphql::connection::PageInfo {
+                &self.0.page_info
+            }
+
+            /// How many items the whole list holds, across all pages.
+            async fn total_count(&self) -> async_graphql::Result<i64> {
+                self.0.totals.total().await
+            }
+        }
+
+        #[doc = $edge_doc]
+        pub struct $edge<'a> {
+            cursor: &'a String,
+            node: &'a $node,
+        }
+
+        #[doc = $edge_doc]
+        #[async_graphql::Object]
+        impl<'a> $edge<'a> {
+            /// An opaque cursor: pass it as `after` or `before` to page from this item.
+            async fn cursor(&self) -> &str {
+                self.cursor
+            }
+
+            /// The item.
+            async fn node(&self) -> &$node {
+                self.node
+            }
+        }
+    };
+}
+
+pub(crate) use connection;

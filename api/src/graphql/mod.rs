@@ -1,10 +1,10 @@
 //! The GraphQL layer: schema, types, loaders. Resolvers stay thin and call the services.
 
 pub mod author;
+pub mod checks;
 pub mod connection;
 pub mod context;
 pub mod ids;
-pub mod limits;
 pub mod loaders;
 pub mod node;
 pub mod paper;

@@ -22,7 +22,11 @@ pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<No
     };
     let loaders = loaders(ctx)?;
     Ok(match kind {
-        NodeType::Paper => loaders.paper_by_id.load_one(row).await?.map(|p| Node::Paper(Paper(p))),
+        NodeType::Paper => loaders
+            .paper_by_id
+            .load_one(row)
+            .await?
+            .map(|p| Node::Paper(Paper(p))),
         NodeType::Author => loaders
             .author_by_id
             .load_one(row)

@@ -5,13 +5,22 @@ use chrono::{DateTime, Utc};
 use entity::paper;
 
 use crate::graphql::author::Author;
+use crate::graphql::connection::connection;
 use crate::graphql::context::loaders;
 use crate::graphql::ids::{self, NodeType};
 use crate::services::papers::PaperAuthorEntry;
 
-/// An arXiv preprint listed on the site.
 pub struct Paper(pub paper::Model);
 
+connection!(
+    PaperConnection,
+    PaperEdge,
+    Paper,
+    "A page of papers, as a Relay connection.",
+    "A paper in a page of papers."
+);
+
+/// An arXiv preprint listed on the site.
 #[Object]
 impl Paper {
     /// The paper's opaque global ID.
@@ -38,7 +47,11 @@ impl Paper {
     /// The authors in the order the paper lists them.
     async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PaperAuthor>> {
         let entries = loaders(ctx)?.authors_of_paper.load_one(self.0.id).await?;
-        Ok(entries.unwrap_or_default().into_iter().map(PaperAuthor).collect())
+        Ok(entries
+            .unwrap_or_default()
+            .into_iter()
+            .map(PaperAuthor)
+            .collect())
     }
 
     /// How many authors the paper lists.
@@ -93,9 +106,9 @@ impl Paper {
     }
 }
 
-/// One entry of a paper's author list.
 pub struct PaperAuthor(pub PaperAuthorEntry);
 
+/// One entry of a paper's author list.
 #[Object]
 impl PaperAuthor {
     /// The entry's place in the list, from 0 for the first author.

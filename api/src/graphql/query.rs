@@ -3,10 +3,10 @@
 use async_graphql::{Context, Enum, ID, Object};
 
 use crate::error::GqlResult;
-use crate::graphql::connection::{CountedConnection, Totals, from_page};
+use crate::graphql::connection::{Parts, Totals};
 use crate::graphql::context::state;
 use crate::graphql::node::{self, Node};
-use crate::graphql::paper::Paper;
+use crate::graphql::paper::{Paper, PaperConnection};
 use crate::services::pagination::PageArgs;
 use crate::services::papers;
 
@@ -41,6 +41,7 @@ impl From<PaperOrderArg> for papers::PaperOrder {
 
 pub struct Query;
 
+/// The entry points for reading: papers, authors and any object by global ID.
 #[Object]
 impl Query {
     /// Any object with a global ID; null when the ID is unknown, malformed or of another type.
@@ -80,28 +81,36 @@ impl Query {
         arxiv_id: String,
     ) -> async_graphql::Result<Option<Paper>> {
         let db = &state(ctx)?.db;
-        Ok(papers::find_by_arxiv_id(db, &arxiv_id).await.gql()?.map(Paper))
+        Ok(papers::find_by_arxiv_id(db, &arxiv_id)
+            .await
+            .gql()?
+            .map(Paper))
     }
 
     /// All papers, as a Relay connection.
     async fn papers(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The order of the list.", default_with = "PaperOrderArg::Trending")]
-        order_by: PaperOrderArg,
+        #[graphql(
+            desc = "The order of the list.",
+            default_with = "Some(PaperOrderArg::Trending)"
+        )]
+        order_by: Option<PaperOrderArg>,
         #[graphql(desc = "Page size counting forward from `after` (default 20, at most 100).")]
         first: Option<i32>,
         #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
         #[graphql(desc = "Page size counting back from `before` (at most 100).")] last: Option<i32>,
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
-    ) -> async_graphql::Result<CountedConnection<Paper>> {
+    ) -> async_graphql::Result<PaperConnection> {
         let args = PageArgs::parse(first, after, last, before).gql()?;
         let db = state(ctx)?.db.clone();
-        let page = papers::list(&db, order_by.into(), &args).await.gql()?;
+        // An explicit null, or a variable left unset, means the default order.
+        let order = order_by.unwrap_or(PaperOrderArg::Trending).into();
+        let page = papers::list(&db, order, &args).await.gql()?;
         let totals = Totals::new(move || {
             let db = db.clone();
             async move { papers::count(&db).await }
         });
-        Ok(from_page(page, totals, Paper))
+        Ok(PaperConnection(Parts::from_page(page, totals, Paper)))
     }
 }

@@ -15,10 +15,10 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
-use crate::graphql::context::RequestData;
-use crate::graphql::limits::DocumentLimits;
-use crate::graphql::loaders::Loaders;
 use crate::graphql::PapersSchema;
+use crate::graphql::checks::{self, DocumentLimits};
+use crate::graphql::context::RequestData;
+use crate::graphql::loaders::Loaders;
 use crate::http::negotiate::{self, ResponseFormat};
 use crate::state::AppState;
 
@@ -78,7 +78,12 @@ pub async fn post(State(state): State<GraphqlState>, headers: HeaderMap, body: B
         Value::Array(batch) => run_batch(&state, format, batch).await,
         single => match params_from_json(single) {
             Ok(params) => respond(format, run(&state, params, false).await),
-            Err(message) => plain_error(StatusCode::BAD_REQUEST, format, &message, ErrorCode::BadUserInput),
+            Err(message) => plain_error(
+                StatusCode::BAD_REQUEST,
+                format,
+                &message,
+                ErrorCode::BadUserInput,
+            ),
         },
     }
 }
@@ -92,10 +97,19 @@ pub async fn get(
         .as_deref()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
-    let param = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let param = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
     if param("query").is_none() && negotiate::wants_html(&headers) {
-        return Html(async_graphql::http::GraphiQLSource::build().endpoint("/graphql").finish())
-            .into_response();
+        return Html(
+            async_graphql::http::GraphiQLSource::build()
+                .endpoint("/graphql")
+                .finish(),
+        )
+        .into_response();
     }
     let Some(format) = negotiate::response_format(&headers) else {
         return not_acceptable();
@@ -103,7 +117,12 @@ pub async fn get(
     let params = params_from_query(param("query"), param("operationName"), param("variables"));
     match params {
         Ok(params) => respond(format, run(&state, params, true).await),
-        Err(message) => plain_error(StatusCode::BAD_REQUEST, format, &message, ErrorCode::BadUserInput),
+        Err(message) => plain_error(
+            StatusCode::BAD_REQUEST,
+            format,
+            &message,
+            ErrorCode::BadUserInput,
+        ),
     }
 }
 
@@ -206,6 +225,8 @@ async fn run_batch(state: &GraphqlState, format: ResponseFormat, batch: Vec<Valu
 
 /// Parses, checks and runs one operation.
 async fn run(state: &GraphqlState, params: Params, over_get: bool) -> Outcome {
+    // Kept for the required-variables check, which runs while the request holds the document.
+    let variables = params.variables.clone();
     let mut request = async_graphql::Request::new(params.query).variables(params.variables);
     if let Some(name) = &params.operation_name {
         request = request.operation_name(name.clone());
@@ -217,7 +238,10 @@ async fn run(state: &GraphqlState, params: Params, over_get: bool) -> Outcome {
     if over_get && is_mutation(document, params.operation_name.as_deref()) {
         return Outcome::MutationOverGet;
     }
-    if let Err(message) = state.limits.check(document) {
+    let checked = state.limits.check(document).and_then(|()| {
+        checks::check_required_variables(document, params.operation_name.as_deref(), &variables)
+    });
+    if let Err(message) = checked {
         return Outcome::Refused(
             vec![ServerError::new(message, None)],
             ErrorCode::GraphqlValidationFailed,
@@ -277,7 +301,10 @@ fn outcome_body(outcome: Outcome) -> (StatusCode, Value) {
         }
         Outcome::MutationOverGet => (
             StatusCode::METHOD_NOT_ALLOWED,
-            error_body("mutations must be sent with POST", ErrorCode::GraphqlValidationFailed),
+            error_body(
+                "mutations must be sent with POST",
+                ErrorCode::GraphqlValidationFailed,
+            ),
         ),
         Outcome::TimedOut => (
             StatusCode::GATEWAY_TIMEOUT,
@@ -297,7 +324,9 @@ fn respond(format: ResponseFormat, outcome: Outcome) -> Response {
     };
     let mut response = json_response(status, format, &body);
     if mutation_over_get {
-        response.headers_mut().insert(ALLOW, HeaderValue::from_static("POST"));
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("POST"));
     }
     response
 }
@@ -306,7 +335,10 @@ fn respond(format: ResponseFormat, outcome: Outcome) -> Response {
 /// executor's own argument errors are bad input; anything else is internal and is logged,
 /// never shown.
 fn executed_error(mut error: ServerError) -> Value {
-    let has_code = error.extensions.as_ref().is_some_and(|ext| ext.get("code").is_some());
+    let has_code = error
+        .extensions
+        .as_ref()
+        .is_some_and(|ext| ext.get("code").is_some());
     if !has_code {
         let code = if is_argument_error(&error.message) {
             ErrorCode::BadUserInput
@@ -315,20 +347,36 @@ fn executed_error(mut error: ServerError) -> Value {
             error.message = INTERNAL_MESSAGE.to_owned();
             ErrorCode::InternalServerError
         };
-        error.extensions.get_or_insert_with(Default::default).set("code", code.as_str());
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code.as_str());
     }
-    serde_json::to_value(&error).unwrap_or_else(|_| error_body(INTERNAL_MESSAGE, ErrorCode::InternalServerError))
+    serde_json::to_value(&error)
+        .unwrap_or_else(|_| error_body(INTERNAL_MESSAGE, ErrorCode::InternalServerError))
 }
 
 /// The executor's messages for an argument that does not coerce to its type.
 fn is_argument_error(message: &str) -> bool {
-    message.starts_with("Failed to parse") || message.starts_with("Invalid value for argument")
+    [
+        "Failed to parse",
+        "Invalid value for argument",
+        "Expected input type",
+    ]
+    .iter()
+    .any(|prefix| message.starts_with(prefix))
 }
 
 fn refused_error(mut error: ServerError, code: ErrorCode) -> Value {
-    let has_code = error.extensions.as_ref().is_some_and(|ext| ext.get("code").is_some());
+    let has_code = error
+        .extensions
+        .as_ref()
+        .is_some_and(|ext| ext.get("code").is_some());
     if !has_code {
-        error.extensions.get_or_insert_with(Default::default).set("code", code.as_str());
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code.as_str());
     }
     serde_json::to_value(&error).unwrap_or(Value::Null)
 }
@@ -337,7 +385,12 @@ fn error_body(message: &str, code: ErrorCode) -> Value {
     json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] })
 }
 
-fn plain_error(status: StatusCode, format: ResponseFormat, message: &str, code: ErrorCode) -> Response {
+fn plain_error(
+    status: StatusCode,
+    format: ResponseFormat,
+    message: &str,
+    code: ErrorCode,
+) -> Response {
     json_response(status, format, &error_body(message, code))
 }
 
@@ -355,8 +408,9 @@ fn not_acceptable() -> Response {
 fn json_response(status: StatusCode, format: ResponseFormat, body: &Value) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let mut response = (status, bytes).into_response();
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
     response
 }

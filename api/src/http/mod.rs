@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::graphql::limits::DocumentLimits;
+use crate::graphql::checks::DocumentLimits;
 use crate::state::AppState;
 
 /// The router of the whole service.
@@ -43,6 +43,9 @@ pub fn router(state: AppState) -> Router {
     graphql
         .merge(probes)
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, outer_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            outer_timeout,
+        ))
         .layer(axum::middleware::from_fn(request_id::middleware))
 }

@@ -80,7 +80,10 @@ mod tests {
     fn format(accept: Option<&str>) -> Option<ResponseFormat> {
         let mut headers = HeaderMap::new();
         if let Some(accept) = accept {
-            headers.insert(ACCEPT, HeaderValue::from_str(accept).unwrap_or(HeaderValue::from_static("")));
+            headers.insert(
+                ACCEPT,
+                HeaderValue::from_str(accept).unwrap_or(HeaderValue::from_static("")),
+            );
         }
         response_format(&headers)
     }
@@ -90,13 +93,20 @@ mod tests {
         assert_eq!(format(None), Some(ResponseFormat::Json));
         assert_eq!(format(Some("*/*")), Some(ResponseFormat::Json));
         assert_eq!(format(Some("application/json")), Some(ResponseFormat::Json));
-        assert_eq!(format(Some(GRAPHQL_RESPONSE)), Some(ResponseFormat::GraphqlResponse));
         assert_eq!(
-            format(Some("application/graphql-response+json, application/json;q=0.9")),
+            format(Some(GRAPHQL_RESPONSE)),
             Some(ResponseFormat::GraphqlResponse)
         );
         assert_eq!(
-            format(Some("application/graphql-response+json;q=0.5, application/json")),
+            format(Some(
+                "application/graphql-response+json, application/json;q=0.9"
+            )),
+            Some(ResponseFormat::GraphqlResponse)
+        );
+        assert_eq!(
+            format(Some(
+                "application/graphql-response+json;q=0.5, application/json"
+            )),
             Some(ResponseFormat::Json)
         );
         assert_eq!(format(Some("text/plain")), None);

@@ -21,7 +21,9 @@ fn incoming_id(request: &Request) -> Option<String> {
     let value = request.headers().get(REQUEST_ID_HEADER)?.to_str().ok()?;
     let plain = !value.is_empty()
         && value.len() <= 64
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
     plain.then(|| value.to_owned())
 }
 

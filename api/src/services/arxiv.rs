@@ -33,7 +33,9 @@ impl fmt::Display for ArxivId {
 
 fn strip_version(id: &str) -> &str {
     match id.rfind('v') {
-        Some(at) if at + 1 < id.len() && id[at + 1..].bytes().all(|b| b.is_ascii_digit()) => &id[..at],
+        Some(at) if at + 1 < id.len() && id[at + 1..].bytes().all(|b| b.is_ascii_digit()) => {
+            &id[..at]
+        }
         _ => id,
     }
 }
@@ -87,13 +89,28 @@ mod tests {
             ("hep-th/9901001v3", "hep-th/9901001"),
             ("math.GT/0309136", "math.GT/0309136"),
         ] {
-            assert_eq!(ArxivId::parse(input).map(|a| a.to_string()), Some(id.to_owned()), "{input}");
+            assert_eq!(
+                ArxivId::parse(input).map(|a| a.to_string()),
+                Some(id.to_owned()),
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn refuses_malformed_ids() {
-        for input in ["", "2309", "2309.009", "2313.00916", "23a9.00916", "2309.00916v", "hep-th/99", "HEP/9901001", "../etc/passwd", "2309.00916 OR 1=1"] {
+        for input in [
+            "",
+            "2309",
+            "2309.009",
+            "2313.00916",
+            "23a9.00916",
+            "2309.00916v",
+            "hep-th/99",
+            "HEP/9901001",
+            "../etc/passwd",
+            "2309.00916 OR 1=1",
+        ] {
             assert!(ArxivId::parse(input).is_none(), "{input}");
         }
     }

@@ -21,7 +21,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<Option<ImportRepor
     }
     let papers = import::parse_file(DEMO_PAPERS_JSON)
         .map_err(|e| AppError::Internal(format!("demo data: {e}")))?;
-    let now = Utc::now();
+    let now = crate::services::now();
     let report = import::import(db, &papers, |i| demo_submitted_at(i, now)).await?;
     Ok(Some(report))
 }
@@ -46,7 +46,7 @@ mod tests {
 
     #[test]
     fn demo_days_cover_today_and_the_past_week_and_never_the_future() {
-        let now = Utc::now();
+        let now = crate::services::now();
         for i in 0..39 {
             let at = demo_submitted_at(i, now);
             assert!(at <= now);

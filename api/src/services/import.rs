@@ -83,7 +83,10 @@ pub fn parse_file(json: &str) -> Result<Vec<NewPaper>, ImportError> {
         let raw: RawRecord = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
         let paper = check_record(raw).map_err(bad)?;
         if !seen.insert(paper.arxiv_id.clone()) {
-            return Err(bad(format!("duplicate arxiv_id {} in this file", paper.arxiv_id)));
+            return Err(bad(format!(
+                "duplicate arxiv_id {} in this file",
+                paper.arxiv_id
+            )));
         }
         papers.push(paper);
     }
@@ -99,7 +102,9 @@ fn check_record(raw: RawRecord) -> Result<NewPaper, String> {
     }
     let abstract_text = raw.abstract_text.trim().to_owned();
     if abstract_text.is_empty() || abstract_text.chars().count() > MAX_ABSTRACT_CHARS {
-        return Err(format!("abstract must be 1 to {MAX_ABSTRACT_CHARS} characters"));
+        return Err(format!(
+            "abstract must be 1 to {MAX_ABSTRACT_CHARS} characters"
+        ));
     }
     if raw.authors.is_empty() || raw.authors.len() > MAX_AUTHORS {
         return Err(format!("authors must list 1 to {MAX_AUTHORS} names"));
@@ -108,7 +113,9 @@ fn check_record(raw: RawRecord) -> Result<NewPaper, String> {
     for (i, name) in raw.authors.iter().enumerate() {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > MAX_AUTHOR_NAME_CHARS {
-            return Err(format!("author {i} must be 1 to {MAX_AUTHOR_NAME_CHARS} characters"));
+            return Err(format!(
+                "author {i} must be 1 to {MAX_AUTHOR_NAME_CHARS} characters"
+            ));
         }
         authors.push(name.to_owned());
     }
@@ -174,7 +181,7 @@ pub async fn import(
         .flat_map(|(_, p)| p.authors.iter().map(String::as_str))
         .collect();
     let author_ids = author_ids_by_name(&txn, &names).await?;
-    let now = Utc::now();
+    let now = crate::services::now();
     for (index, new) in &fresh {
         let submitted = submitted_at(*index);
         let inserted = paper::ActiveModel {

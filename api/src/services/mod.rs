@@ -7,3 +7,11 @@ pub mod import;
 pub mod pagination;
 pub mod papers;
 pub mod trending;
+
+/// The current time, to the millisecond: both databases then store and return exactly the
+/// same instant (PostgreSQL keeps microseconds, SQLite keeps what it is given), so cursors and
+/// comparisons built from a stored time round-trip on either.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(3)
+}

@@ -46,24 +46,42 @@ impl PageArgs {
                 .ok()
                 .filter(|v| (1..=MAX_PAGE_SIZE).contains(v))
                 .ok_or_else(|| {
-                    AppError::bad_input(name, format!("{name} must be between 1 and {MAX_PAGE_SIZE}"))
+                    AppError::bad_input(
+                        name,
+                        format!("{name} must be between 1 and {MAX_PAGE_SIZE}"),
+                    )
                 })
         };
         match (first, after, last, before) {
-            (Some(_), _, Some(_), _) => Err(AppError::bad_input("last", "give first or last, not both")),
-            (_, Some(_), _, Some(_)) => Err(AppError::bad_input("before", "give after or before, not both")),
+            (Some(_), _, Some(_), _) => {
+                Err(AppError::bad_input("last", "give first or last, not both"))
+            }
+            (_, Some(_), _, Some(_)) => Err(AppError::bad_input(
+                "before",
+                "give after or before, not both",
+            )),
             (first, after, None, None) => Ok(Self {
-                size: first.map(|n| size("first", n)).transpose()?.unwrap_or(DEFAULT_PAGE_SIZE),
+                size: first
+                    .map(|n| size("first", n))
+                    .transpose()?
+                    .unwrap_or(DEFAULT_PAGE_SIZE),
                 direction: Direction::Forward,
                 cursor: after,
             }),
             (None, None, last, before) => Ok(Self {
-                size: last.map(|n| size("last", n)).transpose()?.unwrap_or(DEFAULT_PAGE_SIZE),
+                size: last
+                    .map(|n| size("last", n))
+                    .transpose()?
+                    .unwrap_or(DEFAULT_PAGE_SIZE),
                 direction: Direction::Backward,
                 cursor: before,
             }),
-            (Some(_), None, None, Some(_)) => Err(AppError::bad_input("before", "use before with last")),
-            (None, Some(_), Some(_), None) => Err(AppError::bad_input("after", "use after with first")),
+            (Some(_), None, None, Some(_)) => {
+                Err(AppError::bad_input("before", "use before with last"))
+            }
+            (None, Some(_), Some(_), None) => {
+                Err(AppError::bad_input("after", "use after with first"))
+            }
         }
     }
 
@@ -83,11 +101,19 @@ pub fn encode_cursor(scope: &str, key: &str, id: i64) -> String {
 
 /// Decodes a cursor of the given scope into its sort key (still a string) and row id.
 pub fn decode_cursor(cursor: &str, scope: &str, field: &str) -> Result<(String, i64), AppError> {
-    let invalid = || AppError::bad_input(field, format!("{field} is not a valid cursor for this list"));
+    let invalid = || {
+        AppError::bad_input(
+            field,
+            format!("{field} is not a valid cursor for this list"),
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let mut parts = text.rsplitn(2, '|');
-    let id = parts.next().and_then(|s| s.parse::<i64>().ok()).ok_or_else(invalid)?;
+    let id = parts
+        .next()
+        .and_then(|s| s.parse::<i64>().ok())
+        .ok_or_else(invalid)?;
     let rest = parts.next().ok_or_else(invalid)?;
     let (found_scope, key) = rest.split_once('|').ok_or_else(invalid)?;
     if found_scope != scope {
@@ -107,11 +133,7 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Builds a page from rows fetched in the page's direction, one more than the page size
     /// having been asked for (the extra row only tells that more exist).
-    pub fn from_rows(
-        args: &PageArgs,
-        mut rows: Vec<T>,
-        cursor_of: impl Fn(&T) -> String,
-    ) -> Self {
+    pub fn from_rows(args: &PageArgs, mut rows: Vec<T>, cursor_of: impl Fn(&T) -> String) -> Self {
         let size = usize::try_from(args.size).unwrap_or(usize::MAX);
         let more = rows.len() > size;
         rows.truncate(size);
@@ -151,6 +173,9 @@ mod tests {
         assert!(PageArgs::parse(Some(-1), None, None, None).is_err());
         assert!(PageArgs::parse(Some(101), None, None, None).is_err());
         assert!(PageArgs::parse(Some(100), None, None, None).is_ok());
-        assert!(matches!(PageArgs::parse(None, None, None, None), Ok(PageArgs { size: 20, .. })));
+        assert!(matches!(
+            PageArgs::parse(None, None, None, None),
+            Ok(PageArgs { size: 20, .. })
+        ));
     }
 }

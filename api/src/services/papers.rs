@@ -69,7 +69,11 @@ impl PaperOrder {
                 .map(Value::from)
         };
         match self {
-            Self::Trending => key.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| Some(v.into())),
+            Self::Trending => key
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(|v| Some(v.into())),
             Self::Upvotes => key.parse::<i32>().ok().map(|v| Some(v.into())),
             Self::SubmittedAt => micros(key).map(Some),
             Self::PublishedAt if key.is_empty() => Some(None),
@@ -78,7 +82,10 @@ impl PaperOrder {
     }
 }
 
-pub async fn find_by_id(db: &DatabaseConnection, id: i64) -> Result<Option<paper::Model>, AppError> {
+pub async fn find_by_id(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<Option<paper::Model>, AppError> {
     Ok(paper::Entity::find_by_id(id).one(db).await?)
 }
 
@@ -125,7 +132,11 @@ pub async fn list(
     }
     // The list runs newest/highest first; a backward page reads the other way and is turned
     // round in `Page::from_rows`.
-    let (main, ties) = if forward { (Order::Desc, Order::Desc) } else { (Order::Asc, Order::Asc) };
+    let (main, ties) = if forward {
+        (Order::Desc, Order::Desc)
+    } else {
+        (Order::Asc, Order::Asc)
+    };
     if order == PaperOrder::PublishedAt {
         let nulls = if forward { Order::Asc } else { Order::Desc };
         query = query.order_by(Expr::col(paper::Column::PublishedAt).is_null(), nulls);
@@ -163,10 +174,14 @@ fn keyset_condition(order: PaperOrder, key: Option<Value>, id: i64, forward: boo
             Condition::all().add(column.is_not_null()).add(beyond(key))
         }
         (Some(key), _) => beyond(key),
-        (None, true) => Condition::all().add(column.is_null()).add(paper::Column::Id.lt(id)),
-        (None, false) => Condition::any()
-            .add(column.is_not_null())
-            .add(Condition::all().add(column.is_null()).add(paper::Column::Id.gt(id))),
+        (None, true) => Condition::all()
+            .add(column.is_null())
+            .add(paper::Column::Id.lt(id)),
+        (None, false) => Condition::any().add(column.is_not_null()).add(
+            Condition::all()
+                .add(column.is_null())
+                .add(paper::Column::Id.gt(id)),
+        ),
     }
 }
 
@@ -197,10 +212,13 @@ pub async fn authors_of(
     let mut by_paper: HashMap<i64, Vec<PaperAuthorEntry>> = HashMap::new();
     for (link, author) in rows {
         if let Some(author) = author {
-            by_paper.entry(link.paper_id).or_default().push(PaperAuthorEntry {
-                position: link.position,
-                author,
-            });
+            by_paper
+                .entry(link.paper_id)
+                .or_default()
+                .push(PaperAuthorEntry {
+                    position: link.position,
+                    author,
+                });
         }
     }
     Ok(by_paper)

@@ -1,7 +1,12 @@
-//! Query limits that async-graphql does not enforce itself: the number of fields (including
-//! `__typename`, which its complexity count skips), aliases and directives of a whole document,
-//! fragments counted once per spread. Checked on the parsed document before anything runs.
+//! Checks on a parsed request that async-graphql does not make itself, run before anything
+//! executes:
+//! - limits on the number of fields (including `__typename`, which its complexity count skips),
+//!   aliases and directives of a whole document, fragments counted once per spread;
+//! - required (non-null) variables that are missing or null, which it lets through as null when
+//!   the operation does not use them.
 
+use async_graphql::Value;
+use async_graphql::Variables;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
 /// The limits, from configuration.
@@ -77,4 +82,37 @@ fn count(doc: &ExecutableDocument, set: &SelectionSet, tally: &mut Tally, nestin
             }
         }
     }
+}
+
+/// `Err(message)` when the selected operation declares a non-null variable without a default
+/// and the request leaves it out or sets it to null.
+pub fn check_required_variables(
+    doc: &ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &Variables,
+) -> Result<(), String> {
+    for (name, operation) in doc.operations.iter() {
+        let selected = match (operation_name, name) {
+            (Some(wanted), Some(name)) => wanted == name.as_str(),
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        if !selected {
+            continue;
+        }
+        for definition in &operation.node.variable_definitions {
+            let definition = &definition.node;
+            if definition.var_type.node.nullable || definition.default_value.is_some() {
+                continue;
+            }
+            let value = variables.get(&definition.name.node);
+            if matches!(value, None | Some(Value::Null)) {
+                return Err(format!(
+                    "variable ${} of non-null type {} must have a value",
+                    definition.name.node, definition.var_type.node
+                ));
+            }
+        }
+    }
+    Ok(())
 }

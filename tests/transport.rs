@@ -387,3 +387,19 @@ async fn health_and_ready_answer() {
     let ready = app.client.get(app.url("/ready")).send().await.unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn response_fields_keep_the_order_of_the_query() {
+    let app = app().await;
+    let response = app
+        .post_raw()
+        .json(&json!({ "query": "{ zeta: __typename alpha: __typename middle: __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    let text = response.text().await.unwrap();
+    assert_eq!(
+        text,
+        r#"{"data":{"zeta":"Query","alpha":"Query","middle":"Query"}}"#
+    );
+}

@@ -12,34 +12,48 @@ fn committed_schema_matches_the_code() {
     );
 }
 
-#[test]
-fn every_type_and_field_is_documented() {
-    let sdl = api::graphql::sdl();
-    // Each definition line of an object, interface, enum or input must follow a description.
-    let lines: Vec<&str> = sdl.lines().collect();
-    let mut undocumented = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let trimmed = line.trim_start();
-        let is_definition = ["type ", "interface ", "enum ", "input ", "scalar "]
-            .iter()
-            .any(|k| trimmed.starts_with(k) && !line.starts_with(' '))
-            || (line.starts_with('\t') && trimmed.chars().next().is_some_and(char::is_alphabetic));
-        let builtin = trimmed.starts_with("schema")
-            || trimmed.starts_with("directive")
-            || lines[..i]
-                .iter()
-                .rev()
-                .find(|l| !l.starts_with('\t'))
-                .is_some_and(|l| l.starts_with("schema"));
-        if is_definition && !builtin {
-            let previous = i
-                .checked_sub(1)
-                .map(|j| lines[j].trim())
-                .unwrap_or_default();
-            if !previous.ends_with("\"\"\"") && !previous.starts_with('"') {
-                undocumented.push(trimmed.to_owned());
+const INTROSPECTION: &str = "{ __schema { types { name kind description
+  fields(includeDeprecated: true) { name description args { name description } }
+  inputFields { name description }
+  enumValues(includeDeprecated: true) { name description } } } }";
+
+#[tokio::test]
+async fn every_type_field_argument_and_value_is_documented() {
+    let app = crate::support::TestApp::spawn(crate::support::Backend::Sqlite).await;
+    let data = app.data(INTROSPECTION, serde_json::json!({})).await;
+    let builtin = ["Int", "Float", "String", "Boolean", "ID"];
+    let documented = |v: &serde_json::Value| {
+        v["description"]
+            .as_str()
+            .is_some_and(|d| !d.trim().is_empty())
+    };
+    let mut missing = Vec::new();
+    for ty in data["__schema"]["types"].as_array().expect("types") {
+        let name = ty["name"].as_str().unwrap_or_default();
+        if name.starts_with("__") || builtin.contains(&name) {
+            continue;
+        }
+        if !documented(ty) {
+            missing.push(name.to_owned());
+        }
+        for field in ty["fields"].as_array().into_iter().flatten() {
+            let field_name = field["name"].as_str().unwrap_or_default();
+            if !documented(field) {
+                missing.push(format!("{name}.{field_name}"));
+            }
+            for arg in field["args"].as_array().into_iter().flatten() {
+                if !documented(arg) {
+                    missing.push(format!("{name}.{field_name}({})", arg["name"]));
+                }
+            }
+        }
+        for list in ["inputFields", "enumValues"] {
+            for item in ty[list].as_array().into_iter().flatten() {
+                if !documented(item) {
+                    missing.push(format!("{name}.{}", item["name"]));
+                }
             }
         }
     }
-    assert!(undocumented.is_empty(), "undocumented: {undocumented:#?}");
+    assert!(missing.is_empty(), "undocumented: {missing:#?}");
 }

@@ -4,9 +4,11 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::net::TcpListener;
 
+use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
 use crate::services::demo;
 use crate::state::AppState;
@@ -31,8 +33,8 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     settings.validate()?;
     let database_kind = settings.database_kind()?;
     // Resolved now so that a bad or unwritable secret stops start-up, not the first login.
-    settings.resolve_jwt_secret()?;
-    let db = db::connect(&settings)
+    let secret = settings.resolve_jwt_secret()?;
+    let mut db = db::connect(&settings)
         .await
         .map_err(|e| StartError::Database(e.to_string()))?;
     db::migrate_up(&db)
@@ -48,10 +50,17 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     if !settings.rate_limits_enabled() {
         tracing::warn!("rate limits are off: every throttle is disabled");
     }
+    let statements = Arc::new(AtomicU64::new(0));
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
     Ok(AppState {
         db,
         settings: Arc::new(settings),
         database_kind,
+        jwt: Arc::new(JwtKeys::new(&secret)),
+        statements,
     })
 }
 

@@ -4,6 +4,7 @@
 //! service (`services`, the only code that touches sea-orm) → entity / database.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

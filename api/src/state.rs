@@ -1,9 +1,11 @@
 //! The application state, built once at start-up and shared by the HTTP layer and the schema.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use sea_orm::DatabaseConnection;
 
+use crate::auth::jwt::JwtKeys;
 use crate::config::{DatabaseKind, Settings};
 
 #[derive(Clone)]
@@ -12,4 +14,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Where the SQLite file lives, for readiness (a deleted file is not a ready database).
     pub database_kind: DatabaseKind,
+    /// Signs and checks access tokens.
+    pub jwt: Arc<JwtKeys>,
+    /// SQL statements run since start-up: how the tests prove a page costs the same number of
+    /// statements whatever its size.
+    pub statements: Arc<AtomicU64>,
 }

@@ -1,9 +1,14 @@
 //! The `Author` type: a distinct author identity.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Context, ID, Object};
 use entity::author;
 
+use crate::graphql::args;
+use crate::graphql::context::loaders;
 use crate::graphql::ids::{self, NodeType};
+use crate::graphql::paper::{PaperConnection, paper_connection};
+use crate::graphql::user::User;
+use crate::services::papers::{PaperFilter, PaperOrder};
 
 pub struct Author(pub author::Model);
 
@@ -19,5 +24,41 @@ impl Author {
     /// The author's name as listed on papers.
     async fn name(&self) -> &str {
         &self.0.name
+    }
+
+    /// The user who claimed this author identity, once approved.
+    async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(user_id) = self.0.user_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.user_by_id.load_one(user_id).await?.map(User))
+    }
+
+    /// The papers listing this author, latest to enter the feed first.
+    async fn papers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+    ) -> async_graphql::Result<PaperConnection> {
+        let page_args = args::page(first, after, last, before)?;
+        let filter = PaperFilter {
+            author_id: Some(self.0.id),
+            ..Default::default()
+        };
+        paper_connection(ctx, filter, PaperOrder::SubmittedAt, &page_args).await
+    }
+
+    /// How many papers list this author.
+    async fn paper_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        Ok(loaders(ctx)?
+            .paper_count_of_author
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or(0))
     }
 }

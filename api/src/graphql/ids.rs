@@ -10,6 +10,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 pub enum NodeType {
     Paper,
     Author,
+    User,
+    Comment,
+    Collection,
 }
 
 impl NodeType {
@@ -17,6 +20,9 @@ impl NodeType {
         match self {
             Self::Paper => "Paper",
             Self::Author => "Author",
+            Self::User => "User",
+            Self::Comment => "Comment",
+            Self::Collection => "Collection",
         }
     }
 
@@ -24,6 +30,9 @@ impl NodeType {
         match name {
             "Paper" => Some(Self::Paper),
             "Author" => Some(Self::Author),
+            "User" => Some(Self::User),
+            "Comment" => Some(Self::Comment),
+            "Collection" => Some(Self::Collection),
             _ => None,
         }
     }
@@ -60,5 +69,9 @@ mod tests {
         assert_eq!(decode("garbage!"), None);
         assert_eq!(decode(&URL_SAFE_NO_PAD.encode("Paper:-1")), None);
         assert_eq!(decode(&URL_SAFE_NO_PAD.encode("Secret:1")), None);
+        assert_eq!(
+            decode(&URL_SAFE_NO_PAD.encode("User:1")),
+            Some((NodeType::User, 1))
+        );
     }
 }

@@ -1,70 +1,170 @@
 //! DataLoaders: every child and list field of a page is fetched in one batched query per kind,
 //! whatever the page size. Built per request (see `RequestData`), so nothing is cached across
-//! requests or viewers.
+//! requests, and the viewer-specific ones know their viewer.
 
 use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{author, paper};
+use entity::{author, collection, comment, paper, user};
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
-use crate::services::papers::{self, PaperAuthorEntry};
+use crate::services::papers::PaperAuthorEntry;
+use crate::services::{collections, comments, papers, upvotes, users};
 
 fn gql(err: AppError) -> async_graphql::Error {
     err.into_gql()
 }
 
-/// Papers by row id.
-pub struct PaperById(pub DatabaseConnection);
+/// Declares a loader keyed by row id that calls one service function.
+macro_rules! loader {
+    ($name:ident, $value:ty, |$db:ident, $keys:ident| $body:expr) => {
+        pub struct $name(DatabaseConnection);
 
-impl Loader<i64> for PaperById {
-    type Value = paper::Model;
+        impl Loader<i64> for $name {
+            type Value = $value;
+            type Error = async_graphql::Error;
+
+            async fn load(&self, $keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+                let $db = &self.0;
+                $body.await.map_err(gql)
+            }
+        }
+    };
+}
+
+loader!(PaperById, paper::Model, |db, keys| papers::find_by_ids(
+    db, keys
+));
+loader!(
+    AuthorById,
+    author::Model,
+    |db, keys| papers::authors_by_ids(db, keys)
+);
+loader!(UserById, user::Model, |db, keys| users::find_by_ids(
+    db, keys
+));
+loader!(CommentById, comment::Model, |db, keys| {
+    comments::find_by_ids(db, keys)
+});
+loader!(CollectionById, collection::Model, |db, keys| {
+    collections::find_by_ids(db, keys)
+});
+loader!(AuthorsOfPaper, Vec<PaperAuthorEntry>, |db, keys| {
+    papers::authors_of(db, keys)
+});
+loader!(PaperCountOfAuthor, i64, |db, keys| papers::paper_counts(
+    db, keys
+));
+
+/// The first page of replies of each comment (the page size plus one, to tell whether more
+/// follow), in one query for a whole thread page.
+pub struct FirstReplies(DatabaseConnection);
+
+/// The page size `FirstReplies` serves; a larger or cursor-based page queries directly.
+pub const FIRST_REPLIES: u64 = crate::services::pagination::DEFAULT_PAGE_SIZE;
+
+impl Loader<i64> for FirstReplies {
+    type Value = Vec<comment::Model>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        papers::find_by_ids(&self.0, keys).await.map_err(gql)
+        comments::first_replies(&self.0, keys, FIRST_REPLIES)
+            .await
+            .map_err(gql)
     }
 }
 
-/// Authors by row id.
-pub struct AuthorById(pub DatabaseConnection);
+/// Which objects of one kind the viewer has upvoted.
+pub struct ViewerUpvoted {
+    db: DatabaseConnection,
+    viewer: i64,
+    kind: VoteKind,
+}
 
-impl Loader<i64> for AuthorById {
-    type Value = author::Model;
+#[derive(Clone, Copy)]
+enum VoteKind {
+    Paper,
+    Comment,
+    Collection,
+}
+
+impl Loader<i64> for ViewerUpvoted {
+    type Value = bool;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        papers::authors_by_ids(&self.0, keys).await.map_err(gql)
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, bool>, Self::Error> {
+        let voted = match self.kind {
+            VoteKind::Paper => upvotes::papers_upvoted_by(&self.db, self.viewer, keys).await,
+            VoteKind::Comment => upvotes::comments_upvoted_by(&self.db, self.viewer, keys).await,
+            VoteKind::Collection => {
+                upvotes::collections_upvoted_by(&self.db, self.viewer, keys).await
+            }
+        }
+        .map_err(gql)?;
+        Ok(keys.iter().map(|k| (*k, voted.contains(k))).collect())
     }
 }
 
-/// A paper's ordered author list, by paper id.
-pub struct AuthorsOfPaper(pub DatabaseConnection);
-
-impl Loader<i64> for AuthorsOfPaper {
-    type Value = Vec<PaperAuthorEntry>;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        papers::authors_of(&self.0, keys).await.map_err(gql)
-    }
+/// The viewer's upvote loaders; absent for an anonymous viewer (who has upvoted nothing).
+pub struct ViewerLoaders {
+    pub paper_upvoted: DataLoader<ViewerUpvoted>,
+    pub comment_upvoted: DataLoader<ViewerUpvoted>,
+    pub collection_upvoted: DataLoader<ViewerUpvoted>,
 }
 
 /// The loaders of one request.
 pub struct Loaders {
     pub paper_by_id: DataLoader<PaperById>,
     pub author_by_id: DataLoader<AuthorById>,
+    pub user_by_id: DataLoader<UserById>,
+    pub comment_by_id: DataLoader<CommentById>,
+    pub collection_by_id: DataLoader<CollectionById>,
     pub authors_of_paper: DataLoader<AuthorsOfPaper>,
+    pub paper_count_of_author: DataLoader<PaperCountOfAuthor>,
+    pub first_replies: DataLoader<FirstReplies>,
+    pub viewer: Option<ViewerLoaders>,
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection) -> Self {
+    pub fn new(db: &DatabaseConnection, viewer: Option<i64>) -> Self {
         let spawn = tokio::spawn;
+        let voted = |kind| {
+            viewer.map(|viewer| {
+                DataLoader::new(
+                    ViewerUpvoted {
+                        db: db.clone(),
+                        viewer,
+                        kind,
+                    },
+                    spawn,
+                )
+            })
+        };
+        let viewer = match (
+            voted(VoteKind::Paper),
+            voted(VoteKind::Comment),
+            voted(VoteKind::Collection),
+        ) {
+            (Some(paper_upvoted), Some(comment_upvoted), Some(collection_upvoted)) => {
+                Some(ViewerLoaders {
+                    paper_upvoted,
+                    comment_upvoted,
+                    collection_upvoted,
+                })
+            }
+            _ => None,
+        };
         Self {
             paper_by_id: DataLoader::new(PaperById(db.clone()), spawn),
             author_by_id: DataLoader::new(AuthorById(db.clone()), spawn),
+            user_by_id: DataLoader::new(UserById(db.clone()), spawn),
+            comment_by_id: DataLoader::new(CommentById(db.clone()), spawn),
+            collection_by_id: DataLoader::new(CollectionById(db.clone()), spawn),
             authors_of_paper: DataLoader::new(AuthorsOfPaper(db.clone()), spawn),
+            paper_count_of_author: DataLoader::new(PaperCountOfAuthor(db.clone()), spawn),
+            first_replies: DataLoader::new(FirstReplies(db.clone()), spawn),
+            viewer,
         }
     }
 }

@@ -1,7 +1,10 @@
 //! The GraphQL layer: schema, types, loaders. Resolvers stay thin and call the services.
 
+pub mod args;
 pub mod author;
 pub mod checks;
+pub mod collection;
+pub mod comment;
 pub mod connection;
 pub mod context;
 pub mod ids;
@@ -9,6 +12,8 @@ pub mod loaders;
 pub mod node;
 pub mod paper;
 pub mod query;
+pub mod scalars;
+pub mod user;
 
 use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
 

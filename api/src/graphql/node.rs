@@ -3,9 +3,13 @@
 use async_graphql::{Context, ID, Interface};
 
 use crate::graphql::author::Author;
-use crate::graphql::context::loaders;
+use crate::graphql::collection::Collection;
+use crate::graphql::comment::Comment;
+use crate::graphql::context::{loaders, viewer_id};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::paper::Paper;
+use crate::graphql::user::User;
+use crate::services::collections;
 
 /// An object with an opaque global ID that `node(id)` finds again.
 #[derive(Interface)]
@@ -13,9 +17,13 @@ use crate::graphql::paper::Paper;
 pub enum Node {
     Paper(Paper),
     Author(Author),
+    User(User),
+    Comment(Comment),
+    Collection(Collection),
 }
 
-/// Looks an ID up; an ID that is garbage, of an unknown type or of a missing row is `None`.
+/// Looks an ID up; an ID that is garbage, of an unknown type, of a missing row or of another
+/// user's private collection is `None`.
 pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Node>> {
     let Some((kind, row)) = ids::decode(id) else {
         return Ok(None);
@@ -32,5 +40,24 @@ pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<No
             .load_one(row)
             .await?
             .map(|a| Node::Author(Author(a))),
+        NodeType::User => loaders
+            .user_by_id
+            .load_one(row)
+            .await?
+            .map(|u| Node::User(User(u))),
+        NodeType::Comment => loaders
+            .comment_by_id
+            .load_one(row)
+            .await?
+            .map(|c| Node::Comment(Comment(c))),
+        NodeType::Collection => {
+            let viewer = viewer_id(ctx)?;
+            loaders
+                .collection_by_id
+                .load_one(row)
+                .await?
+                .filter(|c| collections::is_visible(c, viewer))
+                .map(|c| Node::Collection(Collection(c)))
+        }
     })
 }

@@ -1,14 +1,23 @@
 //! The `Paper` type and its author list.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::paper;
 
+use crate::error::GqlResult;
+use crate::graphql::args;
 use crate::graphql::author::Author;
-use crate::graphql::connection::connection;
-use crate::graphql::context::loaders;
+use crate::graphql::collection::{Collection, CollectionConnection};
+use crate::graphql::comment::{Comment, CommentConnection};
+use crate::graphql::connection::{Parts, Totals, connection};
+use crate::graphql::context::{db, loaders, viewer_id};
 use crate::graphql::ids::{self, NodeType};
-use crate::services::papers::PaperAuthorEntry;
+use crate::graphql::user::{User, UserConnection};
+use crate::services::collections::{self, CollectionFilter, CollectionOrder};
+use crate::services::comments::{self, CommentOrder};
+use crate::services::pagination::PageArgs;
+use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder};
+use crate::services::users;
 
 pub struct Paper(pub paper::Model);
 
@@ -19,6 +28,28 @@ connection!(
     "A page of papers, as a Relay connection.",
     "A paper in a page of papers."
 );
+
+/// How a paper's top-level comments are ordered.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "CommentOrder")]
+pub enum CommentOrderArg {
+    /// Oldest first, as a conversation reads.
+    Oldest,
+    /// Newest first.
+    Newest,
+    /// Most upvoted first, newest first among equals.
+    Top,
+}
+
+impl From<CommentOrderArg> for CommentOrder {
+    fn from(order: CommentOrderArg) -> Self {
+        match order {
+            CommentOrderArg::Oldest => Self::Oldest,
+            CommentOrderArg::Newest => Self::Newest,
+            CommentOrderArg::Top => Self::Top,
+        }
+    }
+}
 
 /// An arXiv preprint listed on the site.
 #[Object]
@@ -70,14 +101,115 @@ impl Paper {
         Some(self.0.submitted_at)
     }
 
+    /// The user who submitted the paper to the feed; null for imported papers.
+    async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(user_id) = self.0.submitted_by else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.user_by_id.load_one(user_id).await?.map(User))
+    }
+
     /// Upvotes cast on this site.
     async fn upvote_count(&self) -> i32 {
         self.0.upvote_count
     }
 
+    /// Whether the signed-in viewer has upvoted the paper; false when anonymous.
+    async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        match &loaders(ctx)?.viewer {
+            Some(viewer) => Ok(viewer
+                .paper_upvoted
+                .load_one(self.0.id)
+                .await?
+                .unwrap_or(false)),
+            None => Ok(false),
+        }
+    }
+
+    /// The users who upvoted the paper, latest first.
+    async fn upvoters(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+    ) -> async_graphql::Result<UserConnection> {
+        let page_args = args::page(first, after, last, before)?;
+        let db = db(ctx)?;
+        let page = users::upvoters(&db, self.0.id, &page_args).await.gql()?;
+        let total = u64::try_from(self.0.upvote_count).unwrap_or(0);
+        let totals = Totals::new(move || async move { Ok(total) });
+        Ok(UserConnection(Parts::from_page(page, totals, User)))
+    }
+
     /// Comments on the paper, deleted ones not counted.
     async fn comment_count(&self) -> i32 {
         self.0.comment_count
+    }
+
+    /// The paper's top-level comments; each nests its `replies`. Deleted comments that have
+    /// replies stay as tombstones so that threads keep their shape.
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The order of the comments.",
+            default_with = "Some(CommentOrderArg::Oldest)"
+        )]
+        order_by: Option<CommentOrderArg>,
+        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+    ) -> async_graphql::Result<CommentConnection> {
+        let page_args = args::page(first, after, last, before)?;
+        let order = order_by.unwrap_or(CommentOrderArg::Oldest).into();
+        let db = db(ctx)?;
+        let page = comments::top_level(&db, self.0.id, order, &page_args)
+            .await
+            .gql()?;
+        let paper_id = self.0.id;
+        let totals = Totals::new(move || {
+            let db = db.clone();
+            async move { comments::count_top_level(&db, paper_id).await }
+        });
+        Ok(CommentConnection(Parts::from_page(page, totals, Comment)))
+    }
+
+    /// The public collections holding the paper (and the viewer's own private ones), trending
+    /// first.
+    async fn collections(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+    ) -> async_graphql::Result<CollectionConnection> {
+        let page_args = args::page(first, after, last, before)?;
+        let viewer = viewer_id(ctx)?;
+        let db = db(ctx)?;
+        let filter = CollectionFilter {
+            containing_paper: Some(self.0.id),
+            ..Default::default()
+        };
+        let page = collections::list(&db, &filter, CollectionOrder::Trending, viewer, &page_args)
+            .await
+            .gql()?;
+        let totals = Totals::new(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { collections::count(&db, &filter, viewer).await }
+        });
+        Ok(CollectionConnection(Parts::from_page(
+            page, totals, Collection,
+        )))
     }
 
     /// The paper's abstract page on arXiv.
@@ -100,7 +232,8 @@ impl Paper {
         self.0.project_page.as_deref()
     }
 
-    /// The time-decayed rank of the paper: `ln(2 + upvotes) / (hours since submission + 2)^1.8`.
+    /// The time-decayed rank of the paper: `ln(2 + upvotes) / (hours since submission + 2)^1.8`,
+    /// refreshed when a vote lands and periodically for recent papers.
     async fn trending_score(&self) -> f64 {
         self.0.trending_score
     }
@@ -125,4 +258,28 @@ impl PaperAuthor {
     async fn author(&self) -> Author {
         Author(self.0.author.clone())
     }
+
+    /// The user who claimed this author identity, once a moderator approved the claim.
+    async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(user_id) = self.0.author.user_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.user_by_id.load_one(user_id).await?.map(User))
+    }
+}
+
+/// A connection over the papers a filter selects, counted lazily.
+pub async fn paper_connection(
+    ctx: &Context<'_>,
+    filter: PaperFilter,
+    order: PaperOrder,
+    page_args: &PageArgs,
+) -> async_graphql::Result<PaperConnection> {
+    let db = db(ctx)?;
+    let page = papers::list(&db, &filter, order, page_args).await.gql()?;
+    let totals = Totals::new(move || {
+        let (db, filter) = (db.clone(), filter.clone());
+        async move { papers::count(&db, &filter).await }
+    });
+    Ok(PaperConnection(Parts::from_page(page, totals, Paper)))
 }

@@ -1,14 +1,22 @@
 //! The query root. Resolvers are thin: read the context, parse arguments, call one service.
 
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
 
-use crate::error::GqlResult;
+use crate::error::{AppError, GqlResult};
+use crate::graphql::args;
+use crate::graphql::author::Author;
+use crate::graphql::collection::{Collection, CollectionConnection};
 use crate::graphql::connection::{Parts, Totals};
-use crate::graphql::context::state;
+use crate::graphql::context::{db, loaders, viewer, viewer_id};
+use crate::graphql::ids::NodeType;
 use crate::graphql::node::{self, Node};
-use crate::graphql::paper::{Paper, PaperConnection};
-use crate::services::pagination::PageArgs;
-use crate::services::papers;
+use crate::graphql::paper::{Paper, PaperConnection, paper_connection};
+use crate::graphql::scalars::Date;
+use crate::graphql::user::User;
+use crate::services::collections::{self, CollectionFilter, CollectionOrder};
+use crate::services::dates::{self, Range};
+use crate::services::papers::{self, PaperFilter, PaperOrder};
+use crate::services::users;
 
 /// The most IDs one `nodes` call may ask for.
 pub const MAX_NODES: usize = 100;
@@ -28,7 +36,7 @@ pub enum PaperOrderArg {
     PublishedAt,
 }
 
-impl From<PaperOrderArg> for papers::PaperOrder {
+impl From<PaperOrderArg> for PaperOrder {
     fn from(order: PaperOrderArg) -> Self {
         match order {
             PaperOrderArg::Trending => Self::Trending,
@@ -39,12 +47,134 @@ impl From<PaperOrderArg> for papers::PaperOrder {
     }
 }
 
+/// Narrows a list of papers; every field given must match.
+#[derive(InputObject, Default)]
+#[graphql(name = "PaperFilter")]
+pub struct PaperFilterInput {
+    /// Entered the daily feed on this day (UTC).
+    submitted_on: Option<Date>,
+    /// Entered the daily feed in this ISO week, e.g. `2025-W49`.
+    submitted_week: Option<String>,
+    /// Entered the daily feed in this month, e.g. `2025-12`.
+    submitted_month: Option<String>,
+    /// Published on arXiv on or after this day.
+    published_from: Option<Date>,
+    /// Published on arXiv on or before this day.
+    published_to: Option<Date>,
+    /// Lists this author (an `Author` ID).
+    author_id: Option<ID>,
+    /// Submitted by the user with this username.
+    submitter: Option<String>,
+}
+
+/// How a list of collections is ordered; ties go to the newest collection.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "CollectionOrder")]
+pub enum CollectionOrderArg {
+    /// Highest time-decayed upvotes first.
+    Trending,
+    /// Newest first.
+    Newest,
+    /// Most upvotes first.
+    Upvotes,
+}
+
+impl From<CollectionOrderArg> for CollectionOrder {
+    fn from(order: CollectionOrderArg) -> Self {
+        match order {
+            CollectionOrderArg::Trending => Self::Trending,
+            CollectionOrderArg::Newest => Self::Newest,
+            CollectionOrderArg::Upvotes => Self::Upvotes,
+        }
+    }
+}
+
+/// Narrows a list of collections.
+#[derive(InputObject, Default)]
+#[graphql(name = "CollectionFilter")]
+pub struct CollectionFilterInput {
+    /// Made by the user with this username.
+    owner: Option<String>,
+    /// Holding this paper (a `Paper` ID).
+    paper_id: Option<ID>,
+}
+
+/// Parses a paper filter into the service's terms.
+async fn paper_filter(
+    db: &sea_orm::DatabaseConnection,
+    input: Option<PaperFilterInput>,
+) -> Result<PaperFilter, AppError> {
+    let Some(input) = input else {
+        return Ok(PaperFilter::default());
+    };
+    let submitted = one_period(
+        input.submitted_on.as_ref().map(|d| d.0.as_str()),
+        input.submitted_week.as_deref(),
+        input.submitted_month.as_deref(),
+        [
+            "filter.submittedOn",
+            "filter.submittedWeek",
+            "filter.submittedMonth",
+        ],
+    )?;
+    let published_from = input
+        .published_from
+        .map(|d| dates::parse_date(&d.0, "filter.publishedFrom").map(|d| dates::day(d).start))
+        .transpose()?;
+    let published_before = input
+        .published_to
+        .map(|d| dates::parse_date(&d.0, "filter.publishedTo").map(|d| dates::day(d).end))
+        .transpose()?;
+    let author_id = input
+        .author_id
+        .map(|id| args::id_of(NodeType::Author, &id, "filter.authorId"))
+        .transpose()?;
+    let mut filter = PaperFilter {
+        submitted,
+        published_from,
+        published_before,
+        author_id,
+        ..Default::default()
+    };
+    if let Some(name) = input.submitter {
+        match users::find_by_username(db, &name).await? {
+            Some(user) => filter.submitter_id = Some(user.id),
+            None => filter.nothing = true,
+        }
+    }
+    Ok(filter)
+}
+
+/// At most one of a day, an ISO week and a month, as a range.
+fn one_period(
+    date: Option<&str>,
+    week: Option<&str>,
+    month: Option<&str>,
+    fields: [&str; 3],
+) -> Result<Option<Range>, AppError> {
+    match (date, week, month) {
+        (None, None, None) => Ok(None),
+        (Some(date), None, None) => Ok(Some(dates::day(dates::parse_date(date, fields[0])?))),
+        (None, Some(week), None) => Ok(Some(dates::parse_week(week, fields[1])?)),
+        (None, None, Some(month)) => Ok(Some(dates::parse_month(month, fields[2])?)),
+        _ => Err(AppError::bad_input(
+            fields[1],
+            format!(
+                "give at most one of {}, {} and {}",
+                fields[0], fields[1], fields[2]
+            ),
+        )),
+    }
+}
+
 pub struct Query;
 
-/// The entry points for reading: papers, authors and any object by global ID.
+/// The entry points for reading: feeds, search, papers, authors, users, collections and any
+/// object by global ID.
 #[Object]
 impl Query {
-    /// Any object with a global ID; null when the ID is unknown, malformed or of another type.
+    /// Any object with a global ID; null when the ID is unknown, malformed, of another type, or
+    /// another user's private collection.
     async fn node(
         &self,
         ctx: &Context<'_>,
@@ -53,64 +183,185 @@ impl Query {
         node::find(ctx, &id).await
     }
 
-    /// Several objects by global ID, in the order asked; null for each unknown ID.
+    /// Several objects by global ID, in the order asked; null for each that `node` would not
+    /// answer.
     async fn nodes(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
-            return Err(crate::error::AppError::bad_input(
+            return Err(AppError::bad_input(
                 "ids",
                 format!("at most {MAX_NODES} IDs per call"),
             ))
             .gql();
         }
-        let mut found = Vec::with_capacity(ids.len());
-        for id in &ids {
-            found.push(node::find(ctx, id).await?);
-        }
-        Ok(found)
+        // Every lookup goes through the loaders, so the IDs of one type cost one query.
+        let lookups = ids.iter().map(|id| node::find(ctx, id));
+        futures_util::future::try_join_all(lookups).await
     }
 
-    /// A paper by arXiv id; a versioned id (`2309.00916v2`) finds its paper. Null when unknown.
+    /// The signed-in user; null when anonymous.
+    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        Ok(viewer(ctx)?.user.clone().map(User))
+    }
+
+    /// A paper by arXiv id; a versioned id (`2309.00916v2`) or an old-style one
+    /// (`hep-th/9901001`) works too. Null when unknown.
     async fn paper(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "An arXiv identifier, e.g. `2309.00916` or `hep-th/9901001`.")]
         arxiv_id: String,
     ) -> async_graphql::Result<Option<Paper>> {
-        let db = &state(ctx)?.db;
-        Ok(papers::find_by_arxiv_id(db, &arxiv_id)
+        Ok(papers::find_by_arxiv_id(&db(ctx)?, &arxiv_id)
             .await
             .gql()?
             .map(Paper))
     }
 
-    /// All papers, as a Relay connection.
+    /// Papers, filtered and ordered, as a Relay connection.
     async fn papers(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which papers; all when absent.")] filter: Option<PaperFilterInput>,
         #[graphql(
             desc = "The order of the list.",
             default_with = "Some(PaperOrderArg::Trending)"
         )]
         order_by: Option<PaperOrderArg>,
-        #[graphql(desc = "Page size counting forward from `after` (default 20, at most 100).")]
-        first: Option<i32>,
+        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back from `before` (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
-        let args = PageArgs::parse(first, after, last, before).gql()?;
-        let db = state(ctx)?.db.clone();
+        let page_args = args::page(first, after, last, before)?;
+        let filter = paper_filter(&db(ctx)?, filter).await.gql()?;
         // An explicit null, or a variable left unset, means the default order.
         let order = order_by.unwrap_or(PaperOrderArg::Trending).into();
-        let page = papers::list(&db, order, &args).await.gql()?;
+        paper_connection(ctx, filter, order, &page_args).await
+    }
+
+    /// The daily feed: the papers that entered the feed on a day, in an ISO week or in a month
+    /// (UTC), most upvoted first by default. With none of `date`, `week`, `month`: today.
+    #[allow(clippy::too_many_arguments)]
+    async fn daily_papers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A day, `YYYY-MM-DD`.")] date: Option<Date>,
+        #[graphql(desc = "An ISO week, `YYYY-Www` (e.g. `2025-W49`).")] week: Option<String>,
+        #[graphql(desc = "A month, `YYYY-MM`.")] month: Option<String>,
+        #[graphql(
+            desc = "The order of the list.",
+            default_with = "Some(PaperOrderArg::Upvotes)"
+        )]
+        order_by: Option<PaperOrderArg>,
+        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+    ) -> async_graphql::Result<PaperConnection> {
+        let page_args = args::page(first, after, last, before)?;
+        let period = one_period(
+            date.as_ref().map(|d| d.0.as_str()),
+            week.as_deref(),
+            month.as_deref(),
+            ["date", "week", "month"],
+        )
+        .gql()?;
+        let period = period.unwrap_or_else(|| dates::day(chrono::Utc::now().date_naive()));
+        let filter = PaperFilter {
+            submitted: Some(period),
+            ..Default::default()
+        };
+        let order = order_by.unwrap_or(PaperOrderArg::Upvotes).into();
+        paper_connection(ctx, filter, order, &page_args).await
+    }
+
+    /// An author by global ID; null when unknown.
+    async fn author(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An `Author` ID.")] id: ID,
+    ) -> async_graphql::Result<Option<Author>> {
+        let Some(row) = crate::graphql::ids::decode_as(NodeType::Author, &id) else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.author_by_id.load_one(row).await?.map(Author))
+    }
+
+    /// A user by username, case-insensitively; null when unknown.
+    async fn user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The username.")] username: String,
+    ) -> async_graphql::Result<Option<User>> {
+        Ok(users::find_by_username(&db(ctx)?, &username)
+            .await
+            .gql()?
+            .map(User))
+    }
+
+    /// A collection by slug; null when unknown or another user's private collection.
+    async fn collection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The collection's slug.")] slug: String,
+    ) -> async_graphql::Result<Option<Collection>> {
+        let viewer = viewer_id(ctx)?;
+        Ok(collections::find_by_slug(&db(ctx)?, &slug, viewer)
+            .await
+            .gql()?
+            .map(Collection))
+    }
+
+    /// Public collections (and the viewer's own private ones), as a Relay connection.
+    async fn collections(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which collections; all visible ones when absent.")] filter: Option<
+            CollectionFilterInput,
+        >,
+        #[graphql(
+            desc = "The order of the list.",
+            default_with = "Some(CollectionOrderArg::Trending)"
+        )]
+        order_by: Option<CollectionOrderArg>,
+        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+    ) -> async_graphql::Result<CollectionConnection> {
+        let page_args = args::page(first, after, last, before)?;
+        let viewer = viewer_id(ctx)?;
+        let db = db(ctx)?;
+        let input = filter.unwrap_or_default();
+        let mut filter = match &input.owner {
+            Some(owner) => collections::owner_filter(&db, owner).await.gql()?,
+            None => CollectionFilter::default(),
+        };
+        filter.containing_paper = input
+            .paper_id
+            .map(|id| args::id_of(NodeType::Paper, &id, "filter.paperId"))
+            .transpose()
+            .gql()?;
+        let order = order_by.unwrap_or(CollectionOrderArg::Trending).into();
+        let page = collections::list(&db, &filter, order, viewer, &page_args)
+            .await
+            .gql()?;
         let totals = Totals::new(move || {
-            let db = db.clone();
-            async move { papers::count(&db).await }
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { collections::count(&db, &filter, viewer).await }
         });
-        Ok(PaperConnection(Parts::from_page(page, totals, Paper)))
+        Ok(CollectionConnection(Parts::from_page(
+            page, totals, Collection,
+        )))
     }
 }

@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use crate::auth::{self, Viewer};
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 use crate::graphql::PapersSchema;
 use crate::graphql::checks::{self, DocumentLimits};
@@ -63,6 +64,10 @@ pub async fn post(State(state): State<GraphqlState>, headers: HeaderMap, body: B
             ErrorCode::BadUserInput,
         );
     }
+    let viewer = match authenticate(&state, &headers).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
     let body: Value = match serde_json::from_slice(&body) {
         Ok(body) => body,
         Err(_) => {
@@ -75,9 +80,9 @@ pub async fn post(State(state): State<GraphqlState>, headers: HeaderMap, body: B
         }
     };
     match body {
-        Value::Array(batch) => run_batch(&state, format, batch).await,
+        Value::Array(batch) => run_batch(&state, &viewer, format, batch).await,
         single => match params_from_json(single) {
-            Ok(params) => respond(format, run(&state, params, false).await),
+            Ok(params) => respond(format, run(&state, &viewer, params, false).await),
             Err(message) => plain_error(
                 StatusCode::BAD_REQUEST,
                 format,
@@ -114,15 +119,49 @@ pub async fn get(
     let Some(format) = negotiate::response_format(&headers) else {
         return not_acceptable();
     };
+    let viewer = match authenticate(&state, &headers).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
+    };
     let params = params_from_query(param("query"), param("operationName"), param("variables"));
     match params {
-        Ok(params) => respond(format, run(&state, params, true).await),
+        Ok(params) => respond(format, run(&state, &viewer, params, true).await),
         Err(message) => plain_error(
             StatusCode::BAD_REQUEST,
             format,
             &message,
             ErrorCode::BadUserInput,
         ),
+    }
+}
+
+/// The viewer of the request, or the 401 response for a bad `Authorization` header.
+async fn authenticate(state: &GraphqlState, headers: &HeaderMap) -> Result<Viewer, Response> {
+    match auth::viewer::from_headers(headers, &state.app.jwt, &state.app.db).await {
+        Ok(viewer) => Ok(viewer),
+        Err(err) => {
+            let code = err.code();
+            let message = match code {
+                ErrorCode::Unauthenticated => err.to_string(),
+                _ => {
+                    tracing::error!(cause = %err, "authentication failed");
+                    INTERNAL_MESSAGE.to_owned()
+                }
+            };
+            let status = match code {
+                ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            let mut response =
+                json_response(status, ResponseFormat::Json, &error_body(&message, code));
+            if status == StatusCode::UNAUTHORIZED {
+                response.headers_mut().insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer"),
+                );
+            }
+            Err(response)
+        }
     }
 }
 
@@ -195,7 +234,12 @@ fn params_from_query(
     })
 }
 
-async fn run_batch(state: &GraphqlState, format: ResponseFormat, batch: Vec<Value>) -> Response {
+async fn run_batch(
+    state: &GraphqlState,
+    viewer: &Viewer,
+    format: ResponseFormat,
+    batch: Vec<Value>,
+) -> Response {
     if batch.is_empty() || batch.len() > state.max_batch {
         let message = if state.max_batch == 0 {
             "batched requests are not accepted".to_owned()
@@ -212,7 +256,7 @@ async fn run_batch(state: &GraphqlState, format: ResponseFormat, batch: Vec<Valu
     let mut bodies = Vec::with_capacity(batch.len());
     for item in batch {
         let outcome = match params_from_json(item) {
-            Ok(params) => run(state, params, false).await,
+            Ok(params) => run(state, viewer, params, false).await,
             Err(message) => Outcome::Refused(
                 vec![ServerError::new(message, None)],
                 ErrorCode::BadUserInput,
@@ -224,7 +268,7 @@ async fn run_batch(state: &GraphqlState, format: ResponseFormat, batch: Vec<Valu
 }
 
 /// Parses, checks and runs one operation.
-async fn run(state: &GraphqlState, params: Params, over_get: bool) -> Outcome {
+async fn run(state: &GraphqlState, viewer: &Viewer, params: Params, over_get: bool) -> Outcome {
     // Kept for the required-variables check, which runs while the request holds the document.
     let variables = params.variables.clone();
     let mut request = async_graphql::Request::new(params.query).variables(params.variables);
@@ -248,7 +292,8 @@ async fn run(state: &GraphqlState, params: Params, over_get: bool) -> Outcome {
         );
     }
     let request = request.data(RequestData {
-        loaders: Loaders::new(&state.app.db),
+        loaders: Loaders::new(&state.app.db, viewer.user_id()),
+        viewer: viewer.clone(),
     });
     match tokio::time::timeout(state.timeout, state.schema.execute(request)).await {
         Err(_) => Outcome::TimedOut,

@@ -2,11 +2,17 @@
 //! SQL (in a transaction where it writes) and returns domain values or an `AppError`.
 
 pub mod arxiv;
+pub mod collections;
+pub mod comments;
+pub mod dates;
 pub mod demo;
 pub mod import;
+pub mod markdown;
 pub mod pagination;
 pub mod papers;
 pub mod trending;
+pub mod upvotes;
+pub mod users;
 
 /// The current time, to the millisecond: both databases then store and return exactly the
 /// same instant (PostgreSQL keeps microseconds, SQLite keeps what it is given), so cursors and

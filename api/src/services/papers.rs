@@ -1,18 +1,18 @@
-//! Reading papers: by id, by arXiv id, as ordered pages, and their authors.
+//! Reading papers: by id, by arXiv id, as filtered and ordered pages, and their authors.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use entity::{author, paper, paper_author};
-use sea_orm::sea_query::{Expr, ExprTrait, Order};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Value,
+    QueryOrder, Select,
 };
 
 use crate::error::AppError;
 use crate::services::arxiv::ArxivId;
-use crate::services::pagination::{Direction, Page, PageArgs, decode_cursor, encode_cursor};
+use crate::services::dates::Range;
+use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
 
 /// The orders of a paper list. Each ends in the paper id (newest first) as its tie-breaker, so
 /// that paging never skips or repeats a paper when scores tie.
@@ -29,56 +29,115 @@ pub enum PaperOrder {
 }
 
 impl PaperOrder {
-    fn scope(self) -> &'static str {
-        match self {
-            Self::Trending => "papers:trending",
-            Self::Upvotes => "papers:upvotes",
-            Self::SubmittedAt => "papers:submitted",
-            Self::PublishedAt => "papers:published",
-        }
-    }
-
-    fn column(self) -> paper::Column {
-        match self {
-            Self::Trending => paper::Column::TrendingScore,
-            Self::Upvotes => paper::Column::UpvoteCount,
-            Self::SubmittedAt => paper::Column::SubmittedAt,
-            Self::PublishedAt => paper::Column::PublishedAt,
-        }
-    }
-
-    /// The sort key of a row, as stored in its cursor (`""` for a missing date).
-    fn key_of(self, row: &paper::Model) -> String {
-        match self {
-            Self::Trending => row.trending_score.to_string(),
-            Self::Upvotes => row.upvote_count.to_string(),
-            Self::SubmittedAt => row.submitted_at.timestamp_micros().to_string(),
-            Self::PublishedAt => row
-                .published_at
-                .map(|t| t.timestamp_micros().to_string())
-                .unwrap_or_default(),
-        }
-    }
-
-    /// Parses a cursor's sort key back into a database value (`None` for a missing date).
-    fn parse_key(self, key: &str) -> Option<Option<Value>> {
-        let micros = |k: &str| {
-            k.parse::<i64>()
-                .ok()
-                .and_then(DateTime::<Utc>::from_timestamp_micros)
-                .map(Value::from)
+    fn keyset(self) -> Keyset<paper::Column> {
+        let (scope, key, kind) = match self {
+            Self::Trending => (
+                "papers:trending",
+                paper::Column::TrendingScore,
+                KeyKind::Float,
+            ),
+            Self::Upvotes => ("papers:upvotes", paper::Column::UpvoteCount, KeyKind::Int),
+            Self::SubmittedAt => (
+                "papers:submitted",
+                paper::Column::SubmittedAt,
+                KeyKind::Time,
+            ),
+            Self::PublishedAt => (
+                "papers:published",
+                paper::Column::PublishedAt,
+                KeyKind::NullableTime,
+            ),
         };
-        match self {
-            Self::Trending => key
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .map(|v| Some(v.into())),
-            Self::Upvotes => key.parse::<i32>().ok().map(|v| Some(v.into())),
-            Self::SubmittedAt => micros(key).map(Some),
-            Self::PublishedAt if key.is_empty() => Some(None),
-            Self::PublishedAt => micros(key).map(Some),
+        Keyset {
+            scope,
+            key,
+            kind,
+            tiebreak: paper::Column::Id,
+            descending: true,
         }
+    }
+
+    fn key_of(self, row: &paper::Model) -> Key {
+        match self {
+            Self::Trending => Key::Float(row.trending_score),
+            Self::Upvotes => Key::Int(i64::from(row.upvote_count)),
+            Self::SubmittedAt => Key::Time(Some(row.submitted_at)),
+            Self::PublishedAt => Key::Time(row.published_at),
+        }
+    }
+}
+
+/// Which papers a list holds. Every field narrows the list; an empty filter is every paper.
+#[derive(Debug, Clone, Default)]
+pub struct PaperFilter {
+    /// Entered the daily feed within this range.
+    pub submitted: Option<Range>,
+    /// Published on arXiv at or after this instant.
+    pub published_from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Published on arXiv before this instant.
+    pub published_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Lists this author.
+    pub author_id: Option<i64>,
+    /// Submitted by this user.
+    pub submitter_id: Option<i64>,
+    /// Lists an author identity claimed by this user.
+    pub authored_by_user: Option<i64>,
+    /// Matches nothing (e.g. a submitter name that names no user).
+    pub nothing: bool,
+}
+
+impl PaperFilter {
+    fn condition(&self) -> Condition {
+        let mut condition = Condition::all();
+        if self.nothing {
+            return condition.add(Expr::val(1).eq(0));
+        }
+        if let Some(range) = self.submitted {
+            condition = condition
+                .add(paper::Column::SubmittedAt.gte(range.start))
+                .add(paper::Column::SubmittedAt.lt(range.end));
+        }
+        if let Some(from) = self.published_from {
+            condition = condition.add(paper::Column::PublishedAt.gte(from));
+        }
+        if let Some(before) = self.published_before {
+            condition = condition.add(paper::Column::PublishedAt.lt(before));
+        }
+        if let Some(author_id) = self.author_id {
+            condition = condition.add(
+                paper::Column::Id.in_subquery(
+                    Query::select()
+                        .column(paper_author::Column::PaperId)
+                        .from(paper_author::Entity)
+                        .and_where(paper_author::Column::AuthorId.eq(author_id))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(user_id) = self.submitter_id {
+            condition = condition.add(paper::Column::SubmittedBy.eq(user_id));
+        }
+        if let Some(user_id) = self.authored_by_user {
+            condition = condition.add(
+                paper::Column::Id.in_subquery(
+                    Query::select()
+                        .column((paper_author::Entity, paper_author::Column::PaperId))
+                        .from(paper_author::Entity)
+                        .inner_join(
+                            author::Entity,
+                            Expr::col((author::Entity, author::Column::Id))
+                                .equals((paper_author::Entity, paper_author::Column::AuthorId)),
+                        )
+                        .and_where(Expr::col((author::Entity, author::Column::UserId)).eq(user_id))
+                        .to_owned(),
+                ),
+            );
+        }
+        condition
+    }
+
+    fn select(&self) -> Select<paper::Entity> {
+        paper::Entity::find().filter(self.condition())
     }
 }
 
@@ -115,79 +174,23 @@ pub async fn find_by_ids(
     Ok(rows.into_iter().map(|p| (p.id, p)).collect())
 }
 
-/// One page of all papers in the given order.
+/// One page of the papers a filter selects, in the given order.
 pub async fn list(
     db: &DatabaseConnection,
+    filter: &PaperFilter,
     order: PaperOrder,
     args: &PageArgs,
 ) -> Result<Page<paper::Model>, AppError> {
-    let forward = args.direction == Direction::Forward;
-    let mut query = paper::Entity::find();
-    if let Some(cursor) = &args.cursor {
-        let (key, id) = decode_cursor(cursor, order.scope(), args.cursor_field())?;
-        let key = order.parse_key(&key).ok_or_else(|| {
-            AppError::bad_input(args.cursor_field(), "not a valid cursor for this list")
-        })?;
-        query = query.filter(keyset_condition(order, key, id, forward));
-    }
-    // The list runs newest/highest first; a backward page reads the other way and is turned
-    // round in `Page::from_rows`.
-    let (main, ties) = if forward {
-        (Order::Desc, Order::Desc)
-    } else {
-        (Order::Asc, Order::Asc)
-    };
-    if order == PaperOrder::PublishedAt {
-        let nulls = if forward { Order::Asc } else { Order::Desc };
-        query = query.order_by(Expr::col(paper::Column::PublishedAt).is_null(), nulls);
-    }
-    let rows = query
-        .order_by(order.column(), main)
-        .order_by(paper::Column::Id, ties)
-        .limit(args.size + 1)
-        .all(db)
-        .await?;
+    let keyset = order.keyset();
+    let rows = keyset.apply(filter.select(), args)?.all(db).await?;
     Ok(Page::from_rows(args, rows, |row| {
-        encode_cursor(order.scope(), &order.key_of(row), row.id)
+        keyset.cursor(order.key_of(row), row.id)
     }))
 }
 
-/// The rows strictly beyond the cursor `(key, id)` in the page's direction. For publication
-/// dates, rows without a date sort after every dated row.
-fn keyset_condition(order: PaperOrder, key: Option<Value>, id: i64, forward: bool) -> Condition {
-    let column = order.column();
-    let beyond = |key: Value| {
-        let (past_key, past_id) = if forward {
-            (column.lt(key.clone()), paper::Column::Id.lt(id))
-        } else {
-            (column.gt(key.clone()), paper::Column::Id.gt(id))
-        };
-        Condition::any()
-            .add(past_key)
-            .add(Condition::all().add(column.eq(key)).add(past_id))
-    };
-    match (key, forward) {
-        (Some(key), true) if order == PaperOrder::PublishedAt => {
-            Condition::any().add(beyond(key)).add(column.is_null())
-        }
-        (Some(key), false) if order == PaperOrder::PublishedAt => {
-            Condition::all().add(column.is_not_null()).add(beyond(key))
-        }
-        (Some(key), _) => beyond(key),
-        (None, true) => Condition::all()
-            .add(column.is_null())
-            .add(paper::Column::Id.lt(id)),
-        (None, false) => Condition::any().add(column.is_not_null()).add(
-            Condition::all()
-                .add(column.is_null())
-                .add(paper::Column::Id.gt(id)),
-        ),
-    }
-}
-
-/// The number of papers.
-pub async fn count(db: &DatabaseConnection) -> Result<u64, AppError> {
-    Ok(paper::Entity::find().count(db).await?)
+/// The number of papers a filter selects.
+pub async fn count(db: &DatabaseConnection, filter: &PaperFilter) -> Result<u64, AppError> {
+    Ok(filter.select().count(db).await?)
 }
 
 /// An entry of a paper's ordered author list.
@@ -234,4 +237,30 @@ pub async fn authors_by_ids(
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|a| (a.id, a)).collect())
+}
+
+/// How many papers each author lists, in one query.
+pub async fn paper_counts(
+    db: &DatabaseConnection,
+    author_ids: &[i64],
+) -> Result<HashMap<i64, i64>, AppError> {
+    use sea_orm::{FromQueryResult, QuerySelect};
+    #[derive(FromQueryResult)]
+    struct Row {
+        author_id: i64,
+        n: i64,
+    }
+    let rows = paper_author::Entity::find()
+        .select_only()
+        .column(paper_author::Column::AuthorId)
+        .column_as(
+            Expr::col(paper_author::Column::PaperId).count_distinct(),
+            "n",
+        )
+        .filter(paper_author::Column::AuthorId.is_in(author_ids.iter().copied()))
+        .group_by(paper_author::Column::AuthorId)
+        .into_model::<Row>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.author_id, r.n)).collect())
 }

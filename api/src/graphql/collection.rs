@@ -1,0 +1,158 @@
+//! The `Collection` type: a user's ordered, annotated list of papers.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::{collection, collection_item};
+
+use crate::error::{AppError, GqlResult};
+use crate::graphql::args;
+use crate::graphql::connection::{Parts, Totals, connection};
+use crate::graphql::context::{db, loaders};
+use crate::graphql::ids::{self, NodeType};
+use crate::graphql::paper::Paper;
+use crate::graphql::user::User;
+use crate::services::collections;
+
+pub struct Collection(pub collection::Model);
+
+connection!(
+    CollectionConnection,
+    CollectionEdge,
+    Collection,
+    "A page of collections, as a Relay connection.",
+    "A collection in a page of collections."
+);
+
+pub struct CollectionItem(pub collection_item::Model);
+
+connection!(
+    CollectionItemConnection,
+    CollectionItemEdge,
+    CollectionItem,
+    "A page of a collection's items, in the collection's order.",
+    "An item in a page of a collection's items."
+);
+
+/// A user's curated list of papers, each with a note. Private collections are visible to their
+/// owner only.
+#[Object]
+impl Collection {
+    /// The collection's opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Collection, self.0.id)
+    }
+
+    /// The collection's stable address, `owner/title-slug-id`; it does not change on rename.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// The title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// What the collection gathers.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// The user who made it.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
+        loaders(ctx)?
+            .user_by_id
+            .load_one(self.0.owner_id)
+            .await?
+            .map(User)
+            .ok_or_else(|| AppError::NotFound("owner not found".into()).into_gql())
+    }
+
+    /// Whether only its owner can see it.
+    async fn is_private(&self) -> bool {
+        self.0.is_private
+    }
+
+    /// The papers in the collection, in its order.
+    async fn items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+    ) -> async_graphql::Result<CollectionItemConnection> {
+        let page_args = args::page(first, after, last, before)?;
+        let db = db(ctx)?;
+        let page = collections::items(&db, self.0.id, &page_args).await.gql()?;
+        let total = u64::try_from(self.0.item_count).unwrap_or(0);
+        let totals = Totals::new(move || async move { Ok(total) });
+        Ok(CollectionItemConnection(Parts::from_page(
+            page,
+            totals,
+            CollectionItem,
+        )))
+    }
+
+    /// How many papers it holds.
+    async fn item_count(&self) -> i32 {
+        self.0.item_count
+    }
+
+    /// Upvotes on the collection.
+    async fn upvote_count(&self) -> i32 {
+        self.0.upvote_count
+    }
+
+    /// Whether the signed-in viewer has upvoted it; false when anonymous.
+    async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        match &loaders(ctx)?.viewer {
+            Some(viewer) => Ok(viewer
+                .collection_upvoted
+                .load_one(self.0.id)
+                .await?
+                .unwrap_or(false)),
+            None => Ok(false),
+        }
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When it or its items last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A paper in a collection.
+#[Object]
+impl CollectionItem {
+    /// The paper.
+    async fn paper(&self, ctx: &Context<'_>) -> async_graphql::Result<Paper> {
+        loaders(ctx)?
+            .paper_by_id
+            .load_one(self.0.paper_id)
+            .await?
+            .map(Paper)
+            .ok_or_else(|| AppError::NotFound("paper not found".into()).into_gql())
+    }
+
+    /// The owner's note on this paper.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    /// The item's place in the collection, from 0.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+
+    /// When the paper was added.
+    async fn added_at(&self) -> DateTime<Utc> {
+        self.0.added_at
+    }
+}

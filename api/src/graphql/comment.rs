@@ -1,0 +1,176 @@
+//! The `Comment` type: markdown comments in threads.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::comment;
+
+use crate::error::GqlResult;
+use crate::graphql::args;
+use crate::graphql::connection::{Parts, Totals, connection};
+use crate::graphql::context::{db, loaders, viewer};
+use crate::graphql::ids::{self, NodeType};
+use crate::graphql::loaders::FIRST_REPLIES;
+use crate::graphql::paper::Paper;
+use crate::graphql::user::User;
+use crate::services::comments;
+use crate::services::markdown;
+use crate::services::pagination::{Direction, Page};
+
+pub struct Comment(pub comment::Model);
+
+connection!(
+    CommentConnection,
+    CommentEdge,
+    Comment,
+    "A page of comments, as a Relay connection.",
+    "A comment in a page of comments."
+);
+
+impl Comment {
+    /// Deleted comments, and hidden ones for everyone but moderators, read as tombstones.
+    fn is_tombstone(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        if self.0.deleted_at.is_some() {
+            return Ok(true);
+        }
+        if self.0.hidden_at.is_some() {
+            let moderator = viewer(ctx)?
+                .user
+                .as_ref()
+                .is_some_and(|u| u.role == "moderator" || u.role == "admin");
+            return Ok(!moderator);
+        }
+        Ok(false)
+    }
+}
+
+/// A comment on a paper, or a reply to another comment of the same paper.
+#[Object]
+impl Comment {
+    /// The comment's opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Comment, self.0.id)
+    }
+
+    /// The paper the comment is on.
+    async fn paper(&self, ctx: &Context<'_>) -> async_graphql::Result<Paper> {
+        loaders(ctx)?
+            .paper_by_id
+            .load_one(self.0.paper_id)
+            .await?
+            .map(Paper)
+            .ok_or_else(|| crate::error::AppError::NotFound("paper not found".into()).into_gql())
+    }
+
+    /// Who wrote it; null for a tombstone or a deleted account.
+    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        if self.is_tombstone(ctx)? {
+            return Ok(None);
+        }
+        let Some(user_id) = self.0.user_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.user_by_id.load_one(user_id).await?.map(User))
+    }
+
+    /// The markdown source; empty for a tombstone.
+    async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(if self.is_tombstone(ctx)? {
+            String::new()
+        } else {
+            self.0.body.clone()
+        })
+    }
+
+    /// The body rendered to sanitised HTML; empty for a tombstone.
+    async fn body_html(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(if self.is_tombstone(ctx)? {
+            String::new()
+        } else {
+            markdown::to_safe_html(&self.0.body)
+        })
+    }
+
+    /// When it was written.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When its author last edited it.
+    async fn edited_at(&self) -> Option<DateTime<Utc>> {
+        self.0.edited_at
+    }
+
+    /// Whether it was deleted (or hidden by a moderator): its body is gone, its replies stay.
+    async fn is_deleted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        self.is_tombstone(ctx)
+    }
+
+    /// The comment this one replies to; null for a top-level comment.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Comment>> {
+        let Some(parent) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .comment_by_id
+            .load_one(parent)
+            .await?
+            .map(Comment))
+    }
+
+    /// The direct replies, oldest first.
+    async fn replies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+    ) -> async_graphql::Result<CommentConnection> {
+        let page_args = args::page(first, after, last, before)?;
+        let total = u64::try_from(self.0.reply_count).unwrap_or(0);
+        let totals = Totals::new(move || async move { Ok(total) });
+        // The first page of every comment of a thread comes from one batched query.
+        let page = if page_args.direction == Direction::Forward
+            && page_args.cursor.is_none()
+            && page_args.size <= FIRST_REPLIES
+        {
+            let rows = loaders(ctx)?
+                .first_replies
+                .load_one(self.0.id)
+                .await?
+                .unwrap_or_default();
+            Page::from_rows(&page_args, rows, |row| {
+                crate::services::pagination::encode_cursor("replies", "", row.id)
+            })
+        } else {
+            comments::replies(&db(ctx)?, self.0.id, &page_args)
+                .await
+                .gql()?
+        };
+        Ok(CommentConnection(Parts::from_page(page, totals, Comment)))
+    }
+
+    /// How many direct replies it has.
+    async fn reply_count(&self) -> i32 {
+        self.0.reply_count
+    }
+
+    /// Upvotes on the comment.
+    async fn upvote_count(&self) -> i32 {
+        self.0.upvote_count
+    }
+
+    /// Whether the signed-in viewer has upvoted it; false when anonymous.
+    async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        match &loaders(ctx)?.viewer {
+            Some(viewer) => Ok(viewer
+                .comment_upvoted
+                .load_one(self.0.id)
+                .await?
+                .unwrap_or(false)),
+            None => Ok(false),
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! Reading collections. A private collection is visible to its owner only: every query here
+//! takes the viewer and applies [`visible_to`], so counts and lists never reveal one.
+
+use std::collections::HashMap;
+
+use entity::{collection, collection_item, user};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Select,
+};
+
+use crate::error::AppError;
+use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
+
+/// Public collections, and the viewer's own private ones.
+pub fn visible_to(viewer: Option<i64>) -> Condition {
+    let mut condition = Condition::any().add(collection::Column::IsPrivate.eq(false));
+    if let Some(viewer) = viewer {
+        condition = condition.add(collection::Column::OwnerId.eq(viewer));
+    }
+    condition
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CollectionOrder {
+    Trending,
+    Newest,
+    Upvotes,
+}
+
+impl CollectionOrder {
+    fn keyset(self) -> Keyset<collection::Column> {
+        let (scope, key, kind) = match self {
+            Self::Trending => (
+                "collections:trending",
+                collection::Column::TrendingScore,
+                KeyKind::Float,
+            ),
+            Self::Newest => ("collections:newest", collection::Column::Id, KeyKind::None),
+            Self::Upvotes => (
+                "collections:upvotes",
+                collection::Column::UpvoteCount,
+                KeyKind::Int,
+            ),
+        };
+        Keyset {
+            scope,
+            key,
+            kind,
+            tiebreak: collection::Column::Id,
+            descending: true,
+        }
+    }
+
+    fn key_of(self, row: &collection::Model) -> Key {
+        match self {
+            Self::Trending => Key::Float(row.trending_score),
+            Self::Newest => Key::None,
+            Self::Upvotes => Key::Int(i64::from(row.upvote_count)),
+        }
+    }
+}
+
+/// Which collections a list holds.
+#[derive(Debug, Clone, Default)]
+pub struct CollectionFilter {
+    pub owner_id: Option<i64>,
+    pub containing_paper: Option<i64>,
+    /// Matches nothing (an owner name that names no user).
+    pub nothing: bool,
+}
+
+impl CollectionFilter {
+    fn select(&self, viewer: Option<i64>) -> Select<collection::Entity> {
+        let mut select = collection::Entity::find().filter(visible_to(viewer));
+        if self.nothing {
+            select = select.filter(collection::Column::Id.lt(0));
+        }
+        if let Some(owner) = self.owner_id {
+            select = select.filter(collection::Column::OwnerId.eq(owner));
+        }
+        if let Some(paper) = self.containing_paper {
+            select = select.filter(
+                collection::Column::Id.in_subquery(
+                    Query::select()
+                        .column(collection_item::Column::CollectionId)
+                        .from(collection_item::Entity)
+                        .and_where(collection_item::Column::PaperId.eq(paper))
+                        .to_owned(),
+                ),
+            );
+        }
+        select
+    }
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &CollectionFilter,
+    order: CollectionOrder,
+    viewer: Option<i64>,
+    args: &PageArgs,
+) -> Result<Page<collection::Model>, AppError> {
+    let keyset = order.keyset();
+    let rows = keyset.apply(filter.select(viewer), args)?.all(db).await?;
+    Ok(Page::from_rows(args, rows, |row| {
+        keyset.cursor(order.key_of(row), row.id)
+    }))
+}
+
+pub async fn count(
+    db: &DatabaseConnection,
+    filter: &CollectionFilter,
+    viewer: Option<i64>,
+) -> Result<u64, AppError> {
+    Ok(filter.select(viewer).count(db).await?)
+}
+
+/// A collection by slug, if the viewer may see it.
+pub async fn find_by_slug(
+    db: &DatabaseConnection,
+    slug: &str,
+    viewer: Option<i64>,
+) -> Result<Option<collection::Model>, AppError> {
+    Ok(collection::Entity::find()
+        .filter(collection::Column::Slug.eq(slug.trim()))
+        .filter(visible_to(viewer))
+        .one(db)
+        .await?)
+}
+
+/// Collections by id, whatever their visibility: callers check [`is_visible`].
+pub async fn find_by_ids(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, collection::Model>, AppError> {
+    let rows = collection::Entity::find()
+        .filter(collection::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|c| (c.id, c)).collect())
+}
+
+pub fn is_visible(collection: &collection::Model, viewer: Option<i64>) -> bool {
+    !collection.is_private || viewer == Some(collection.owner_id)
+}
+
+fn items_keyset() -> Keyset<collection_item::Column> {
+    Keyset {
+        scope: "collection-items",
+        key: collection_item::Column::Position,
+        kind: KeyKind::Int,
+        tiebreak: collection_item::Column::PaperId,
+        descending: false,
+    }
+}
+
+/// A collection's items in their order.
+pub async fn items(
+    db: &DatabaseConnection,
+    collection_id: i64,
+    args: &PageArgs,
+) -> Result<Page<collection_item::Model>, AppError> {
+    let keyset = items_keyset();
+    let select = collection_item::Entity::find()
+        .filter(collection_item::Column::CollectionId.eq(collection_id));
+    let rows = keyset.apply(select, args)?.all(db).await?;
+    Ok(Page::from_rows(args, rows, |row| {
+        keyset.cursor(Key::Int(i64::from(row.position)), row.paper_id)
+    }))
+}
+
+/// The owner of a username filter, or a filter that matches nothing.
+pub async fn owner_filter(
+    db: &DatabaseConnection,
+    username: &str,
+) -> Result<CollectionFilter, AppError> {
+    let owner = crate::services::users::find_by_username(db, username).await?;
+    Ok(match owner {
+        Some(user::Model { id, .. }) => CollectionFilter {
+            owner_id: Some(id),
+            ..Default::default()
+        },
+        None => CollectionFilter {
+            nothing: true,
+            ..Default::default()
+        },
+    })
+}

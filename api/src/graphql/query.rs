@@ -247,7 +247,6 @@ impl Query {
 
     /// The daily feed: the papers that entered the feed on a day, in an ISO week or in a month
     /// (UTC), most upvoted first by default. With none of `date`, `week`, `month`: today.
-    #[allow(clippy::too_many_arguments)]
     async fn daily_papers(
         &self,
         ctx: &Context<'_>,

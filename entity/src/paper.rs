@@ -28,6 +28,9 @@ pub struct Model {
     /// The upvote count the paper had on the site it was imported from, kept for reference
     /// only: it is never added to `upvote_count` and never ranks anything.
     pub source_upvotes: Option<i32>,
+    /// The author list as text (`A, B, C`), kept for full-text search.
+    #[sea_orm(column_type = "Text")]
+    pub author_names: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ mod m20261126_000010_collection_upvotes;
 mod m20261126_000011_refresh_tokens;
 mod m20261126_000012_api_tokens;
 mod m20261126_000013_authorship_claims;
+mod m20261126_000014_paper_search;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_refresh_tokens::Migration),
             Box::new(m20261126_000012_api_tokens::Migration),
             Box::new(m20261126_000013_authorship_claims::Migration),
+            Box::new(m20261126_000014_paper_search::Migration),
         ]
     }
 }

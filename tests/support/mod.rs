@@ -317,7 +317,8 @@ pub async fn tables(db: &DatabaseConnection) -> Vec<String> {
     let mut names: Vec<String> = rows
         .iter()
         .filter_map(|r| r.try_get::<String>("", "name").ok())
-        .filter(|n| n != "seaql_migrations")
+        // The migrations' bookkeeping, and SQLite's full-text index with its shadow tables.
+        .filter(|n| n != "seaql_migrations" && !n.starts_with("paper_search"))
         .collect();
     names.sort();
     names

@@ -16,6 +16,7 @@ pub mod node;
 pub mod paper;
 pub mod query;
 pub mod scalars;
+pub mod search;
 pub mod user;
 
 use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};

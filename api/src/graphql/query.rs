@@ -12,11 +12,12 @@ use crate::graphql::ids::NodeType;
 use crate::graphql::node::{self, Node};
 use crate::graphql::paper::{Paper, PaperConnection, paper_connection};
 use crate::graphql::scalars::Date;
+use crate::graphql::search::PaperSearchConnection;
 use crate::graphql::user::User;
 use crate::services::collections::{self, CollectionFilter, CollectionOrder};
 use crate::services::dates::{self, Range};
 use crate::services::papers::{self, PaperFilter, PaperOrder};
-use crate::services::users;
+use crate::services::{search, users};
 
 /// The most IDs one `nodes` call may ask for.
 pub const MAX_NODES: usize = 100;
@@ -280,6 +281,25 @@ impl Query {
         };
         let order = order_by.unwrap_or(PaperOrderArg::Upvotes).into();
         paper_connection(ctx, filter, order, &page_args).await
+    }
+
+    /// Full-text search over titles, authors and abstracts, best match first (title matches
+    /// above author matches above abstract matches). Any text is a valid query: words are
+    /// letters and digits, everything else is ignored; the last word also matches as a prefix.
+    async fn search_papers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to search for, at most 1000 characters.")] query: String,
+        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+    ) -> async_graphql::Result<PaperSearchConnection> {
+        let page_args = args::page(first, after, last, before)?;
+        let results = search::search(&db(ctx)?, &query, &page_args).await.gql()?;
+        Ok(PaperSearchConnection(results))
     }
 
     /// An author by global ID; null when unknown.

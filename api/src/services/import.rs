@@ -197,6 +197,7 @@ pub async fn import(
             comment_count: Set(0),
             trending_score: Set(trending::score(0, submitted, now)),
             source_upvotes: Set(new.source_upvotes),
+            author_names: Set(new.authors.join(", ")),
             ..Default::default()
         }
         .insert(&txn)

@@ -10,6 +10,7 @@ pub mod import;
 pub mod markdown;
 pub mod pagination;
 pub mod papers;
+pub mod search;
 pub mod trending;
 pub mod upvotes;
 pub mod users;

@@ -24,10 +24,7 @@ async fn import(db: &TestDb, contents: &str) -> Run {
         .arg("import")
         .arg(&file)
         .env("DATABASE_URL", &db.url)
-        .env(
-            "PAPERS_JWT_SECRET",
-            "test-secret-test-secret-test-secret-0123",
-        )
+        .env("PAPERS_JWT_SECRET", crate::support::fixtures::TEST_SECRET)
         .output()
         .await
         .expect("run papers import");

@@ -6,10 +6,16 @@
 mod support;
 
 mod cli;
+mod collections;
+mod comments;
 mod demo;
 mod errors;
+mod feeds;
 mod import;
 mod migrations;
+mod people;
 mod read_api;
 mod schema;
+mod search;
+mod statements;
 mod transport;

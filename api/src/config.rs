@@ -140,6 +140,11 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(1..=10_000), global = true)]
     pub max_directives: u64,
 
+    /// How long DataLoaders gather the keys of sibling fields before querying, in milliseconds.
+    #[arg(long, env = "PAPERS_LOADER_DELAY_MS", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(0..=100), global = true)]
+    pub loader_delay_ms: u64,
+
     /// Largest database connection pool.
     #[arg(long, env = "PAPERS_DB_POOL_SIZE", default_value_t = 16,
           value_parser = clap::value_parser!(u32).range(1..=1000), global = true)]

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod fixtures;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -193,7 +195,7 @@ pub fn settings(db: &TestDb, extra: &[&str]) -> Settings {
         "--listen".to_owned(),
         "127.0.0.1:0".to_owned(),
         "--jwt-secret".to_owned(),
-        "test-secret-test-secret-test-secret-0123".to_owned(),
+        fixtures::TEST_SECRET.to_owned(),
     ];
     args.extend(extra.iter().map(|s| (*s).to_owned()));
     Cli::parse_from(args).settings
@@ -202,6 +204,8 @@ pub fn settings(db: &TestDb, extra: &[&str]) -> Settings {
 /// The real server, serving on 127.0.0.1 at a free port, in this test's runtime.
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// SQL statements the server has run.
+    pub statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
     pub db: TestDb,
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
@@ -225,6 +229,7 @@ impl TestApp {
         let state = api::app::prepare(settings)
             .await
             .expect("the service starts");
+        let statements = state.statements.clone();
         let listener = api::app::bind("127.0.0.1:0".parse().expect("address"))
             .await
             .expect("bind");
@@ -235,6 +240,7 @@ impl TestApp {
         }));
         Self {
             addr,
+            statements,
             db,
             client: reqwest::Client::new(),
             shutdown: Some(tx),
@@ -257,6 +263,39 @@ impl TestApp {
             .json()
             .await
             .expect("a JSON body")
+    }
+
+    /// POSTs a GraphQL operation as a signed-in user (a bearer token), returning the body.
+    pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.client
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("a JSON body")
+    }
+
+    /// As `gql_as`, for an operation that must succeed, returning its `data`.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.gql_as(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// The number of SQL statements the server runs for one request.
+    pub async fn statements_for(&self, token: Option<&str>, query: &str, variables: Value) -> u64 {
+        use std::sync::atomic::Ordering;
+        let before = self.statements.load(Ordering::SeqCst);
+        let body = match token {
+            Some(token) => self.gql_as(token, query, variables).await,
+            None => self.gql(query, variables).await,
+        };
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        self.statements.load(Ordering::SeqCst) - before
     }
 
     /// POSTs a GraphQL operation that must succeed, returning its `data`.

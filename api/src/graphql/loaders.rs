@@ -127,17 +127,21 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection, viewer: Option<i64>) -> Self {
-        let spawn = tokio::spawn;
+    /// `delay` is how long a loader gathers keys before it queries: long enough for one wave of
+    /// sibling resolvers to ask, short enough not to be felt.
+    pub fn new(db: &DatabaseConnection, viewer: Option<i64>, delay: std::time::Duration) -> Self {
+        fn make<T: Loader<i64>>(loader: T, delay: std::time::Duration) -> DataLoader<T> {
+            DataLoader::new(loader, tokio::spawn).delay(delay)
+        }
         let voted = |kind| {
             viewer.map(|viewer| {
-                DataLoader::new(
+                make(
                     ViewerUpvoted {
                         db: db.clone(),
                         viewer,
                         kind,
                     },
-                    spawn,
+                    delay,
                 )
             })
         };
@@ -156,14 +160,14 @@ impl Loaders {
             _ => None,
         };
         Self {
-            paper_by_id: DataLoader::new(PaperById(db.clone()), spawn),
-            author_by_id: DataLoader::new(AuthorById(db.clone()), spawn),
-            user_by_id: DataLoader::new(UserById(db.clone()), spawn),
-            comment_by_id: DataLoader::new(CommentById(db.clone()), spawn),
-            collection_by_id: DataLoader::new(CollectionById(db.clone()), spawn),
-            authors_of_paper: DataLoader::new(AuthorsOfPaper(db.clone()), spawn),
-            paper_count_of_author: DataLoader::new(PaperCountOfAuthor(db.clone()), spawn),
-            first_replies: DataLoader::new(FirstReplies(db.clone()), spawn),
+            paper_by_id: make(PaperById(db.clone()), delay),
+            author_by_id: make(AuthorById(db.clone()), delay),
+            user_by_id: make(UserById(db.clone()), delay),
+            comment_by_id: make(CommentById(db.clone()), delay),
+            collection_by_id: make(CollectionById(db.clone()), delay),
+            authors_of_paper: make(AuthorsOfPaper(db.clone()), delay),
+            paper_count_of_author: make(PaperCountOfAuthor(db.clone()), delay),
+            first_replies: make(FirstReplies(db.clone()), delay),
             viewer,
         }
     }

@@ -31,6 +31,7 @@ pub struct GraphqlState {
     pub limits: DocumentLimits,
     pub timeout: Duration,
     pub max_batch: usize,
+    pub loader_delay: Duration,
 }
 
 /// One operation's parameters, as a GraphQL-over-HTTP request carries them.
@@ -292,7 +293,7 @@ async fn run(state: &GraphqlState, viewer: &Viewer, params: Params, over_get: bo
         );
     }
     let request = request.data(RequestData {
-        loaders: Loaders::new(&state.app.db, viewer.user_id()),
+        loaders: Loaders::new(&state.app.db, viewer.user_id(), state.loader_delay),
         viewer: viewer.clone(),
     });
     match tokio::time::timeout(state.timeout, state.schema.execute(request)).await {

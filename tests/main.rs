@@ -17,5 +17,7 @@ mod people;
 mod read_api;
 mod schema;
 mod search;
+mod seed;
 mod statements;
 mod transport;
+mod trending;

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
-use crate::services::demo;
+use crate::services::{demo, trending};
 use crate::state::AppState;
 use crate::{db, http};
 
@@ -47,6 +47,10 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
             Err(e) => return Err(StartError::Demo(e.to_string())),
         }
     }
+    // Scores decay with time: bring recent ones up to date before serving.
+    trending::refresh_recent(&db)
+        .await
+        .map_err(|e| StartError::Database(e.to_string()))?;
     if !settings.rate_limits_enabled() {
         tracing::warn!("rate limits are off: every throttle is disabled");
     }
@@ -80,10 +84,14 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let every = std::time::Duration::from_secs(state.settings.trending_refresh_secs);
+    let refresher = tokio::spawn(trending::run_periodically(state.db.clone(), every));
     let router = http::router(state);
-    axum::serve(listener, router)
+    let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    refresher.abort();
+    served
 }
 
 /// Completes on SIGINT or SIGTERM.

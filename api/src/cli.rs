@@ -21,6 +21,7 @@ pub async fn run(settings: Settings, command: Command) -> ExitCode {
             print!("{}", graphql::sdl());
             Ok(())
         }
+        Command::Seed { synthetic, seed } => seed_synthetic(settings, synthetic, seed).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -93,6 +94,34 @@ async fn import_file(settings: Settings, file: &std::path::Path) -> CommandResul
     println!(
         "imported {} papers, skipped {} already present",
         report.inserted, report.skipped
+    );
+    Ok(())
+}
+
+async fn seed_synthetic(settings: Settings, papers: u64, seed: u64) -> CommandResult {
+    let db = connect(&settings).await?;
+    db::migrate_up(&db)
+        .await
+        .map_err(|e| (EXIT_FAILURE, format!("migration failed: {e}")))?;
+    let started = std::time::Instant::now();
+    let n =
+        usize::try_from(papers).map_err(|_| (EXIT_USAGE, "--synthetic is too large".to_owned()))?;
+    let report = crate::services::seed::seed(&db, n, seed)
+        .await
+        .map_err(|e| (EXIT_FAILURE, format!("seed failed: {e}")))?;
+    println!(
+        "seeded in {:.1} s: {} papers, {} authors ({} links), {} users, {} paper upvotes, {} comments ({} upvotes), {} collections ({} items, {} upvotes)",
+        started.elapsed().as_secs_f64(),
+        report.papers,
+        report.authors,
+        report.author_links,
+        report.users,
+        report.paper_upvotes,
+        report.comments,
+        report.comment_upvotes,
+        report.collections,
+        report.collection_items,
+        report.collection_upvotes,
     );
     Ok(())
 }

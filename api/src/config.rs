@@ -35,6 +35,15 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL) that the server answers.
     Schema,
+    /// Fill an empty database with synthetic papers, users, votes, comments and collections.
+    Seed {
+        /// How many papers to make (with N/5 users, ~10N upvotes, N comments, N/20 collections).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        synthetic: u64,
+        /// The random seed: the same seed makes the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,6 +148,11 @@ pub struct Settings {
     #[arg(long, env = "PAPERS_MAX_DIRECTIVES", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(1..=10_000), global = true)]
     pub max_directives: u64,
+
+    /// How often the trending scores of recent papers and collections are recomputed, in seconds.
+    #[arg(long, env = "PAPERS_TRENDING_REFRESH_SECS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
+    pub trending_refresh_secs: u64,
 
     /// How long DataLoaders gather the keys of sibling fields before querying, in milliseconds.
     #[arg(long, env = "PAPERS_LOADER_DELAY_MS", default_value_t = 1,

@@ -1,21 +1,123 @@
 //! The trending score: a time-decayed rank in the manner of Hacker News,
-//! `ln(2 + upvotes) / (hours since submission + 2)^GRAVITY`.
+//! `ln(2 + upvotes) / (hours since submission + 2)^GRAVITY`, stored in `trending_score` and
+//! indexed. A vote refreshes its paper's score at once; a background task refreshes the papers
+//! and collections of the last [`REFRESH_WINDOW_DAYS`] days, whose scores still move with time.
+//! Older scores are already tiny and stay as last computed.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use entity::{collection, paper};
+use sea_orm::sea_query::{CaseStatement, Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+};
+
+use crate::error::AppError;
 
 /// How fast a paper sinks as it ages.
 pub const GRAVITY: f64 = 1.8;
+/// How far back the periodic refresh reaches.
+pub const REFRESH_WINDOW_DAYS: i64 = 7;
+/// Rows updated per statement.
+const CHUNK: usize = 500;
 
-/// The score of a paper with `upvotes` votes, submitted at `submitted_at`, as seen at `now`.
+/// The score of something with `upvotes` votes, submitted at `submitted_at`, as seen at `now`.
 pub fn score(upvotes: i32, submitted_at: DateTime<Utc>, now: DateTime<Utc>) -> f64 {
     let hours = ((now - submitted_at).num_seconds().max(0) as f64) / 3600.0;
     (2.0 + f64::from(upvotes.max(0))).ln() / (hours + 2.0).powf(GRAVITY)
 }
 
+/// Recomputes one paper's score (after a vote), inside the caller's transaction.
+pub async fn refresh_paper<C: ConnectionTrait>(db: &C, paper_id: i64) -> Result<(), AppError> {
+    let Some(row) = paper::Entity::find_by_id(paper_id).one(db).await? else {
+        return Ok(());
+    };
+    let value = score(row.upvote_count, row.submitted_at, crate::services::now());
+    paper::Entity::update_many()
+        .col_expr(paper::Column::TrendingScore, Expr::value(value))
+        .filter(paper::Column::Id.eq(paper_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Recomputes the scores of recent papers and collections; returns how many rows it updated.
+pub async fn refresh_recent(db: &DatabaseConnection) -> Result<usize, AppError> {
+    let now = crate::services::now();
+    let since = now - Duration::days(REFRESH_WINDOW_DAYS);
+    let papers: Vec<(i64, f64)> = paper::Entity::find()
+        .select_only()
+        .columns([
+            paper::Column::Id,
+            paper::Column::UpvoteCount,
+            paper::Column::SubmittedAt,
+        ])
+        .filter(paper::Column::SubmittedAt.gte(since))
+        .into_tuple::<(i64, i32, DateTime<Utc>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, votes, at)| (id, score(votes, at, now)))
+        .collect();
+    let collections: Vec<(i64, f64)> = collection::Entity::find()
+        .select_only()
+        .columns([
+            collection::Column::Id,
+            collection::Column::UpvoteCount,
+            collection::Column::CreatedAt,
+        ])
+        .filter(collection::Column::CreatedAt.gte(since))
+        .into_tuple::<(i64, i32, DateTime<Utc>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, votes, at)| (id, score(votes, at, now)))
+        .collect();
+    for chunk in papers.chunks(CHUNK) {
+        paper::Entity::update_many()
+            .col_expr(paper::Column::TrendingScore, case(paper::Column::Id, chunk))
+            .filter(paper::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
+            .exec(db)
+            .await?;
+    }
+    for chunk in collections.chunks(CHUNK) {
+        collection::Entity::update_many()
+            .col_expr(
+                collection::Column::TrendingScore,
+                case(collection::Column::Id, chunk),
+            )
+            .filter(collection::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
+            .exec(db)
+            .await?;
+    }
+    Ok(papers.len() + collections.len())
+}
+
+/// `CASE id WHEN … THEN score … END`.
+fn case<C: ColumnTrait>(id: C, scores: &[(i64, f64)]) -> Expr {
+    let mut case = CaseStatement::new();
+    for (row, value) in scores {
+        case = case.case(id.eq(*row), Expr::value(*value));
+    }
+    case.finally(Expr::value(0.0)).into()
+}
+
+/// Refreshes recent scores every `every`, until the process ends.
+pub async fn run_periodically(db: DatabaseConnection, every: std::time::Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticker.tick().await; // the first tick is immediate; start-up has just refreshed
+    loop {
+        ticker.tick().await;
+        match refresh_recent(&db).await {
+            Ok(rows) => tracing::debug!(rows, "refreshed trending scores"),
+            Err(err) => tracing::warn!(error = %err, "refreshing trending scores failed"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Duration;
 
     #[test]
     fn more_votes_rank_higher_and_age_decays() {

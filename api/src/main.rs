@@ -7,6 +7,11 @@ use api::config::{Cli, Command};
 use clap::Parser;
 use clap::error::ErrorKind;
 
+// The request path allocates many small objects (rows, GraphQL values, JSON); mimalloc serves
+// them faster than glibc's allocator, which a profile of the feed showed at a fifth of the CPU.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

@@ -223,8 +223,14 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<SeedRe
 
     let mut comments: Vec<Comment> = Vec::with_capacity(n);
     let mut by_paper: Vec<Vec<usize>> = vec![Vec::new(); n];
+    // A fifth of the comments gather on 50 recent "hot" papers, so that some threads are long.
+    let hot: Vec<usize> = (0..50.min(n)).map(|k| n - 1 - k * (n / 50).max(1).min(n - 1) / 2).collect();
     for _ in 0..n {
-        let p = rng.random_range(0..n);
+        let p = if rng.random_bool(0.2) {
+            hot[rng.random_range(0..hot.len())]
+        } else {
+            rng.random_range(0..n)
+        };
         let parent = if !by_paper[p].is_empty() && rng.random_bool(0.3) {
             Some(by_paper[p][rng.random_range(0..by_paper[p].len())])
         } else {

@@ -30,7 +30,8 @@ echo "== seeding $PAPERS papers"
 "$BIN" seed --synthetic "$PAPERS" --database-url "$DATABASE_URL"
 psql "$PG_SERVER/$DB_NAME" -qc "VACUUM ANALYZE" >/dev/null
 
-RUST_LOG=warn "$BIN" serve --no-demo --rate-limits off --database-url "$DATABASE_URL" \
+# Pool of 4: on 2 cores shared with PostgreSQL and wrk, more connections only add switching.
+RUST_LOG=warn "$BIN" serve --no-demo --rate-limits off --database-url "$DATABASE_URL" --db-pool-size 4 \
   --listen "127.0.0.1:$PORT" --jwt-secret "$SECRET" --log-format json 2>/tmp/papers-bench-server.log &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
@@ -43,7 +44,11 @@ TOKEN=$(python3 bench/token.py "$SECRET" 1)
 
 FEED=$(printf '{"query":"query Feed($d: Date) { dailyPapers(date: $d, first: 50) { totalCount edges { cursor node { id arxivId title upvoteCount commentCount viewerHasUpvoted authors { name } submittedBy { username } } } pageInfo { hasNextPage endCursor } } }","variables":{"d":"%s"}}' "$DAY")
 PAGE=$(printf '{"query":"query Page($id: String!) { paper(arxivId: $id) { id title abstract upvoteCount viewerHasUpvoted authors { name } comments(first: 20) { totalCount edges { node { id bodyHtml createdAt upvoteCount author { username displayName } } } } } }","variables":{"id":"%s"}}' "$ARXIV")
-SEARCH='{"query":"query Search($q: String!) { searchPapers(query: $q, first: 20) { edges { score highlightedTitle snippet node { arxivId title } } } }","variables":{"q":"sparse quantization"}}'
+# Two words of a title: the seed draws words with Zipf-like frequencies, as real text has.
+WORDS=$(psql "$PG_SERVER/$DB_NAME" -Atc "SELECT split_part(title, ' ', 2) || ' ' || split_part(title, ' ', 4) FROM papers WHERE id = 4242")
+MATCHES=$(psql "$PG_SERVER/$DB_NAME" -Atc "SELECT COUNT(*) FROM papers WHERE search_vector @@ plainto_tsquery('english', '$WORDS')")
+echo "== inputs: feed of $DAY, paper $ARXIV, search \"$WORDS\" ($MATCHES matching papers)"
+SEARCH=$(printf '{"query":"query Search($q: String!) { searchPapers(query: $q, first: 20) { edges { score highlightedTitle snippet node { arxivId title } } } }","variables":{"q":"%s"}}' "$WORDS")
 
 rss_peak_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status"; }
 

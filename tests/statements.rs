@@ -13,7 +13,7 @@ const FEED: &str = "query ($first: Int!) { dailyPapers(first: $first) { totalCou
 const THREAD: &str = "query ($first: Int!) { paper(arxivId: \"2401.00000\") { comments(first: $first) { edges { node {
   body author { username } viewerHasUpvoted replies(first: 5) { edges { node { body author { username } } } } } } } } }";
 
-// DataLoaders gather the keys of one wave of resolvers for `--loader-delay-ms` (1 ms by default)
+// DataLoaders gather the keys of one wave of resolvers for `--loader-delay-us` (1 ms by default)
 // before querying. A debug build can take longer than that to resolve 50 items (the executor
 // yields every 32 list items), which would split a batch by timing rather than by logic; these
 // servers wait 50 ms so that the count measures the query plan only.
@@ -31,7 +31,7 @@ async fn a_feed_page_costs_the_same_statements_for_5_and_50_papers_on_postgres()
 
 async fn same_statements_for_5_and_50(backend: Backend) {
     {
-        let app = TestApp::spawn_with(backend, &["--no-demo", "--loader-delay-ms", "50"]).await;
+        let app = TestApp::spawn_with(backend, &["--no-demo", "--loader-delay-us", "50000"]).await;
         let db = app.db.connect().await;
         let viewer = fixtures::user(&db, "viewer").await;
         let submitters = [

@@ -154,10 +154,10 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
     pub trending_refresh_secs: u64,
 
-    /// How long DataLoaders gather the keys of sibling fields before querying, in milliseconds.
-    #[arg(long, env = "PAPERS_LOADER_DELAY_MS", default_value_t = 1,
-          value_parser = clap::value_parser!(u64).range(0..=100), global = true)]
-    pub loader_delay_ms: u64,
+    /// How long DataLoaders gather the keys of sibling fields before querying, in microseconds.
+    #[arg(long, env = "PAPERS_LOADER_DELAY_US", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(0..=100_000), global = true)]
+    pub loader_delay_us: u64,
 
     /// Largest database connection pool.
     #[arg(long, env = "PAPERS_DB_POOL_SIZE", default_value_t = 16,

@@ -12,7 +12,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::header::{ALLOW, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::auth::{self, Viewer};
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
@@ -254,7 +254,7 @@ async fn run_batch(
             ErrorCode::GraphqlValidationFailed,
         );
     }
-    let mut bodies = Vec::with_capacity(batch.len());
+    let mut bodies: Vec<Vec<u8>> = Vec::with_capacity(batch.len());
     for item in batch {
         let outcome = match params_from_json(item) {
             Ok(params) => run(state, viewer, params, false).await,
@@ -265,7 +265,10 @@ async fn run_batch(
         };
         bodies.push(outcome_body(outcome).1);
     }
-    json_response(StatusCode::OK, format, &Value::Array(bodies))
+    let mut array = b"[".to_vec();
+    array.extend(bodies.join(&b","[..]));
+    array.push(b']');
+    bytes_response(StatusCode::OK, format, array)
 }
 
 /// Parses, checks and runs one operation.
@@ -326,35 +329,46 @@ fn is_mutation(
     })
 }
 
+/// The body of an executed operation, serialized straight from the executor's values (no
+/// intermediate JSON tree: a feed page is large).
+#[derive(serde::Serialize)]
+struct ExecutedBody<'a> {
+    data: &'a async_graphql::Value,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<Value>,
+}
+
 /// The status and JSON body of an outcome (the status as for `application/json`).
-fn outcome_body(outcome: Outcome) -> (StatusCode, Value) {
+fn outcome_body(outcome: Outcome) -> (StatusCode, Vec<u8>) {
+    let to_bytes = |value: &Value| serde_json::to_vec(value).unwrap_or_default();
     match outcome {
         Outcome::Executed(response) => {
-            let errors: Vec<Value> = response.errors.into_iter().map(executed_error).collect();
-            let mut body = Map::new();
-            body.insert(
-                "data".into(),
-                serde_json::to_value(&response.data).unwrap_or(Value::Null),
-            );
-            if !errors.is_empty() {
-                body.insert("errors".into(), Value::Array(errors));
-            }
-            (StatusCode::OK, Value::Object(body))
+            let body = ExecutedBody {
+                data: &response.data,
+                errors: response.errors.into_iter().map(executed_error).collect(),
+            };
+            (
+                StatusCode::OK,
+                serde_json::to_vec(&body).unwrap_or_default(),
+            )
         }
         Outcome::Refused(errors, code) => {
             let errors: Vec<Value> = errors.into_iter().map(|e| refused_error(e, code)).collect();
-            (StatusCode::BAD_REQUEST, json!({ "errors": errors }))
+            (
+                StatusCode::BAD_REQUEST,
+                to_bytes(&json!({ "errors": errors })),
+            )
         }
         Outcome::MutationOverGet => (
             StatusCode::METHOD_NOT_ALLOWED,
-            error_body(
+            to_bytes(&error_body(
                 "mutations must be sent with POST",
                 ErrorCode::GraphqlValidationFailed,
-            ),
+            )),
         ),
         Outcome::TimedOut => (
             StatusCode::GATEWAY_TIMEOUT,
-            error_body("the request took too long", ErrorCode::Timeout),
+            to_bytes(&error_body("the request took too long", ErrorCode::Timeout)),
         ),
     }
 }
@@ -368,7 +382,7 @@ fn respond(format: ResponseFormat, outcome: Outcome) -> Response {
         (StatusCode::BAD_REQUEST, ResponseFormat::Json) => StatusCode::OK,
         (status, _) => status,
     };
-    let mut response = json_response(status, format, &body);
+    let mut response = bytes_response(status, format, body);
     if mutation_over_get {
         response
             .headers_mut()
@@ -452,7 +466,10 @@ fn not_acceptable() -> Response {
 }
 
 fn json_response(status: StatusCode, format: ResponseFormat, body: &Value) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    bytes_response(status, format, serde_json::to_vec(body).unwrap_or_default())
+}
+
+fn bytes_response(status: StatusCode, format: ResponseFormat, bytes: Vec<u8>) -> Response {
     let mut response = (status, bytes).into_response();
     response.headers_mut().insert(
         CONTENT_TYPE,

@@ -27,7 +27,7 @@ pub fn router(state: AppState) -> Router {
         },
         timeout: settings.request_timeout(),
         max_batch: usize::try_from(settings.max_batch).unwrap_or(usize::MAX),
-        loader_delay: std::time::Duration::from_millis(settings.loader_delay_ms),
+        loader_delay: std::time::Duration::from_micros(settings.loader_delay_us),
     };
     let body_limit = usize::try_from(settings.body_limit).unwrap_or(usize::MAX);
     // Other methods on /graphql get axum's 405 with an `Allow` header listing GET and POST.

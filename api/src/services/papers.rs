@@ -220,10 +220,13 @@ pub async fn authors_of(
     let mut by_paper: HashMap<i64, Vec<PaperAuthorEntry>> = HashMap::new();
     for link in links {
         if let Some(author) = authors.get(&link.author_id) {
-            by_paper.entry(link.paper_id).or_default().push(PaperAuthorEntry {
-                position: link.position,
-                author: author.clone(),
-            });
+            by_paper
+                .entry(link.paper_id)
+                .or_default()
+                .push(PaperAuthorEntry {
+                    position: link.position,
+                    author: author.clone(),
+                });
         }
     }
     Ok(by_paper)

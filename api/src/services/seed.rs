@@ -147,9 +147,36 @@ struct Collection {
     upvotes: i32,
 }
 
-fn words(rng: &mut StdRng, n: usize) -> String {
+/// Syllables of the made-up words that fill out the vocabulary behind the real ones.
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ne", "su", "ra", "ti", "vo", "de", "pa", "gu", "shi",
+];
+/// How many words titles and abstracts draw from.
+const VOCABULARY: usize = 4_000;
+
+/// Word `rank` of the vocabulary: the real words first, then made-up ones.
+fn vocabulary_word(rank: usize) -> String {
+    if let Some(word) = WORDS.get(rank) {
+        return (*word).to_owned();
+    }
+    let mut i = rank - WORDS.len() + SYLLABLES.len();
+    let mut word = String::new();
+    while i > 0 {
+        word.push_str(SYLLABLES[i % SYLLABLES.len()]);
+        i /= SYLLABLES.len();
+    }
+    word
+}
+
+/// `n` words drawn with Zipf-like frequencies (word `r` about `1/r` as often as the first), as
+/// text is: a few words everywhere, most words rare. Searches then select as they would on real
+/// abstracts, rather than matching every paper.
+fn words(rng: &mut StdRng, vocabulary: &[String], n: usize) -> String {
     (0..n)
-        .map(|_| WORDS[rng.random_range(0..WORDS.len())])
+        .map(|_| {
+            let rank = (vocabulary.len() as f64).powf(rng.random::<f64>()) as usize - 1;
+            vocabulary[rank.min(vocabulary.len() - 1)].as_str()
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -224,7 +251,9 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<SeedRe
     let mut comments: Vec<Comment> = Vec::with_capacity(n);
     let mut by_paper: Vec<Vec<usize>> = vec![Vec::new(); n];
     // A fifth of the comments gather on 50 recent "hot" papers, so that some threads are long.
-    let hot: Vec<usize> = (0..50.min(n)).map(|k| n - 1 - k * (n / 50).max(1).min(n - 1) / 2).collect();
+    let hot: Vec<usize> = (0..50.min(n))
+        .map(|k| n - 1 - k * (n / 50).max(1).min(n - 1) / 2)
+        .collect();
     for _ in 0..n {
         let p = if rng.random_bool(0.2) {
             hot[rng.random_range(0..hot.len())]
@@ -285,6 +314,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<SeedRe
         }
     }
 
+    let vocabulary: Vec<String> = (0..VOCABULARY).map(vocabulary_word).collect();
     let password_hash = passwords::hash_now(SYNTHETIC_PASSWORD)?;
     let txn = db::begin_write(db).await?;
     let mut report = SeedReport::default();
@@ -360,8 +390,12 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<SeedRe
             .enumerate()
             .map(|(p, paper)| {
                 let arxiv = format!("{}.{:05}", paper.submitted_at.format("%y%m"), p % 100_000);
-                let title = words(&mut rng, 8);
-                let abstract_text = format!("{}. {}.", words(&mut rng, 40), words(&mut rng, 40));
+                let title = words(&mut rng, &vocabulary, 8);
+                let abstract_text = format!(
+                    "{}. {}.",
+                    words(&mut rng, &vocabulary, 40),
+                    words(&mut rng, &vocabulary, 40)
+                );
                 let names: Vec<String> = paper.authors.iter().map(|&a| author_name(a)).collect();
                 let submitter = rng.random_bool(0.2).then(|| id(rng.random_range(0..users)));
                 vec![
@@ -489,7 +523,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<SeedRe
                     slug.into(),
                     id(col.owner).into(),
                     title.into(),
-                    Some(words(&mut rng, 12)).into(),
+                    Some(words(&mut rng, &vocabulary, 12)).into(),
                     col.private.into(),
                     col.created_at.into(),
                     col.created_at.into(),

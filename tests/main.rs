@@ -5,6 +5,7 @@
 
 mod support;
 
+mod accounts;
 mod cli;
 mod collections;
 mod comments;
@@ -21,3 +22,4 @@ mod seed;
 mod statements;
 mod transport;
 mod trending;
+mod votes;

@@ -65,6 +65,9 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         database_kind,
         jwt: Arc::new(JwtKeys::new(&secret)),
         statements,
+        hashing: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )),
     })
 }
 

@@ -19,4 +19,6 @@ pub struct AppState {
     /// SQL statements run since start-up: how the tests prove a page costs the same number of
     /// statements whatever its size.
     pub statements: Arc<AtomicU64>,
+    /// Caps concurrent password hashing (each takes 19 MiB and tens of milliseconds of CPU).
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }

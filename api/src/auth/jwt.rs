@@ -21,7 +21,9 @@ pub const LEEWAY_SECS: u64 = 30;
 pub struct Claims {
     /// The user id, as a decimal string.
     pub sub: String,
-    pub iat: i64,
+    /// Issued at, in seconds with millisecond precision (a NumericDate may be fractional), so
+    /// that a password change revokes exactly the tokens issued before it.
+    pub iat: f64,
     pub exp: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
@@ -64,7 +66,7 @@ impl JwtKeys {
         let expires = now + ACCESS_TOKEN_TTL;
         let claims = Claims {
             sub: user_id.to_string(),
-            iat: now.timestamp(),
+            iat: now.timestamp_millis() as f64 / 1000.0,
             exp: expires.timestamp(),
             nbf: None,
             iss: ISSUER.into(),
@@ -76,14 +78,15 @@ impl JwtKeys {
         Ok((token, expires))
     }
 
-    /// Checks a token's signature, algorithm and claims; returns the user id and issue time.
-    pub fn verify(&self, token: &str) -> Option<(i64, i64)> {
+    /// Checks a token's signature, algorithm and claims; returns the user id and issue time
+    /// (seconds).
+    pub fn verify(&self, token: &str) -> Option<(i64, f64)> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
         let claims = data.claims;
         if claims.typ != ACCESS_TYPE {
             return None;
         }
         let user_id = claims.sub.parse::<i64>().ok()?;
-        Some((user_id, claims.iat))
+        claims.iat.is_finite().then_some((user_id, claims.iat))
     }
 }

@@ -48,7 +48,8 @@ pub async fn from_headers(
         .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    if user.disabled_at.is_some() || issued_at < user.password_changed_at.timestamp() {
+    let password_changed = user.password_changed_at.timestamp_millis() as f64 / 1000.0;
+    if user.disabled_at.is_some() || issued_at < password_changed {
         return Err(AppError::Unauthenticated);
     }
     Ok(Viewer { user: Some(user) })

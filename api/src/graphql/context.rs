@@ -11,6 +11,19 @@ use crate::state::AppState;
 pub struct RequestData {
     pub viewer: Viewer,
     pub loaders: Loaders,
+    /// The user a mutation of this request signed in (`register`, `login`, …): their own
+    /// `AuthPayload.user` may show them their email although the request came anonymously.
+    pub signed_in: std::sync::Mutex<Option<i64>>,
+}
+
+impl RequestData {
+    pub fn new(viewer: Viewer, loaders: Loaders) -> Self {
+        Self {
+            viewer,
+            loaders,
+            signed_in: std::sync::Mutex::new(None),
+        }
+    }
 }
 
 pub fn state<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a AppState> {
@@ -35,4 +48,25 @@ pub fn viewer<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Viewer> {
 
 pub fn viewer_id(ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
     Ok(viewer(ctx)?.user_id())
+}
+
+/// Whether the user is the one asking: the viewer, or the user this request signed in.
+pub fn is_self(ctx: &Context<'_>, user_id: i64) -> async_graphql::Result<bool> {
+    let request = request(ctx)?;
+    if request.viewer.user_id() == Some(user_id) {
+        return Ok(true);
+    }
+    Ok(request
+        .signed_in
+        .lock()
+        .map(|s| *s == Some(user_id))
+        .unwrap_or(false))
+}
+
+/// Records the user a mutation signed in.
+pub fn record_sign_in(ctx: &Context<'_>, user_id: i64) -> async_graphql::Result<()> {
+    if let Ok(mut signed_in) = request(ctx)?.signed_in.lock() {
+        *signed_in = Some(user_id);
+    }
+    Ok(())
 }

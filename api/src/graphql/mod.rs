@@ -12,6 +12,7 @@ pub mod connection;
 pub mod context;
 pub mod ids;
 pub mod loaders;
+pub mod mutation;
 pub mod node;
 pub mod paper;
 pub mod query;
@@ -19,16 +20,16 @@ pub mod scalars;
 pub mod search;
 pub mod user;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
 
 use crate::config::Settings;
 use crate::state::AppState;
 
-pub type PapersSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type PapersSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// The one schema builder: the server and the SDL export both start here.
-fn builder() -> SchemaBuilder<query::Query, EmptyMutation, EmptySubscription> {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
         .register_output_type::<node::Node>()
 }
 

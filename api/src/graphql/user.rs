@@ -9,7 +9,7 @@ use crate::graphql::args;
 use crate::graphql::collection::{Collection, CollectionConnection};
 use crate::graphql::comment::{Comment, CommentConnection};
 use crate::graphql::connection::{Parts, Totals, connection};
-use crate::graphql::context::{db, viewer_id};
+use crate::graphql::context::{db, is_self, viewer_id};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::paper::{Paper, PaperConnection, paper_connection};
 use crate::services::collections::{self, CollectionFilter, CollectionOrder};
@@ -61,7 +61,7 @@ impl User {
 
     /// The user's email address: answered to the user themself only, null for everyone else.
     async fn email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
-        Ok((viewer_id(ctx)? == Some(self.0.id)).then_some(self.0.email.as_str()))
+        Ok(is_self(ctx, self.0.id)?.then_some(self.0.email.as_str()))
     }
 
     /// The papers the user upvoted, latest vote first.

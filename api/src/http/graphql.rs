@@ -295,10 +295,10 @@ async fn run(state: &GraphqlState, viewer: &Viewer, params: Params, over_get: bo
             ErrorCode::GraphqlValidationFailed,
         );
     }
-    let request = request.data(RequestData {
-        loaders: Loaders::new(&state.app.db, viewer.user_id(), state.loader_delay),
-        viewer: viewer.clone(),
-    });
+    let request = request.data(RequestData::new(
+        viewer.clone(),
+        Loaders::new(&state.app.db, viewer.user_id(), state.loader_delay),
+    ));
     match tokio::time::timeout(state.timeout, state.schema.execute(request)).await {
         Err(_) => Outcome::TimedOut,
         // Errors without a path come from before execution: validation, variable coercion,

@@ -1,6 +1,7 @@
 //! Services: the only code that touches sea-orm. Each function authorises, validates, runs its
 //! SQL (in a transaction where it writes) and returns domain values or an `AppError`.
 
+pub mod accounts;
 pub mod arxiv;
 pub mod collections;
 pub mod comments;
@@ -16,6 +17,7 @@ pub mod seed;
 pub mod trending;
 pub mod upvotes;
 pub mod users;
+pub mod votes;
 
 /// The current time, to the millisecond: both databases then store and return exactly the
 /// same instant (PostgreSQL keeps microseconds, SQLite keeps what it is given), so cursors and

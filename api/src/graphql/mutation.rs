@@ -1,0 +1,300 @@
+//! The mutation root. Each resolver reads the viewer, parses its input and calls one service.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::user;
+
+use crate::error::{AppError, GqlResult};
+use crate::graphql::collection::Collection;
+use crate::graphql::comment::Comment;
+use crate::graphql::context::{db, loaders, record_sign_in, state, viewer};
+use crate::graphql::ids::{self, NodeType};
+use crate::graphql::paper::Paper;
+use crate::graphql::user::User;
+use crate::services::accounts::{self, ProfileChange, Registration, Session};
+use crate::services::votes::{self, Target};
+
+/// A signed-in session.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// A JWT for `Authorization: Bearer …`, valid for 15 minutes.
+    access_token: String,
+    /// An opaque token that `refreshSession` trades for a new session; each one works once.
+    refresh_token: String,
+    /// When the access token expires.
+    expires_at: DateTime<Utc>,
+    /// The signed-in user.
+    user: User,
+}
+
+impl AuthPayload {
+    /// The payload of a session this request started; its user may see their own email.
+    fn signed_in(ctx: &Context<'_>, session: Session) -> async_graphql::Result<Self> {
+        record_sign_in(ctx, session.user.id)?;
+        Ok(Self {
+            access_token: session.access_token,
+            refresh_token: session.refresh_token,
+            expires_at: session.expires_at,
+            user: User(session.user),
+        })
+    }
+}
+
+/// A new account.
+#[derive(InputObject)]
+pub struct RegisterInput {
+    /// 3–32 characters of `a-z 0-9 - _`; unique, case-insensitively.
+    username: String,
+    /// The account's email address; unique, private to its owner.
+    email: String,
+    /// 10–128 characters.
+    password: String,
+    /// The name shown on the profile, at most 64 characters.
+    display_name: Option<String>,
+}
+
+/// Credentials.
+#[derive(InputObject)]
+pub struct LoginInput {
+    /// A username or an email address.
+    username_or_email: String,
+    /// The password.
+    password: String,
+}
+
+/// A password change.
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    /// The password in use now.
+    current_password: String,
+    /// The new password, 10–128 characters.
+    new_password: String,
+}
+
+/// Profile changes: a field left out stays as it is, an empty one is cleared.
+#[derive(InputObject)]
+pub struct UpdateProfileInput {
+    /// At most 64 characters.
+    display_name: Option<String>,
+    /// At most 500 characters.
+    bio: Option<String>,
+    /// An http(s) URL of a picture.
+    avatar_url: Option<String>,
+}
+
+/// The signed-in user, or `UNAUTHENTICATED`.
+fn signed_in(ctx: &Context<'_>) -> async_graphql::Result<user::Model> {
+    viewer(ctx)?
+        .user
+        .clone()
+        .ok_or(AppError::Unauthenticated)
+        .gql()
+}
+
+fn id_of(kind: NodeType, id: &ID, field: &str) -> async_graphql::Result<i64> {
+    ids::decode_as(kind, id)
+        .ok_or_else(|| AppError::bad_input(field, format!("{field} is not a valid {kind:?} ID")))
+        .gql()
+}
+
+async fn vote(ctx: &Context<'_>, target: Target, id: i64, up: bool) -> async_graphql::Result<()> {
+    let user = signed_in(ctx)?;
+    votes::vote(&db(ctx)?, target, id, user.id, up).await.gql()
+}
+
+async fn reload_paper(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Paper> {
+    crate::services::papers::find_by_id(&db(ctx)?, id)
+        .await
+        .gql()?
+        .map(Paper)
+        .ok_or_else(|| AppError::NotFound("no such paper".into()).into_gql())
+}
+
+async fn reload_comment(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Comment> {
+    loaders(ctx)?
+        .comment_by_id
+        .load_one(id)
+        .await?
+        .map(Comment)
+        .ok_or_else(|| AppError::NotFound("no such comment".into()).into_gql())
+}
+
+async fn reload_collection(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Collection> {
+    loaders(ctx)?
+        .collection_by_id
+        .load_one(id)
+        .await?
+        .map(Collection)
+        .ok_or_else(|| AppError::NotFound("no such collection".into()).into_gql())
+}
+
+pub struct Mutation;
+
+/// The entry points for writing: accounts, sessions and votes.
+#[Object]
+impl Mutation {
+    /// Creates an account and signs it in.
+    async fn register(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new account.")] input: RegisterInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let new = Registration::parse(
+            &input.username,
+            &input.email,
+            input.password,
+            input.display_name,
+        )
+        .gql()?;
+        let state = state(ctx)?;
+        let session = accounts::register(&state.db, &state.jwt, &state.hashing, new)
+            .await
+            .gql()?;
+        AuthPayload::signed_in(ctx, session)
+    }
+
+    /// Signs in with a username or email and a password. A wrong password and an unknown
+    /// account answer alike: `UNAUTHENTICATED`.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The credentials.")] input: LoginInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let state = state(ctx)?;
+        let session = accounts::login(
+            &state.db,
+            &state.jwt,
+            &state.hashing,
+            &input.username_or_email,
+            input.password,
+        )
+        .await
+        .gql()?;
+        AuthPayload::signed_in(ctx, session)
+    }
+
+    /// Trades a refresh token for a new session; the token is spent. Presenting a spent token
+    /// again ends every session descending from the same sign-in.
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The refresh token of the current session.")] refresh_token: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        let state = state(ctx)?;
+        let session = accounts::refresh(&state.db, &state.jwt, &refresh_token)
+            .await
+            .gql()?;
+        AuthPayload::signed_in(ctx, session)
+    }
+
+    /// Ends the session of a refresh token; false when the token names no session.
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The refresh token of the session to end.")] refresh_token: String,
+    ) -> async_graphql::Result<bool> {
+        accounts::logout(&db(ctx)?, &refresh_token).await.gql()
+    }
+
+    /// Changes the viewer's profile.
+    async fn update_profile(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdateProfileInput,
+    ) -> async_graphql::Result<User> {
+        let user = signed_in(ctx)?;
+        let change = ProfileChange::parse(input.display_name, input.bio, input.avatar_url).gql()?;
+        Ok(User(
+            accounts::update_profile(&db(ctx)?, &user, change)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Changes the viewer's password, ends every other session and starts a new one.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The current and the new password.")] input: ChangePasswordInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let user = signed_in(ctx)?;
+        let state = state(ctx)?;
+        let session = accounts::change_password(
+            &state.db,
+            &state.jwt,
+            &state.hashing,
+            &user,
+            input.current_password,
+            input.new_password,
+        )
+        .await
+        .gql()?;
+        AuthPayload::signed_in(ctx, session)
+    }
+
+    /// Upvotes a paper; a repeat changes nothing.
+    async fn upvote_paper(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
+    ) -> async_graphql::Result<Paper> {
+        let id = id_of(NodeType::Paper, &paper_id, "paperId")?;
+        vote(ctx, Target::Paper, id, true).await?;
+        reload_paper(ctx, id).await
+    }
+
+    /// Withdraws the viewer's upvote of a paper; without one, changes nothing.
+    async fn remove_paper_upvote(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
+    ) -> async_graphql::Result<Paper> {
+        let id = id_of(NodeType::Paper, &paper_id, "paperId")?;
+        vote(ctx, Target::Paper, id, false).await?;
+        reload_paper(ctx, id).await
+    }
+
+    /// Upvotes a comment; a repeat changes nothing.
+    async fn upvote_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Comment` ID.")] comment_id: ID,
+    ) -> async_graphql::Result<Comment> {
+        let id = id_of(NodeType::Comment, &comment_id, "commentId")?;
+        vote(ctx, Target::Comment, id, true).await?;
+        reload_comment(ctx, id).await
+    }
+
+    /// Withdraws the viewer's upvote of a comment.
+    async fn remove_comment_upvote(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Comment` ID.")] comment_id: ID,
+    ) -> async_graphql::Result<Comment> {
+        let id = id_of(NodeType::Comment, &comment_id, "commentId")?;
+        vote(ctx, Target::Comment, id, false).await?;
+        reload_comment(ctx, id).await
+    }
+
+    /// Upvotes a collection; another user's private collection is `NOT_FOUND`.
+    async fn upvote_collection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Collection` ID.")] collection_id: ID,
+    ) -> async_graphql::Result<Collection> {
+        let id = id_of(NodeType::Collection, &collection_id, "collectionId")?;
+        vote(ctx, Target::Collection, id, true).await?;
+        reload_collection(ctx, id).await
+    }
+
+    /// Withdraws the viewer's upvote of a collection.
+    async fn remove_collection_upvote(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Collection` ID.")] collection_id: ID,
+    ) -> async_graphql::Result<Collection> {
+        let id = id_of(NodeType::Collection, &collection_id, "collectionId")?;
+        vote(ctx, Target::Collection, id, false).await?;
+        reload_collection(ctx, id).await
+    }
+}

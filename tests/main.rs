@@ -20,6 +20,7 @@ mod schema;
 mod search;
 mod seed;
 mod statements;
+mod tokens;
 mod transport;
 mod trending;
 mod votes;

@@ -10,6 +10,7 @@ mod cli;
 mod collections;
 mod comments;
 mod demo;
+mod discussion;
 mod errors;
 mod feeds;
 mod import;

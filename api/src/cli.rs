@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::config::{Command, MigrateAction, Settings};
+use crate::config::{Command, MigrateAction, Settings, UserAction};
 use crate::services::import;
 use crate::{app, db, graphql};
 
@@ -22,6 +22,9 @@ pub async fn run(settings: Settings, command: Command) -> ExitCode {
             Ok(())
         }
         Command::Seed { synthetic, seed } => seed_synthetic(settings, synthetic, seed).await,
+        Command::User {
+            action: UserAction::Promote { username, role },
+        } => promote(settings, &username, &role).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -123,5 +126,17 @@ async fn seed_synthetic(settings: Settings, papers: u64, seed: u64) -> CommandRe
         report.collection_items,
         report.collection_upvotes,
     );
+    Ok(())
+}
+
+async fn promote(settings: Settings, username: &str, role: &str) -> CommandResult {
+    let db = connect(&settings).await?;
+    db::migrate_up(&db)
+        .await
+        .map_err(|e| (EXIT_FAILURE, format!("migration failed: {e}")))?;
+    let user = crate::services::accounts::set_role(&db, username, role)
+        .await
+        .map_err(|e| (EXIT_FAILURE, e.to_string()))?;
+    println!("{} is now {}", user.username, user.role);
     Ok(())
 }

@@ -35,6 +35,11 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL) that the server answers.
     Schema,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Fill an empty database with synthetic papers, users, votes, comments and collections.
     Seed {
         /// How many papers to make (with N/5 users, ~10N upvotes, N comments, N/20 collections).
@@ -43,6 +48,18 @@ pub enum Command {
         /// The random seed: the same seed makes the same data.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Give a user a role: `user`, `moderator` or `admin` (how the first moderator is made).
+    Promote {
+        /// The user's username.
+        username: String,
+        /// The role to give.
+        #[arg(value_parser = ["user", "moderator", "admin"])]
+        role: String,
     },
 }
 

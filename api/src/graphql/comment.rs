@@ -12,9 +12,9 @@ use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::FIRST_REPLIES;
 use crate::graphql::paper::Paper;
 use crate::graphql::user::User;
-use crate::services::comments;
 use crate::services::markdown;
 use crate::services::pagination::{Direction, Page};
+use crate::services::{comments, discussion};
 
 pub struct Comment(pub comment::Model);
 
@@ -36,7 +36,7 @@ impl Comment {
             let moderator = viewer(ctx)?
                 .user
                 .as_ref()
-                .is_some_and(|u| u.role == "moderator" || u.role == "admin");
+                .is_some_and(discussion::is_moderator);
             return Ok(!moderator);
         }
         Ok(false)

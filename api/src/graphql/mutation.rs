@@ -12,6 +12,7 @@ use crate::graphql::ids::{self, NodeType};
 use crate::graphql::paper::Paper;
 use crate::graphql::user::User;
 use crate::services::accounts::{self, ProfileChange, Registration, Session};
+use crate::services::discussion;
 use crate::services::votes::{self, Target};
 
 /// A signed-in session.
@@ -82,6 +83,26 @@ pub struct UpdateProfileInput {
     avatar_url: Option<String>,
 }
 
+/// A new comment, or a reply.
+#[derive(InputObject)]
+pub struct AddCommentInput {
+    /// The paper (a `Paper` ID).
+    paper_id: ID,
+    /// Markdown, 1–10,000 characters.
+    body: String,
+    /// The comment replied to (a `Comment` ID of the same paper); absent for a top-level comment.
+    parent_id: Option<ID>,
+}
+
+/// A new body for one's own comment.
+#[derive(InputObject)]
+pub struct EditCommentInput {
+    /// The comment (a `Comment` ID).
+    id: ID,
+    /// Markdown, 1–10,000 characters.
+    body: String,
+}
+
 /// The signed-in user, or `UNAUTHENTICATED`.
 fn signed_in(ctx: &Context<'_>) -> async_graphql::Result<user::Model> {
     viewer(ctx)?
@@ -130,7 +151,7 @@ async fn reload_collection(ctx: &Context<'_>, id: i64) -> async_graphql::Result<
 
 pub struct Mutation;
 
-/// The entry points for writing: accounts, sessions and votes.
+/// The entry points for writing: accounts, sessions, votes and comments.
 #[Object]
 impl Mutation {
     /// Creates an account and signs it in.
@@ -296,5 +317,68 @@ impl Mutation {
         let id = id_of(NodeType::Collection, &collection_id, "collectionId")?;
         vote(ctx, Target::Collection, id, false).await?;
         reload_collection(ctx, id).await
+    }
+
+    /// Comments on a paper, or replies to a comment of the same paper (replies nest at most 8
+    /// deep).
+    async fn add_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The comment.")] input: AddCommentInput,
+    ) -> async_graphql::Result<Comment> {
+        let user = signed_in(ctx)?;
+        let paper = id_of(NodeType::Paper, &input.paper_id, "paperId")?;
+        let parent = input
+            .parent_id
+            .map(|id| id_of(NodeType::Comment, &id, "parentId"))
+            .transpose()?;
+        let row = discussion::add(&db(ctx)?, &user, paper, input.body, parent)
+            .await
+            .gql()?;
+        Ok(Comment(row))
+    }
+
+    /// Replaces the body of the viewer's own comment and marks it edited.
+    async fn edit_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The comment and its new body.")] input: EditCommentInput,
+    ) -> async_graphql::Result<Comment> {
+        let user = signed_in(ctx)?;
+        let id = id_of(NodeType::Comment, &input.id, "id")?;
+        Ok(Comment(
+            discussion::edit(&db(ctx)?, &user, id, input.body)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Deletes the viewer's own comment: it stays as a tombstone holding its replies.
+    async fn delete_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Comment` ID.")] id: ID,
+    ) -> async_graphql::Result<Comment> {
+        let user = signed_in(ctx)?;
+        let id = id_of(NodeType::Comment, &id, "id")?;
+        Ok(Comment(
+            discussion::delete(&db(ctx)?, &user, id).await.gql()?,
+        ))
+    }
+
+    /// Hides a comment (moderators): it reads as a tombstone to everyone but moderators.
+    async fn hide_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Comment` ID.")] id: ID,
+        #[graphql(desc = "Why, for the record; 1–500 characters.")] reason: String,
+    ) -> async_graphql::Result<Comment> {
+        let user = signed_in(ctx)?;
+        let id = id_of(NodeType::Comment, &id, "id")?;
+        Ok(Comment(
+            discussion::hide(&db(ctx)?, &user, id, &reason)
+                .await
+                .gql()?,
+        ))
     }
 }

@@ -499,3 +499,26 @@ pub async fn update_profile(
     }
     Ok(row.update(db).await?)
 }
+
+/// The roles a user may have.
+pub const ROLES: &[&str] = &["user", "moderator", "admin"];
+
+/// Gives a user a role (`papers user promote USERNAME ROLE`).
+pub async fn set_role(
+    db: &DatabaseConnection,
+    username: &str,
+    role: &str,
+) -> Result<user::Model, AppError> {
+    if !ROLES.contains(&role) {
+        return Err(AppError::bad_input(
+            "role",
+            format!("a role is one of {}", ROLES.join(", ")),
+        ));
+    }
+    let user = crate::services::users::find_by_username(db, username)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no user named {username}")))?;
+    let mut row: user::ActiveModel = user.into();
+    row.role = Set(role.to_owned());
+    Ok(row.update(db).await?)
+}

@@ -7,6 +7,7 @@ pub mod collections;
 pub mod comments;
 pub mod dates;
 pub mod demo;
+pub mod discussion;
 pub mod import;
 pub mod markdown;
 pub mod pagination;

@@ -1,0 +1,208 @@
+//! Writing comments: adding, replying, editing, deleting (a tombstone stays), and hiding by
+//! moderators. Counters move in the same transaction as the rows they count.
+
+use entity::{comment, paper, user};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+
+use crate::db;
+use crate::error::AppError;
+
+/// Longest comment body, in characters.
+pub const MAX_BODY_CHARS: usize = 10_000;
+/// Deepest reply: a top-level comment is depth 0, a reply to it depth 1, and so on.
+pub const MAX_DEPTH: i32 = 8;
+/// Longest moderation reason, in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+
+pub fn is_moderator(user: &user::Model) -> bool {
+    user.role == "moderator" || user.role == "admin"
+}
+
+fn check_body(body: &str) -> Result<(), AppError> {
+    let chars = body.trim().chars().count();
+    if chars == 0 || body.chars().count() > MAX_BODY_CHARS {
+        return Err(AppError::bad_input(
+            "body",
+            format!("a comment has 1 to {MAX_BODY_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn add(
+    db: &DatabaseConnection,
+    author: &user::Model,
+    paper_id: i64,
+    body: String,
+    parent_id: Option<i64>,
+) -> Result<comment::Model, AppError> {
+    check_body(&body)?;
+    if paper::Entity::find_by_id(paper_id).one(db).await?.is_none() {
+        return Err(AppError::NotFound("no such paper".into()));
+    }
+    let depth = match parent_id {
+        None => 0,
+        Some(parent_id) => {
+            let parent = comment::Entity::find_by_id(parent_id).one(db).await?;
+            match parent {
+                Some(p) if p.paper_id != paper_id => {
+                    return Err(AppError::bad_input(
+                        "parentId",
+                        "the parent comment is on another paper",
+                    ));
+                }
+                Some(p) if p.deleted_at.is_some() || p.hidden_at.is_some() => {
+                    return Err(AppError::bad_input(
+                        "parentId",
+                        "the parent comment was removed",
+                    ));
+                }
+                Some(p) if p.depth + 1 > MAX_DEPTH => {
+                    return Err(AppError::bad_input(
+                        "parentId",
+                        format!("replies nest at most {MAX_DEPTH} deep"),
+                    ));
+                }
+                Some(p) => p.depth + 1,
+                None => return Err(AppError::bad_input("parentId", "no such comment")),
+            }
+        }
+    };
+    let txn = db::begin_write(db).await?;
+    let row = comment::ActiveModel {
+        paper_id: Set(paper_id),
+        user_id: Set(Some(author.id)),
+        parent_id: Set(parent_id),
+        depth: Set(depth),
+        body: Set(body),
+        created_at: Set(crate::services::now()),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        hidden_at: Set(None),
+        hidden_reason: Set(None),
+        hidden_by: Set(None),
+        upvote_count: Set(0),
+        reply_count: Set(0),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    paper::Entity::update_many()
+        .col_expr(
+            paper::Column::CommentCount,
+            Expr::col(paper::Column::CommentCount).add(1),
+        )
+        .filter(paper::Column::Id.eq(paper_id))
+        .exec(&txn)
+        .await?;
+    if let Some(parent_id) = parent_id {
+        comment::Entity::update_many()
+            .col_expr(
+                comment::Column::ReplyCount,
+                Expr::col(comment::Column::ReplyCount).add(1),
+            )
+            .filter(comment::Column::Id.eq(parent_id))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// A comment the user wrote and that still stands; `FORBIDDEN` for another's comment.
+async fn own_comment(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: i64,
+) -> Result<comment::Model, AppError> {
+    let row = comment::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|c| c.deleted_at.is_none())
+        .ok_or_else(|| AppError::NotFound("no such comment".into()))?;
+    if row.user_id != Some(user.id) {
+        return Err(AppError::Forbidden(
+            "only its author may change a comment".into(),
+        ));
+    }
+    Ok(row)
+}
+
+pub async fn edit(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: i64,
+    body: String,
+) -> Result<comment::Model, AppError> {
+    check_body(&body)?;
+    let row = own_comment(db, user, id).await?;
+    let mut edit: comment::ActiveModel = row.into();
+    edit.body = Set(body);
+    edit.edited_at = Set(Some(crate::services::now()));
+    Ok(edit.update(db).await?)
+}
+
+/// Deletes the user's comment: its body goes, the row stays as a tombstone holding its replies.
+pub async fn delete(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    id: i64,
+) -> Result<comment::Model, AppError> {
+    let row = own_comment(db, user, id).await?;
+    let txn = db::begin_write(db).await?;
+    // Conditional, so that two concurrent deletes move the counter once.
+    let deleted = comment::Entity::update_many()
+        .col_expr(
+            comment::Column::DeletedAt,
+            Expr::value(crate::services::now()),
+        )
+        .col_expr(comment::Column::Body, Expr::value(""))
+        .filter(comment::Column::Id.eq(id))
+        .filter(comment::Column::DeletedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected == 1 {
+        paper::Entity::update_many()
+            .col_expr(
+                paper::Column::CommentCount,
+                Expr::col(paper::Column::CommentCount).sub(1),
+            )
+            .filter(paper::Column::Id.eq(row.paper_id))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    comment::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such comment".into()))
+}
+
+/// Hides a comment (moderators only): it reads as a tombstone to everyone but moderators.
+pub async fn hide(
+    db: &DatabaseConnection,
+    moderator: &user::Model,
+    id: i64,
+    reason: &str,
+) -> Result<comment::Model, AppError> {
+    if !is_moderator(moderator) {
+        return Err(AppError::Forbidden("only moderators hide comments".into()));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+        return Err(AppError::bad_input(
+            "reason",
+            format!("a reason has 1 to {MAX_REASON_CHARS} characters"),
+        ));
+    }
+    let row = comment::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such comment".into()))?;
+    let mut hidden: comment::ActiveModel = row.into();
+    hidden.hidden_at = Set(Some(crate::services::now()));
+    hidden.hidden_reason = Set(Some(reason.to_owned()));
+    hidden.hidden_by = Set(Some(moderator.id));
+    Ok(hidden.update(db).await?)
+}

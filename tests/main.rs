@@ -9,6 +9,7 @@ mod accounts;
 mod cli;
 mod collections;
 mod comments;
+mod curation;
 mod demo;
 mod discussion;
 mod errors;

@@ -12,8 +12,8 @@ use crate::graphql::ids::{self, NodeType};
 use crate::graphql::paper::Paper;
 use crate::graphql::user::User;
 use crate::services::accounts::{self, ProfileChange, Registration, Session};
-use crate::services::discussion;
 use crate::services::votes::{self, Target};
+use crate::services::{curation, discussion, submissions};
 
 /// A signed-in session.
 #[derive(SimpleObject)]
@@ -103,6 +103,77 @@ pub struct EditCommentInput {
     body: String,
 }
 
+/// A new collection.
+#[derive(InputObject)]
+pub struct CreateCollectionInput {
+    /// 1–100 characters.
+    title: String,
+    /// At most 1,000 characters.
+    description: Option<String>,
+    /// Whether only the owner may see it (null or absent: public).
+    #[graphql(default_with = "Some(false)")]
+    is_private: Option<bool>,
+}
+
+/// Changes to a collection; a field left out stays as it is.
+#[derive(InputObject)]
+pub struct UpdateCollectionInput {
+    /// The collection (a `Collection` ID).
+    id: ID,
+    /// 1–100 characters.
+    title: Option<String>,
+    /// At most 1,000 characters; empty clears it.
+    description: Option<String>,
+    /// Whether only the owner may see it.
+    is_private: Option<bool>,
+}
+
+/// A paper to add to a collection.
+#[derive(InputObject)]
+pub struct AddCollectionItemInput {
+    /// The collection (a `Collection` ID).
+    collection_id: ID,
+    /// The paper (a `Paper` ID).
+    paper_id: ID,
+    /// The owner's note on the paper, at most 500 characters.
+    note: Option<String>,
+    /// Where to insert it, from 0; the end when absent or beyond it.
+    position: Option<i32>,
+}
+
+/// Changes to an item of a collection.
+#[derive(InputObject)]
+pub struct UpdateCollectionItemInput {
+    /// The collection (a `Collection` ID).
+    collection_id: ID,
+    /// The paper (a `Paper` ID).
+    paper_id: ID,
+    /// A new note, at most 500 characters; empty clears it.
+    note: Option<String>,
+    /// Where to move it, from 0; the end when beyond it.
+    position: Option<i32>,
+}
+
+/// A paper submitted to the daily feed.
+#[derive(InputObject)]
+pub struct SubmitPaperInput {
+    /// The arXiv identifier (a version suffix is dropped).
+    arxiv_id: String,
+    /// The title.
+    title: String,
+    /// The abstract.
+    #[graphql(name = "abstract")]
+    abstract_text: String,
+    /// The author names in order; each is matched to an existing author by exact name.
+    authors: Vec<String>,
+    /// When arXiv published it.
+    published_at: Option<DateTime<Utc>>,
+    /// The code repository.
+    github_repo: Option<String>,
+    /// The project page.
+    project_page: Option<String>,
+}
+
 /// The signed-in user, or `UNAUTHENTICATED`.
 fn signed_in(ctx: &Context<'_>) -> async_graphql::Result<user::Model> {
     viewer(ctx)?
@@ -151,7 +222,8 @@ async fn reload_collection(ctx: &Context<'_>, id: i64) -> async_graphql::Result<
 
 pub struct Mutation;
 
-/// The entry points for writing: accounts, sessions, votes and comments.
+/// The entry points for writing: accounts, sessions, votes, comments, collections and
+/// submissions.
 #[Object]
 impl Mutation {
     /// Creates an account and signs it in.
@@ -377,6 +449,140 @@ impl Mutation {
         let id = id_of(NodeType::Comment, &id, "id")?;
         Ok(Comment(
             discussion::hide(&db(ctx)?, &user, id, &reason)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Submits an arXiv paper to today's feed; an already-listed paper is `CONFLICT`.
+    async fn submit_paper(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The paper.")] input: SubmitPaperInput,
+    ) -> async_graphql::Result<Paper> {
+        let user = signed_in(ctx)?;
+        let new = submissions::Submission::parse(
+            &input.arxiv_id,
+            &input.title,
+            &input.abstract_text,
+            input.authors,
+            input.published_at,
+            input.github_repo,
+            input.project_page,
+        )
+        .gql()?;
+        Ok(Paper(
+            submissions::submit(&db(ctx)?, &user, new).await.gql()?,
+        ))
+    }
+
+    /// Creates a collection owned by the viewer.
+    async fn create_collection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The collection.")] input: CreateCollectionInput,
+    ) -> async_graphql::Result<Collection> {
+        let user = signed_in(ctx)?;
+        let row = curation::create(
+            &db(ctx)?,
+            &user,
+            &input.title,
+            input.description,
+            input.is_private.unwrap_or(false),
+        )
+        .await
+        .gql()?;
+        Ok(Collection(row))
+    }
+
+    /// Changes the viewer's collection (its slug stays).
+    async fn update_collection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdateCollectionInput,
+    ) -> async_graphql::Result<Collection> {
+        let user = signed_in(ctx)?;
+        let id = id_of(NodeType::Collection, &input.id, "id")?;
+        let row = curation::update(
+            &db(ctx)?,
+            &user,
+            id,
+            input.title,
+            input.description,
+            input.is_private,
+        )
+        .await
+        .gql()?;
+        Ok(Collection(row))
+    }
+
+    /// Deletes the viewer's collection.
+    async fn delete_collection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Collection` ID.")] id: ID,
+    ) -> async_graphql::Result<bool> {
+        let user = signed_in(ctx)?;
+        let id = id_of(NodeType::Collection, &id, "id")?;
+        curation::delete(&db(ctx)?, &user, id).await.gql()
+    }
+
+    /// Adds a paper to the viewer's collection; a paper already in it is `CONFLICT`.
+    async fn add_collection_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The item.")] input: AddCollectionItemInput,
+    ) -> async_graphql::Result<Collection> {
+        let user = signed_in(ctx)?;
+        let collection = id_of(NodeType::Collection, &input.collection_id, "collectionId")?;
+        let paper = id_of(NodeType::Paper, &input.paper_id, "paperId")?;
+        let row = curation::add_item(
+            &db(ctx)?,
+            &user,
+            collection,
+            paper,
+            input.note,
+            input.position,
+        )
+        .await
+        .gql()?;
+        Ok(Collection(row))
+    }
+
+    /// Changes the note or the position of an item of the viewer's collection.
+    async fn update_collection_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdateCollectionItemInput,
+    ) -> async_graphql::Result<Collection> {
+        let user = signed_in(ctx)?;
+        let collection = id_of(NodeType::Collection, &input.collection_id, "collectionId")?;
+        let paper = id_of(NodeType::Paper, &input.paper_id, "paperId")?;
+        let row = curation::update_item(
+            &db(ctx)?,
+            &user,
+            collection,
+            paper,
+            input.note,
+            input.position,
+        )
+        .await
+        .gql()?;
+        Ok(Collection(row))
+    }
+
+    /// Removes a paper from the viewer's collection.
+    async fn remove_collection_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Collection` ID.")] collection_id: ID,
+        #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
+    ) -> async_graphql::Result<Collection> {
+        let user = signed_in(ctx)?;
+        let collection = id_of(NodeType::Collection, &collection_id, "collectionId")?;
+        let paper = id_of(NodeType::Paper, &paper_id, "paperId")?;
+        Ok(Collection(
+            curation::remove_item(&db(ctx)?, &user, collection, paper)
                 .await
                 .gql()?,
         ))

@@ -1,0 +1,154 @@
+//! Submitting a paper to the daily feed: checked like an import record, listed today, its
+//! authors matched to existing ones by exact name.
+
+use chrono::{DateTime, Utc};
+use entity::{paper, paper_author, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+
+use crate::db;
+use crate::error::AppError;
+use crate::services::arxiv::ArxivId;
+use crate::services::import::{
+    self, MAX_ABSTRACT_CHARS, MAX_AUTHOR_NAME_CHARS, MAX_AUTHORS, MAX_TITLE_CHARS,
+};
+use crate::services::trending;
+
+/// A submitted paper, checked.
+pub struct Submission {
+    pub arxiv_id: ArxivId,
+    pub title: String,
+    pub abstract_text: String,
+    pub authors: Vec<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub github_repo: Option<String>,
+    pub project_page: Option<String>,
+}
+
+fn url(input: Option<String>, field: &str) -> Result<Option<String>, AppError> {
+    match input.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) {
+        Some(u)
+            if (u.starts_with("https://") || u.starts_with("http://"))
+                && u.len() <= 500
+                && !u.contains(char::is_whitespace) =>
+        {
+            Ok(Some(u))
+        }
+        Some(_) => Err(AppError::bad_input(
+            field,
+            format!("{field} must be an http(s) URL"),
+        )),
+        None => Ok(None),
+    }
+}
+
+impl Submission {
+    pub fn parse(
+        arxiv_id: &str,
+        title: &str,
+        abstract_text: &str,
+        authors: Vec<String>,
+        published_at: Option<DateTime<Utc>>,
+        github_repo: Option<String>,
+        project_page: Option<String>,
+    ) -> Result<Self, AppError> {
+        let arxiv_id = ArxivId::parse(arxiv_id)
+            .ok_or_else(|| AppError::bad_input("arxivId", "not an arXiv identifier"))?;
+        let title = title.trim().to_owned();
+        if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
+            return Err(AppError::bad_input(
+                "title",
+                format!("a title has 1 to {MAX_TITLE_CHARS} characters"),
+            ));
+        }
+        let abstract_text = abstract_text.trim().to_owned();
+        if abstract_text.is_empty() || abstract_text.chars().count() > MAX_ABSTRACT_CHARS {
+            return Err(AppError::bad_input(
+                "abstract",
+                format!("an abstract has 1 to {MAX_ABSTRACT_CHARS} characters"),
+            ));
+        }
+        let authors: Vec<String> = authors.iter().map(|a| a.trim().to_owned()).collect();
+        if authors.is_empty()
+            || authors.len() > MAX_AUTHORS
+            || authors
+                .iter()
+                .any(|a| a.is_empty() || a.chars().count() > MAX_AUTHOR_NAME_CHARS)
+        {
+            return Err(AppError::bad_input(
+                "authors",
+                format!(
+                    "authors lists 1 to {MAX_AUTHORS} names of 1 to {MAX_AUTHOR_NAME_CHARS} characters"
+                ),
+            ));
+        }
+        if published_at.is_some_and(|p| p > Utc::now() + chrono::Duration::days(1)) {
+            return Err(AppError::bad_input(
+                "publishedAt",
+                "a publication date is not in the future",
+            ));
+        }
+        Ok(Self {
+            arxiv_id,
+            title,
+            abstract_text,
+            authors,
+            published_at,
+            github_repo: url(github_repo, "githubRepo")?,
+            project_page: url(project_page, "projectPage")?,
+        })
+    }
+}
+
+pub async fn submit(
+    db: &DatabaseConnection,
+    submitter: &user::Model,
+    new: Submission,
+) -> Result<paper::Model, AppError> {
+    let txn = db::begin_write(db).await?;
+    if paper::Entity::find()
+        .filter(paper::Column::ArxivId.eq(new.arxiv_id.as_str()))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(format!(
+            "paper {} is listed already",
+            new.arxiv_id
+        )));
+    }
+    let names: Vec<&str> = new.authors.iter().map(String::as_str).collect();
+    let author_ids = import::author_ids_by_name(&txn, &names).await?;
+    let now = crate::services::now();
+    let row = paper::ActiveModel {
+        arxiv_id: Set(new.arxiv_id.to_string()),
+        title: Set(new.title),
+        r#abstract: Set(new.abstract_text),
+        published_at: Set(new.published_at),
+        submitted_at: Set(now),
+        submitted_by: Set(Some(submitter.id)),
+        github_repo: Set(new.github_repo),
+        project_page: Set(new.project_page),
+        upvote_count: Set(0),
+        comment_count: Set(0),
+        trending_score: Set(trending::score(0, now, now)),
+        source_upvotes: Set(None),
+        author_names: Set(new.authors.join(", ")),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    for (position, name) in new.authors.iter().enumerate() {
+        let Some(author_id) = author_ids.get(name.as_str()) else {
+            continue;
+        };
+        paper_author::ActiveModel {
+            paper_id: Set(row.id),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            author_id: Set(*author_id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(row)
+}

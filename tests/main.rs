@@ -6,6 +6,7 @@
 mod support;
 
 mod accounts;
+mod api_tokens;
 mod cli;
 mod collections;
 mod comments;

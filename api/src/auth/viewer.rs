@@ -7,11 +7,15 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::auth::jwt::JwtKeys;
 use crate::error::AppError;
+use crate::services::api_tokens::{self, Scope};
 
 /// Who is asking.
 #[derive(Debug, Clone, Default)]
 pub struct Viewer {
     pub user: Option<user::Model>,
+    /// The scopes of the API token the request came with; `None` for a session (access token)
+    /// or an anonymous request.
+    pub api_scopes: Option<Vec<Scope>>,
 }
 
 impl Viewer {
@@ -22,11 +26,25 @@ impl Viewer {
     pub fn user_id(&self) -> Option<i64> {
         self.user.as_ref().map(|u| u.id)
     }
+
+    /// Whether the request may write: anonymous and session requests may (mutations check
+    /// sign-in themselves); an API token needs the `write` scope.
+    pub fn may_write(&self) -> bool {
+        self.api_scopes
+            .as_ref()
+            .is_none_or(|scopes| scopes.contains(&Scope::Write))
+    }
+
+    /// Whether the request came with an API token rather than a session.
+    pub fn is_api_token(&self) -> bool {
+        self.api_scopes.is_some()
+    }
 }
 
 /// Resolves the `Authorization` header. Absent: anonymous. Present: it must be
 /// `Bearer <access token>` for an existing, enabled user, issued no earlier than the user's last
-/// password change; anything else is `UNAUTHENTICATED`, never silent anonymity.
+/// password change, or `Bearer papers_…`, a live API token of an enabled user; anything else is
+/// `UNAUTHENTICATED`, never silent anonymity.
 pub async fn from_headers(
     headers: &HeaderMap,
     keys: &JwtKeys,
@@ -43,7 +61,22 @@ pub async fn from_headers(
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
         return Err(AppError::Unauthenticated);
     }
-    let (user_id, issued_at) = keys.verify(token.trim()).ok_or(AppError::Unauthenticated)?;
+    let token = token.trim();
+    if token.starts_with(api_tokens::PREFIX) {
+        let row = api_tokens::authenticate(db, token)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let user = user::Entity::find_by_id(row.user_id)
+            .one(db)
+            .await?
+            .filter(|u| u.disabled_at.is_none())
+            .ok_or(AppError::Unauthenticated)?;
+        return Ok(Viewer {
+            user: Some(user),
+            api_scopes: Some(api_tokens::scopes_of(&row)),
+        });
+    }
+    let (user_id, issued_at) = keys.verify(token).ok_or(AppError::Unauthenticated)?;
     let user = user::Entity::find_by_id(user_id)
         .one(db)
         .await?
@@ -52,5 +85,8 @@ pub async fn from_headers(
     if user.disabled_at.is_some() || issued_at < password_changed {
         return Err(AppError::Unauthenticated);
     }
-    Ok(Viewer { user: Some(user) })
+    Ok(Viewer {
+        user: Some(user),
+        api_scopes: None,
+    })
 }

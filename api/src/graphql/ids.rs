@@ -13,6 +13,7 @@ pub enum NodeType {
     User,
     Comment,
     Collection,
+    ApiToken,
 }
 
 impl NodeType {
@@ -23,6 +24,7 @@ impl NodeType {
             Self::User => "User",
             Self::Comment => "Comment",
             Self::Collection => "Collection",
+            Self::ApiToken => "ApiToken",
         }
     }
 
@@ -33,6 +35,7 @@ impl NodeType {
             "User" => Some(Self::User),
             "Comment" => Some(Self::Comment),
             "Collection" => Some(Self::Collection),
+            "ApiToken" => Some(Self::ApiToken),
             _ => None,
         }
     }

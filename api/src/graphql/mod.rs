@@ -3,6 +3,7 @@
 // Each GraphQL argument is a resolver parameter; connection fields alone take four.
 #![allow(clippy::too_many_arguments)]
 
+pub mod api_token;
 pub mod args;
 pub mod author;
 pub mod checks;

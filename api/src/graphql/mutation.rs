@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::user;
 
 use crate::error::{AppError, GqlResult};
+use crate::graphql::api_token::{ApiToken, ApiTokenScopeArg, CreateApiTokenPayload};
 use crate::graphql::collection::Collection;
 use crate::graphql::comment::Comment;
 use crate::graphql::context::{db, loaders, record_sign_in, state, viewer};
@@ -13,7 +14,7 @@ use crate::graphql::paper::Paper;
 use crate::graphql::user::User;
 use crate::services::accounts::{self, ProfileChange, Registration, Session};
 use crate::services::votes::{self, Target};
-use crate::services::{curation, discussion, submissions};
+use crate::services::{api_tokens, curation, discussion, submissions};
 
 /// A signed-in session.
 #[derive(SimpleObject)]
@@ -172,6 +173,15 @@ pub struct SubmitPaperInput {
     github_repo: Option<String>,
     /// The project page.
     project_page: Option<String>,
+}
+
+/// A new API token.
+#[derive(InputObject)]
+pub struct CreateApiTokenInput {
+    /// What the token is for, 1–100 characters.
+    name: String,
+    /// What it may do.
+    scopes: Vec<ApiTokenScopeArg>,
 }
 
 /// The signed-in user, or `UNAUTHENTICATED`.
@@ -586,5 +596,40 @@ impl Mutation {
                 .await
                 .gql()?,
         ))
+    }
+
+    /// Creates an API token for an integration; the secret is in the answer only. Needs a
+    /// session: an API token cannot make tokens.
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The token's name and scopes.")] input: CreateApiTokenInput,
+    ) -> async_graphql::Result<CreateApiTokenPayload> {
+        let user = signed_in(ctx)?;
+        if viewer(ctx)?.is_api_token() {
+            return Err(AppError::Forbidden(
+                "API tokens are made with a session, not another token".into(),
+            ))
+            .gql();
+        }
+        let scopes: Vec<_> = input.scopes.into_iter().map(Into::into).collect();
+        let (token, row) = api_tokens::create(&db(ctx)?, &user, &input.name, &scopes)
+            .await
+            .gql()?;
+        Ok(CreateApiTokenPayload {
+            token,
+            api_token: ApiToken(row),
+        })
+    }
+
+    /// Revokes one of the viewer's API tokens: it stops working at once.
+    async fn revoke_api_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An `ApiToken` ID.")] id: ID,
+    ) -> async_graphql::Result<bool> {
+        let user = signed_in(ctx)?;
+        let id = id_of(NodeType::ApiToken, &id, "id")?;
+        api_tokens::revoke(&db(ctx)?, &user, id).await.gql()
     }
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::user;
 
 use crate::error::GqlResult;
+use crate::graphql::api_token::ApiToken;
 use crate::graphql::args;
 use crate::graphql::collection::{Collection, CollectionConnection};
 use crate::graphql::comment::{Comment, CommentConnection};
@@ -62,6 +63,18 @@ impl User {
     /// The user's email address: answered to the user themself only, null for everyone else.
     async fn email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
         Ok(is_self(ctx, self.0.id)?.then_some(self.0.email.as_str()))
+    }
+
+    /// The user's API tokens that still work, newest first: answered to the user themself only
+    /// (signed in with a session), null for everyone else.
+    async fn api_tokens(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<ApiToken>>> {
+        if !is_self(ctx, self.0.id)? {
+            return Ok(None);
+        }
+        let rows = crate::services::api_tokens::list(&db(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(Some(rows.into_iter().map(ApiToken).collect()))
     }
 
     /// The papers the user upvoted, latest vote first.

@@ -51,6 +51,8 @@ enum Outcome {
     MutationOverGet,
     /// It ran out of time.
     TimedOut,
+    /// A mutation from a read-only API token.
+    ReadOnly,
 }
 
 pub async fn post(State(state): State<GraphqlState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -283,8 +285,12 @@ async fn run(state: &GraphqlState, viewer: &Viewer, params: Params, over_get: bo
         Ok(document) => document,
         Err(err) => return Outcome::Refused(vec![err], ErrorCode::GraphqlParseFailed),
     };
-    if over_get && is_mutation(document, params.operation_name.as_deref()) {
+    let mutation = is_mutation(document, params.operation_name.as_deref());
+    if over_get && mutation {
         return Outcome::MutationOverGet;
+    }
+    if mutation && !viewer.may_write() {
+        return Outcome::ReadOnly;
     }
     let checked = state.limits.check(document).and_then(|()| {
         checks::check_required_variables(document, params.operation_name.as_deref(), &variables)
@@ -364,6 +370,13 @@ fn outcome_body(outcome: Outcome) -> (StatusCode, Vec<u8>) {
             to_bytes(&error_body(
                 "mutations must be sent with POST",
                 ErrorCode::GraphqlValidationFailed,
+            )),
+        ),
+        Outcome::ReadOnly => (
+            StatusCode::FORBIDDEN,
+            to_bytes(&error_body(
+                "this API token may only read",
+                ErrorCode::Forbidden,
             )),
         ),
         Outcome::TimedOut => (

@@ -2,6 +2,7 @@
 //! SQL (in a transaction where it writes) and returns domain values or an `AppError`.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod arxiv;
 pub mod collections;
 pub mod comments;

@@ -7,6 +7,7 @@ mod support;
 
 mod accounts;
 mod api_tokens;
+mod claims;
 mod cli;
 mod collections;
 mod comments;

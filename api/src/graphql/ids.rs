@@ -14,6 +14,7 @@ pub enum NodeType {
     Comment,
     Collection,
     ApiToken,
+    Claim,
 }
 
 impl NodeType {
@@ -25,6 +26,7 @@ impl NodeType {
             Self::Comment => "Comment",
             Self::Collection => "Collection",
             Self::ApiToken => "ApiToken",
+            Self::Claim => "AuthorshipClaim",
         }
     }
 
@@ -36,6 +38,7 @@ impl NodeType {
             "Comment" => Some(Self::Comment),
             "Collection" => Some(Self::Collection),
             "ApiToken" => Some(Self::ApiToken),
+            "AuthorshipClaim" => Some(Self::Claim),
             _ => None,
         }
     }

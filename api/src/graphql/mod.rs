@@ -7,6 +7,7 @@ pub mod api_token;
 pub mod args;
 pub mod author;
 pub mod checks;
+pub mod claim;
 pub mod collection;
 pub mod comment;
 pub mod connection;

@@ -6,6 +6,7 @@ use entity::user;
 
 use crate::error::{AppError, GqlResult};
 use crate::graphql::api_token::{ApiToken, ApiTokenScopeArg, CreateApiTokenPayload};
+use crate::graphql::claim::AuthorshipClaim;
 use crate::graphql::collection::Collection;
 use crate::graphql::comment::Comment;
 use crate::graphql::context::{db, loaders, record_sign_in, state, viewer};
@@ -14,7 +15,7 @@ use crate::graphql::paper::Paper;
 use crate::graphql::user::User;
 use crate::services::accounts::{self, ProfileChange, Registration, Session};
 use crate::services::votes::{self, Target};
-use crate::services::{api_tokens, curation, discussion, submissions};
+use crate::services::{api_tokens, claims, curation, discussion, submissions};
 
 /// A signed-in session.
 #[derive(SimpleObject)]
@@ -182,6 +183,17 @@ pub struct CreateApiTokenInput {
     name: String,
     /// What it may do.
     scopes: Vec<ApiTokenScopeArg>,
+}
+
+/// A claim to be one of a paper's authors.
+#[derive(InputObject)]
+pub struct ClaimAuthorshipInput {
+    /// The paper (a `Paper` ID).
+    paper_id: ID,
+    /// The author's position in the paper's list, from 0.
+    position: i32,
+    /// A note for the moderators (how to verify), at most 1,000 characters.
+    note: Option<String>,
 }
 
 /// The signed-in user, or `UNAUTHENTICATED`.
@@ -631,5 +643,34 @@ impl Mutation {
         let user = signed_in(ctx)?;
         let id = id_of(NodeType::ApiToken, &id, "id")?;
         api_tokens::revoke(&db(ctx)?, &user, id).await.gql()
+    }
+
+    /// Claims to be the author at a position of a paper; a moderator decides.
+    async fn claim_authorship(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The paper, the position and a note.")] input: ClaimAuthorshipInput,
+    ) -> async_graphql::Result<AuthorshipClaim> {
+        let user = signed_in(ctx)?;
+        let paper = id_of(NodeType::Paper, &input.paper_id, "paperId")?;
+        let row = claims::claim(&db(ctx)?, &user, paper, input.position, input.note)
+            .await
+            .gql()?;
+        Ok(AuthorshipClaim(row))
+    }
+
+    /// Approves or rejects a pending claim (moderators). Approval links the author identity to
+    /// the claimant, whose `authoredPapers` then list the paper.
+    async fn decide_authorship_claim(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An `AuthorshipClaim` ID.")] id: ID,
+        #[graphql(desc = "True to approve, false to reject.")] approve: bool,
+    ) -> async_graphql::Result<AuthorshipClaim> {
+        let user = signed_in(ctx)?;
+        let id = id_of(NodeType::Claim, &id, "id")?;
+        Ok(AuthorshipClaim(
+            claims::decide(&db(ctx)?, &user, id, approve).await.gql()?,
+        ))
     }
 }

@@ -50,8 +50,8 @@ pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<No
             .load_one(row)
             .await?
             .map(|c| Node::Comment(Comment(c))),
-        // API tokens are listed on `viewer` only; their IDs find nothing here.
-        NodeType::ApiToken => None,
+        // API tokens and claims are not nodes: their IDs find nothing here.
+        NodeType::ApiToken | NodeType::Claim => None,
         NodeType::Collection => {
             let viewer = viewer_id(ctx)?;
             loaders

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod arxiv;
+pub mod claims;
 pub mod collections;
 pub mod comments;
 pub mod curation;

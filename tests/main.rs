@@ -24,6 +24,7 @@ mod schema;
 mod search;
 mod seed;
 mod statements;
+mod throttles;
 mod tokens;
 mod transport;
 mod trending;

@@ -59,7 +59,9 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::Relaxed);
     });
+    let throttles = Arc::new(crate::services::throttle::Throttles::new(&settings));
     Ok(AppState {
+        throttles,
         db,
         settings: Arc::new(settings),
         database_kind,
@@ -90,9 +92,13 @@ pub async fn serve(
     let every = std::time::Duration::from_secs(state.settings.trending_refresh_secs);
     let refresher = tokio::spawn(trending::run_periodically(state.db.clone(), every));
     let router = http::router(state);
-    let served = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    // Connection info gives throttles the client's address.
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     refresher.abort();
     served
 }

@@ -125,6 +125,31 @@ pub struct Settings {
     #[arg(long, env = "PAPERS_RATE_LIMITS", value_enum, default_value_t = Switch::On, global = true)]
     pub rate_limits: Switch,
 
+    /// Failed sign-ins per account in 15 minutes before `RATE_LIMITED`.
+    #[arg(long, env = "PAPERS_THROTTLE_LOGIN_ACCOUNT", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
+    pub throttle_login_account: u64,
+
+    /// Failed sign-ins per client address in 15 minutes.
+    #[arg(long, env = "PAPERS_THROTTLE_LOGIN_ADDRESS", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
+    pub throttle_login_address: u64,
+
+    /// Sign-ups per client address in an hour.
+    #[arg(long, env = "PAPERS_THROTTLE_REGISTER", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
+    pub throttle_register: u64,
+
+    /// Comments per user in a minute.
+    #[arg(long, env = "PAPERS_THROTTLE_COMMENTS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
+    pub throttle_comments: u64,
+
+    /// Paper submissions per user in a day.
+    #[arg(long, env = "PAPERS_THROTTLE_SUBMISSIONS", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
+    pub throttle_submissions: u64,
+
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "PAPERS_BODY_LIMIT", default_value_t = 262_144,
           value_parser = clap::value_parser!(u64).range(1024..=16_777_216), global = true)]

@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::{DatabaseKind, Settings};
+use crate::services::throttle::Throttles;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -21,4 +22,5 @@ pub struct AppState {
     pub statements: Arc<AtomicU64>,
     /// Caps concurrent password hashing (each takes 19 MiB and tens of milliseconds of CPU).
     pub hashing: Arc<tokio::sync::Semaphore>,
+    pub throttles: Arc<Throttles>,
 }

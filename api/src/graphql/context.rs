@@ -10,6 +10,8 @@ use crate::state::AppState;
 /// Per-request data, attached by the HTTP handler to each GraphQL request.
 pub struct RequestData {
     pub viewer: Viewer,
+    /// The client's address, for per-address throttles.
+    pub client: Option<std::net::IpAddr>,
     pub loaders: Loaders,
     /// The user a mutation of this request signed in (`register`, `login`, …): their own
     /// `AuthPayload.user` may show them their email although the request came anonymously.
@@ -17,9 +19,10 @@ pub struct RequestData {
 }
 
 impl RequestData {
-    pub fn new(viewer: Viewer, loaders: Loaders) -> Self {
+    pub fn new(viewer: Viewer, client: Option<std::net::IpAddr>, loaders: Loaders) -> Self {
         Self {
             viewer,
+            client,
             loaders,
             signed_in: std::sync::Mutex::new(None),
         }

@@ -9,7 +9,7 @@ use crate::graphql::api_token::{ApiToken, ApiTokenScopeArg, CreateApiTokenPayloa
 use crate::graphql::claim::AuthorshipClaim;
 use crate::graphql::collection::Collection;
 use crate::graphql::comment::Comment;
-use crate::graphql::context::{db, loaders, record_sign_in, state, viewer};
+use crate::graphql::context::{db, loaders, record_sign_in, request, state, viewer};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::paper::Paper;
 use crate::graphql::user::User;
@@ -262,6 +262,13 @@ impl Mutation {
         )
         .gql()?;
         let state = state(ctx)?;
+        if let Some(client) = request(ctx)?.client {
+            state
+                .throttles
+                .registrations_per_address
+                .hit(&client.to_string())
+                .gql()?;
+        }
         let session = accounts::register(&state.db, &state.jwt, &state.hashing, new)
             .await
             .gql()?;
@@ -276,10 +283,13 @@ impl Mutation {
         #[graphql(desc = "The credentials.")] input: LoginInput,
     ) -> async_graphql::Result<AuthPayload> {
         let state = state(ctx)?;
+        let client = request(ctx)?.client;
         let session = accounts::login(
             &state.db,
             &state.jwt,
             &state.hashing,
+            &state.throttles,
+            client,
             &input.username_or_email,
             input.password,
         )
@@ -421,6 +431,10 @@ impl Mutation {
         #[graphql(desc = "The comment.")] input: AddCommentInput,
     ) -> async_graphql::Result<Comment> {
         let user = signed_in(ctx)?;
+        // Counted when a comment is written: refused input does not use the allowance up.
+        let throttle = &state(ctx)?.throttles.comments_per_user;
+        let key = user.id.to_string();
+        throttle.check(&key).gql()?;
         let paper = id_of(NodeType::Paper, &input.paper_id, "paperId")?;
         let parent = input
             .parent_id
@@ -429,6 +443,7 @@ impl Mutation {
         let row = discussion::add(&db(ctx)?, &user, paper, input.body, parent)
             .await
             .gql()?;
+        throttle.record(&key);
         Ok(Comment(row))
     }
 
@@ -483,6 +498,9 @@ impl Mutation {
         #[graphql(desc = "The paper.")] input: SubmitPaperInput,
     ) -> async_graphql::Result<Paper> {
         let user = signed_in(ctx)?;
+        let throttle = &state(ctx)?.throttles.submissions_per_user;
+        let key = user.id.to_string();
+        throttle.check(&key).gql()?;
         let new = submissions::Submission::parse(
             &input.arxiv_id,
             &input.title,
@@ -493,9 +511,9 @@ impl Mutation {
             input.project_page,
         )
         .gql()?;
-        Ok(Paper(
-            submissions::submit(&db(ctx)?, &user, new).await.gql()?,
-        ))
+        let row = submissions::submit(&db(ctx)?, &user, new).await.gql()?;
+        throttle.record(&key);
+        Ok(Paper(row))
     }
 
     /// Creates a collection owned by the viewer.

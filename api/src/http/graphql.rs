@@ -7,12 +7,14 @@ use std::time::Duration;
 
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ServerError, Variables};
+use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::header::{ALLOW, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
+use std::net::SocketAddr;
 
 use crate::auth::{self, Viewer};
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
@@ -55,7 +57,13 @@ enum Outcome {
     ReadOnly,
 }
 
-pub async fn post(State(state): State<GraphqlState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post(
+    State(state): State<GraphqlState>,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let client = connection.map(|Extension(ConnectInfo(addr))| addr.ip());
     let Some(format) = negotiate::response_format(&headers) else {
         return not_acceptable();
     };
@@ -83,9 +91,9 @@ pub async fn post(State(state): State<GraphqlState>, headers: HeaderMap, body: B
         }
     };
     match body {
-        Value::Array(batch) => run_batch(&state, &viewer, format, batch).await,
+        Value::Array(batch) => run_batch(&state, &viewer, client, format, batch).await,
         single => match params_from_json(single) {
-            Ok(params) => respond(format, run(&state, &viewer, params, false).await),
+            Ok(params) => respond(format, run(&state, &viewer, client, params, false).await),
             Err(message) => plain_error(
                 StatusCode::BAD_REQUEST,
                 format,
@@ -98,9 +106,11 @@ pub async fn post(State(state): State<GraphqlState>, headers: HeaderMap, body: B
 
 pub async fn get(
     State(state): State<GraphqlState>,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
+    let client = connection.map(|Extension(ConnectInfo(addr))| addr.ip());
     let pairs: Vec<(String, String)> = raw
         .as_deref()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
@@ -128,7 +138,7 @@ pub async fn get(
     };
     let params = params_from_query(param("query"), param("operationName"), param("variables"));
     match params {
-        Ok(params) => respond(format, run(&state, &viewer, params, true).await),
+        Ok(params) => respond(format, run(&state, &viewer, client, params, true).await),
         Err(message) => plain_error(
             StatusCode::BAD_REQUEST,
             format,
@@ -240,6 +250,7 @@ fn params_from_query(
 async fn run_batch(
     state: &GraphqlState,
     viewer: &Viewer,
+    client: Option<std::net::IpAddr>,
     format: ResponseFormat,
     batch: Vec<Value>,
 ) -> Response {
@@ -259,7 +270,7 @@ async fn run_batch(
     let mut bodies: Vec<Vec<u8>> = Vec::with_capacity(batch.len());
     for item in batch {
         let outcome = match params_from_json(item) {
-            Ok(params) => run(state, viewer, params, false).await,
+            Ok(params) => run(state, viewer, client, params, false).await,
             Err(message) => Outcome::Refused(
                 vec![ServerError::new(message, None)],
                 ErrorCode::BadUserInput,
@@ -274,7 +285,13 @@ async fn run_batch(
 }
 
 /// Parses, checks and runs one operation.
-async fn run(state: &GraphqlState, viewer: &Viewer, params: Params, over_get: bool) -> Outcome {
+async fn run(
+    state: &GraphqlState,
+    viewer: &Viewer,
+    client: Option<std::net::IpAddr>,
+    params: Params,
+    over_get: bool,
+) -> Outcome {
     // Kept for the required-variables check, which runs while the request holds the document.
     let variables = params.variables.clone();
     let mut request = async_graphql::Request::new(params.query).variables(params.variables);
@@ -303,6 +320,7 @@ async fn run(state: &GraphqlState, viewer: &Viewer, params: Params, over_get: bo
     }
     let request = request.data(RequestData::new(
         viewer.clone(),
+        client,
         Loaders::new(&state.app.db, viewer.user_id(), state.loader_delay),
     ));
     match tokio::time::timeout(state.timeout, state.schema.execute(request)).await {

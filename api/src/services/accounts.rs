@@ -14,6 +14,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::db;
 use crate::error::AppError;
 use crate::services::passwords;
+use crate::services::throttle::Throttles;
 
 /// Usernames nobody may take: they name parts of the site or would mislead.
 pub const RESERVED_USERNAMES: &[&str] = &[
@@ -304,14 +305,23 @@ fn bad_login() -> AppError {
     AppError::Unauthenticated
 }
 
+/// Signs in. Failed attempts count against the account and the client's address; past either
+/// limit every attempt is `RATE_LIMITED` before any password is checked.
 pub async fn login(
     db: &DatabaseConnection,
     keys: &JwtKeys,
     hashing: &tokio::sync::Semaphore,
+    throttles: &Throttles,
+    client: Option<std::net::IpAddr>,
     username_or_email: &str,
     password: String,
 ) -> Result<Session, AppError> {
     let name = username_or_email.trim().to_lowercase();
+    let address = client.map(|ip| ip.to_string());
+    throttles.login_failures_per_account.check(&name)?;
+    if let Some(address) = &address {
+        throttles.login_failures_per_address.check(address)?;
+    }
     let column = if name.contains('@') {
         user::Column::Email
     } else {
@@ -320,7 +330,10 @@ pub async fn login(
     let found = if name.is_empty() || name.len() > 254 {
         None
     } else {
-        user::Entity::find().filter(column.eq(name)).one(db).await?
+        user::Entity::find()
+            .filter(column.eq(name.as_str()))
+            .one(db)
+            .await?
     };
     let stored = found
         .as_ref()
@@ -339,7 +352,13 @@ pub async fn login(
             txn.commit().await?;
             Ok(session)
         }
-        _ => Err(bad_login()),
+        _ => {
+            throttles.login_failures_per_account.record(&name);
+            if let Some(address) = &address {
+                throttles.login_failures_per_address.record(address);
+            }
+            Err(bad_login())
+        }
     }
 }
 

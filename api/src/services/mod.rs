@@ -19,6 +19,7 @@ pub mod passwords;
 pub mod search;
 pub mod seed;
 pub mod submissions;
+pub mod throttle;
 pub mod trending;
 pub mod upvotes;
 pub mod users;

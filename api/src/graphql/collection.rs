@@ -156,3 +156,24 @@ impl CollectionItem {
         self.0.added_at
     }
 }
+
+/// A connection over the collections a filter selects that the viewer may see, counted lazily.
+pub async fn collection_connection(
+    ctx: &Context<'_>,
+    filter: collections::CollectionFilter,
+    order: collections::CollectionOrder,
+    page_args: &crate::services::pagination::PageArgs,
+) -> async_graphql::Result<CollectionConnection> {
+    let viewer = crate::graphql::context::viewer_id(ctx)?;
+    let db = db(ctx)?;
+    let page = collections::list(&db, &filter, order, viewer, page_args)
+        .await
+        .gql()?;
+    let totals = Totals::new(move || {
+        let (db, filter) = (db.clone(), filter.clone());
+        async move { collections::count(&db, &filter, viewer).await }
+    });
+    Ok(CollectionConnection(Parts::from_page(
+        page, totals, Collection,
+    )))
+}

@@ -7,13 +7,13 @@ use entity::paper;
 use crate::error::GqlResult;
 use crate::graphql::args;
 use crate::graphql::author::Author;
-use crate::graphql::collection::{Collection, CollectionConnection};
+use crate::graphql::collection::{CollectionConnection, collection_connection};
 use crate::graphql::comment::{Comment, CommentConnection};
 use crate::graphql::connection::{Parts, Totals, connection};
-use crate::graphql::context::{db, loaders, viewer_id};
+use crate::graphql::context::{db, loaders};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::user::{User, UserConnection};
-use crate::services::collections::{self, CollectionFilter, CollectionOrder};
+use crate::services::collections::{CollectionFilter, CollectionOrder};
 use crate::services::comments::{self, CommentOrder};
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder};
@@ -194,22 +194,11 @@ impl Paper {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CollectionConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let viewer = viewer_id(ctx)?;
-        let db = db(ctx)?;
         let filter = CollectionFilter {
             containing_paper: Some(self.0.id),
             ..Default::default()
         };
-        let page = collections::list(&db, &filter, CollectionOrder::Trending, viewer, &page_args)
-            .await
-            .gql()?;
-        let totals = Totals::new(move || {
-            let (db, filter) = (db.clone(), filter.clone());
-            async move { collections::count(&db, &filter, viewer).await }
-        });
-        Ok(CollectionConnection(Parts::from_page(
-            page, totals, Collection,
-        )))
+        collection_connection(ctx, filter, CollectionOrder::Trending, &page_args).await
     }
 
     /// The paper's abstract page on arXiv.

@@ -5,8 +5,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object};
 use crate::error::{AppError, GqlResult};
 use crate::graphql::args;
 use crate::graphql::author::Author;
-use crate::graphql::collection::{Collection, CollectionConnection};
-use crate::graphql::connection::{Parts, Totals};
+use crate::graphql::collection::{Collection, CollectionConnection, collection_connection};
 use crate::graphql::context::{db, loaders, viewer, viewer_id};
 use crate::graphql::ids::NodeType;
 use crate::graphql::node::{self, Node};
@@ -359,7 +358,6 @@ impl Query {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CollectionConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let viewer = viewer_id(ctx)?;
         let db = db(ctx)?;
         let input = filter.unwrap_or_default();
         let mut filter = match &input.owner {
@@ -372,15 +370,6 @@ impl Query {
             .transpose()
             .gql()?;
         let order = order_by.unwrap_or(CollectionOrderArg::Trending).into();
-        let page = collections::list(&db, &filter, order, viewer, &page_args)
-            .await
-            .gql()?;
-        let totals = Totals::new(move || {
-            let (db, filter) = (db.clone(), filter.clone());
-            async move { collections::count(&db, &filter, viewer).await }
-        });
-        Ok(CollectionConnection(Parts::from_page(
-            page, totals, Collection,
-        )))
+        collection_connection(ctx, filter, order, &page_args).await
     }
 }

@@ -7,13 +7,13 @@ use entity::user;
 use crate::error::GqlResult;
 use crate::graphql::api_token::ApiToken;
 use crate::graphql::args;
-use crate::graphql::collection::{Collection, CollectionConnection};
+use crate::graphql::collection::{CollectionConnection, collection_connection};
 use crate::graphql::comment::{Comment, CommentConnection};
 use crate::graphql::connection::{Parts, Totals, connection};
-use crate::graphql::context::{db, is_self, viewer_id};
+use crate::graphql::context::{db, is_self};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::paper::{Paper, PaperConnection, paper_connection};
-use crate::services::collections::{self, CollectionFilter, CollectionOrder};
+use crate::services::collections::{CollectionFilter, CollectionOrder};
 use crate::services::papers::{PaperFilter, PaperOrder};
 use crate::services::{comments, users};
 
@@ -173,21 +173,10 @@ impl User {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CollectionConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let viewer = viewer_id(ctx)?;
-        let db = db(ctx)?;
         let filter = CollectionFilter {
             owner_id: Some(self.0.id),
             ..Default::default()
         };
-        let page = collections::list(&db, &filter, CollectionOrder::Newest, viewer, &page_args)
-            .await
-            .gql()?;
-        let totals = Totals::new(move || {
-            let (db, filter) = (db.clone(), filter.clone());
-            async move { collections::count(&db, &filter, viewer).await }
-        });
-        Ok(CollectionConnection(Parts::from_page(
-            page, totals, Collection,
-        )))
+        collection_connection(ctx, filter, CollectionOrder::Newest, &page_args).await
     }
 }

@@ -57,8 +57,6 @@ pub enum AppError {
     Conflict(String),
     #[error("too many requests; retry in {retry_after} s")]
     RateLimited { retry_after: u64 },
-    #[error("the request took too long")]
-    Timeout,
     /// A failure of ours: logged with its cause, answered with a generic message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -80,7 +78,6 @@ impl AppError {
             Self::BadUserInput { .. } => ErrorCode::BadUserInput,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
-            Self::Timeout => ErrorCode::Timeout,
             Self::Internal(_) => ErrorCode::InternalServerError,
         }
     }

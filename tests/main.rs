@@ -16,6 +16,7 @@ mod demo;
 mod discussion;
 mod errors;
 mod feeds;
+mod hardening;
 mod import;
 mod migrations;
 mod people;

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
+use crate::services::passwords::Hasher;
 use crate::services::{demo, trending};
 use crate::state::AppState;
 use crate::{db, http};
@@ -23,6 +24,8 @@ pub enum StartError {
     Database(String),
     #[error("cannot load the demo data: {0}")]
     Demo(String),
+    #[error("cannot start the password-hashing threads: {0}")]
+    Hashing(String),
     #[error("cannot listen on {addr}: {reason}")]
     Listen { addr: SocketAddr, reason: String },
 }
@@ -59,6 +62,8 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::Relaxed);
     });
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let hasher = Hasher::new(threads).map_err(|e| StartError::Hashing(e.to_string()))?;
     let throttles = Arc::new(crate::services::throttle::Throttles::new(&settings));
     Ok(AppState {
         throttles,
@@ -67,9 +72,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         database_kind,
         jwt: Arc::new(JwtKeys::new(&secret)),
         statements,
-        hashing: Arc::new(tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(2, |n| n.get()),
-        )),
+        hasher: Arc::new(hasher),
     })
 }
 
@@ -91,14 +94,13 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let every = std::time::Duration::from_secs(state.settings.trending_refresh_secs);
     let refresher = tokio::spawn(trending::run_periodically(state.db.clone(), every));
+    let limits = http::server::ConnectionLimits {
+        max_connections: usize::try_from(state.settings.max_connections).unwrap_or(usize::MAX),
+        header_timeout: std::time::Duration::from_secs(state.settings.header_timeout),
+        idle_timeout: std::time::Duration::from_secs(state.settings.idle_timeout),
+    };
     let router = http::router(state);
-    // Connection info gives throttles the client's address.
-    let served = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let served = http::server::serve(listener, router, limits, shutdown).await;
     refresher.abort();
     served
 }

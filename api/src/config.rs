@@ -160,19 +160,41 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(1..=600), global = true)]
     pub request_timeout: u64,
 
+    /// Most connections served at once; one more is answered 503 and closed.
+    #[arg(long, env = "PAPERS_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
+    pub max_connections: u64,
+
+    /// Seconds a client has to send a request's headers (on a new connection, its first
+    /// request; on HTTP/1.1 also each next request of a kept-alive connection).
+    #[arg(long, env = "PAPERS_HEADER_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300), global = true)]
+    pub header_timeout: u64,
+
+    /// Seconds a connection with no request in flight and no traffic stays open.
+    #[arg(long, env = "PAPERS_IDLE_TIMEOUT", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub idle_timeout: u64,
+
     /// Most operations in one batched request (0 refuses batches).
     #[arg(long, env = "PAPERS_MAX_BATCH", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(0..=100), global = true)]
     pub max_batch: u64,
+
+    /// Deepest nesting of brackets (`{`, `[`, `(`) in a GraphQL document, and of arrays and
+    /// objects in a JSON request body; measured before parsing.
+    #[arg(long, env = "PAPERS_MAX_NESTING", default_value_t = 64,
+          value_parser = clap::value_parser!(u64).range(4..=128), global = true)]
+    pub max_nesting: u64,
 
     /// Deepest selection nesting a query may have.
     #[arg(long, env = "PAPERS_MAX_DEPTH", default_value_t = 12,
           value_parser = clap::value_parser!(u64).range(2..=100), global = true)]
     pub max_depth: u64,
 
-    /// Highest complexity a query may have (each field counts 1, a list field counts its page
-    /// size times its children).
-    #[arg(long, env = "PAPERS_MAX_COMPLEXITY", default_value_t = 5000,
+    /// The cost budget of one request (a batch shares it): each field costs 1 plus what it
+    /// selects, a connection costs its page size times what each item selects.
+    #[arg(long, env = "PAPERS_MAX_COMPLEXITY", default_value_t = 10_000,
           value_parser = clap::value_parser!(u64).range(10..=1_000_000), global = true)]
     pub max_complexity: u64,
 

@@ -1,6 +1,7 @@
 //! Database connection, migrations and transactions: the parts that differ between SQLite and
 //! PostgreSQL at the connection level live here.
 
+use std::future::Future;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -11,6 +12,7 @@ use sea_orm::{
 };
 
 use crate::config::{DatabaseKind, Settings};
+use crate::error::AppError;
 
 /// Opens the connection pool. SQLite runs in WAL mode with foreign keys on; every pool has a
 /// short acquire timeout so that an outage fails requests in seconds rather than sqlx's 30 s.
@@ -50,8 +52,15 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
+/// Applies the pending migrations in one transaction that first takes the migrations lock:
+/// replicas started at once on one empty database migrate one after the other, and the later
+/// ones find nothing left to do. (PostgreSQL runs DDL transactionally; on SQLite the `BEGIN
+/// IMMEDIATE` write lock is the lock.)
 pub async fn migrate_up(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    let txn = begin_write(db).await?;
+    lock_for_transaction(&txn, Lock::Migrations).await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
 }
 
 pub async fn migrate_down(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -86,7 +95,152 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// How many times a transaction that collided (deadlock, serialisation failure, a busy SQLite
+/// file) is run again before `Contention` reaches the client.
+const RETRIES: u32 = 4;
+
+/// Runs `attempt` — a whole write transaction, from [`begin_write`] to commit — and runs it
+/// again from the start when it collided with a concurrent one (`Contention`), a bounded number
+/// of times with a short random pause. Any other outcome is returned as it is; a transaction
+/// dropped on an error rolls back.
+pub async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(AppError::Contention) if tries < RETRIES => {
+                tries += 1;
+                let pause = rand::random_range(1..=10u64 * u64::from(tries));
+                tracing::debug!(tries, "transaction collided; running it again");
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// What a database error means, read from the database's error code.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// A unique or primary key violation, with the table when the database names it.
+    Unique(Option<String>),
+    ForeignKey,
+    /// A deadlock, a serialisation failure or a busy SQLite database: worth running again.
+    Contention,
+    Other,
+}
+
+/// Classifies a database error by its SQLSTATE (PostgreSQL) or extended result code (SQLite).
+pub fn classify(err: &DbErr) -> Failure {
+    use sea_orm::{RuntimeErr, sqlx};
+    let (DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e))) = err
+    else {
+        return Failure::Other;
+    };
+    let sqlx::Error::Database(e) = e.as_ref() else {
+        return Failure::Other;
+    };
+    let code = e.code().unwrap_or_default();
+    let postgres = e
+        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+        .is_some();
+    let table = || {
+        e.table().map(str::to_owned).or_else(|| {
+            // SQLite names the columns: "UNIQUE constraint failed: table.column, …".
+            let message = e.message();
+            let columns = message.split_once("failed: ")?.1;
+            Some(columns.split_once('.')?.0.to_owned())
+        })
+    };
+    match (postgres, code.as_ref()) {
+        (true, "23505") | (false, "1555" | "2067") => Failure::Unique(table()),
+        (true, "23503") | (false, "787") => Failure::ForeignKey,
+        (true, "40001" | "40P01") | (false, "5" | "6" | "517" | "261") => Failure::Contention,
+        _ => Failure::Other,
+    }
+}
+
+/// What a process-wide lock guards.
+#[derive(Debug, Clone, Copy)]
+pub enum Lock {
+    /// Running the migrations.
+    Migrations,
+    /// Creating papers and author identities (submissions, imports, the demo data): each
+    /// checks what exists, then inserts what does not.
+    PaperCreation,
+}
+
+impl Lock {
+    /// The PostgreSQL advisory lock key: fixed numbers, one per purpose.
+    fn key(self) -> i64 {
+        match self {
+            Self::Migrations => 0x7061_7065_7273_0001,
+            Self::PaperCreation => 0x7061_7065_7273_0002,
+        }
+    }
+}
+
+/// Takes a lock held until the transaction ends (PostgreSQL `pg_advisory_xact_lock`). On
+/// SQLite it is a no-op: a write transaction (`BEGIN IMMEDIATE`) excludes every other writer.
+pub async fn lock_for_transaction<C: ConnectionTrait>(txn: &C, lock: Lock) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [lock.key().into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Whether the database answers a trivial query.
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.execute_unprepared("SELECT 1").await.is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn collisions_are_run_again_a_bounded_number_of_times() {
+        let mut runs = 0;
+        let outcome = retrying(|| {
+            runs += 1;
+            let run = runs;
+            async move {
+                if run < 3 {
+                    Err(AppError::Contention)
+                } else {
+                    Ok(run)
+                }
+            }
+        })
+        .await;
+        assert!(matches!(outcome, Ok(3)));
+
+        let mut runs = 0;
+        let outcome: Result<(), AppError> = retrying(|| {
+            runs += 1;
+            async { Err(AppError::Contention) }
+        })
+        .await;
+        assert_eq!(runs, RETRIES + 1);
+        assert!(matches!(outcome, Err(ref e) if e.code() == crate::error::ErrorCode::Conflict));
+
+        let mut runs = 0;
+        let outcome: Result<(), AppError> = retrying(|| {
+            runs += 1;
+            async { Err(AppError::NotFound("gone".into())) }
+        })
+        .await;
+        assert_eq!(runs, 1, "only collisions are run again");
+        assert!(outcome.is_err());
+    }
 }

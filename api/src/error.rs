@@ -57,6 +57,10 @@ pub enum AppError {
     Conflict(String),
     #[error("too many requests; retry in {retry_after} s")]
     RateLimited { retry_after: u64 },
+    /// The transaction collided with a concurrent one (a deadlock or a serialisation failure)
+    /// and kept colliding after its retries: answered `CONFLICT`, never `INTERNAL`.
+    #[error("the change collided with a concurrent one; try again")]
+    Contention,
     /// A failure of ours: logged with its cause, answered with a generic message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -76,7 +80,7 @@ impl AppError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::BadUserInput { .. } => ErrorCode::BadUserInput,
-            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Conflict(_) | Self::Contention => ErrorCode::Conflict,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Internal(_) => ErrorCode::InternalServerError,
         }
@@ -106,9 +110,36 @@ impl AppError {
     }
 }
 
+/// Every database error becomes an `AppError` here, in one place, by the database's own error
+/// code (never by message): a unique violation is `CONFLICT` naming what exists already, a
+/// foreign-key violation `NOT_FOUND`, a deadlock or serialisation failure `Contention` (which
+/// `db::write` retries), anything else internal.
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        Self::Internal(err.to_string())
+        match crate::db::classify(&err) {
+            crate::db::Failure::Unique(table) => Self::Conflict(unique_message(table.as_deref())),
+            crate::db::Failure::ForeignKey => {
+                Self::NotFound("something it refers to does not exist (any more)".into())
+            }
+            crate::db::Failure::Contention => Self::Contention,
+            crate::db::Failure::Other => Self::Internal(err.to_string()),
+        }
+    }
+}
+
+/// What a unique violation on a table means to a client.
+fn unique_message(table: Option<&str>) -> String {
+    match table {
+        Some("users") => "this username or email is taken".into(),
+        Some("papers") => "this paper is listed already".into(),
+        Some("collection_items") => "the paper is in the collection already".into(),
+        Some("collections") => "a collection with this slug exists".into(),
+        Some("authorship_claims") => "a claim on this author is pending".into(),
+        Some("paper_upvotes" | "comment_upvotes" | "collection_upvotes") => {
+            "the vote is counted already".into()
+        }
+        Some(table) => format!("this {} exists already", table.trim_end_matches('s')),
+        None => "this exists already".into(),
     }
 }
 

@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::{DatabaseKind, Settings};
+use crate::services::passwords::Hasher;
 use crate::services::throttle::Throttles;
 
 #[derive(Clone)]
@@ -20,7 +21,7 @@ pub struct AppState {
     /// SQL statements run since start-up: how the tests prove a page costs the same number of
     /// statements whatever its size.
     pub statements: Arc<AtomicU64>,
-    /// Caps concurrent password hashing (each takes 19 MiB and tens of milliseconds of CPU).
-    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// The password-hashing threads (each hash takes 19 MiB and tens of milliseconds of CPU).
+    pub hasher: Arc<Hasher>,
     pub throttles: Arc<Throttles>,
 }

@@ -19,6 +19,7 @@ mod m20261126_000011_refresh_tokens;
 mod m20261126_000012_api_tokens;
 mod m20261126_000013_authorship_claims;
 mod m20261126_000014_paper_search;
+mod m20261127_000015_unique_item_positions;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_api_tokens::Migration),
             Box::new(m20261126_000013_authorship_claims::Migration),
             Box::new(m20261126_000014_paper_search::Migration),
+            Box::new(m20261127_000015_unique_item_positions::Migration),
         ]
     }
 }

@@ -6,9 +6,10 @@ use entity::author;
 use crate::graphql::args;
 use crate::graphql::context::loaders;
 use crate::graphql::ids::{self, NodeType};
-use crate::graphql::paper::{PaperConnection, paper_connection};
+use crate::graphql::loaders::PapersOf;
+use crate::graphql::paper::{PaperConnection, paper_connection_of};
 use crate::graphql::user::User;
-use crate::services::papers::{PaperFilter, PaperOrder};
+use crate::services::papers::PaperList;
 
 pub struct Author(pub author::Model);
 
@@ -35,6 +36,7 @@ impl Author {
     }
 
     /// The papers listing this author, latest to enter the feed first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn papers(
         &self,
         ctx: &Context<'_>,
@@ -46,11 +48,13 @@ impl Author {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let filter = PaperFilter {
-            author_id: Some(self.0.id),
-            ..Default::default()
-        };
-        paper_connection(ctx, filter, PaperOrder::SubmittedAt, &page_args).await
+        paper_connection_of(
+            ctx,
+            self.0.id,
+            PapersOf::List(PaperList::ByAuthor),
+            page_args,
+        )
+        .await
     }
 
     /// How many papers list this author.

@@ -9,6 +9,7 @@ use crate::graphql::args;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{db, loaders};
 use crate::graphql::ids::{self, NodeType};
+use crate::graphql::loaders::ItemsOf;
 use crate::graphql::paper::Paper;
 use crate::graphql::user::User;
 use crate::services::collections;
@@ -73,6 +74,7 @@ impl Collection {
     }
 
     /// The papers in the collection, in its order.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn items(
         &self,
         ctx: &Context<'_>,
@@ -84,8 +86,10 @@ impl Collection {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CollectionItemConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let db = db(ctx)?;
-        let page = collections::items(&db, self.0.id, &page_args).await.gql()?;
+        let page = loaders(ctx)?
+            .items
+            .page(self.0.id, ItemsOf, page_args)
+            .await?;
         let total = u64::try_from(self.0.item_count).unwrap_or(0);
         let totals = Totals::new(move || async move { Ok(total) });
         Ok(CollectionItemConnection(Parts::from_page(
@@ -158,7 +162,7 @@ impl CollectionItem {
 }
 
 /// A connection over the collections a filter selects that the viewer may see, counted lazily.
-pub async fn collection_connection(
+pub async fn filtered_collection_connection(
     ctx: &Context<'_>,
     filter: collections::CollectionFilter,
     order: collections::CollectionOrder,
@@ -175,5 +179,22 @@ pub async fn collection_connection(
     });
     Ok(CollectionConnection(Parts::from_page(
         page, totals, Collection,
+    )))
+}
+
+/// A connection over a parent's nested list of collections (a paper's, a user's) that the
+/// viewer may see, loaded and counted in batches with the other parents of the page.
+pub async fn collection_connection(
+    ctx: &Context<'_>,
+    parent: i64,
+    list: collections::CollectionList,
+    page_args: crate::services::pagination::PageArgs,
+) -> async_graphql::Result<CollectionConnection> {
+    let collections = &loaders(ctx)?.collections;
+    let page = collections.page(parent, list, page_args).await?;
+    Ok(CollectionConnection(Parts::from_page(
+        page,
+        collections.total(parent, list),
+        Collection,
     )))
 }

@@ -4,17 +4,15 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::comment;
 
-use crate::error::GqlResult;
 use crate::graphql::args;
 use crate::graphql::connection::{Parts, Totals, connection};
-use crate::graphql::context::{db, loaders, viewer};
+use crate::graphql::context::{loaders, viewer};
 use crate::graphql::ids::{self, NodeType};
-use crate::graphql::loaders::FIRST_REPLIES;
 use crate::graphql::paper::Paper;
 use crate::graphql::user::User;
+use crate::services::comments::CommentList;
+use crate::services::discussion;
 use crate::services::markdown;
-use crate::services::pagination::{Direction, Page};
-use crate::services::{comments, discussion};
 
 pub struct Comment(pub comment::Model);
 
@@ -118,6 +116,7 @@ impl Comment {
     }
 
     /// The direct replies, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn replies(
         &self,
         ctx: &Context<'_>,
@@ -131,24 +130,11 @@ impl Comment {
         let page_args = args::page(first, after, last, before)?;
         let total = u64::try_from(self.0.reply_count).unwrap_or(0);
         let totals = Totals::new(move || async move { Ok(total) });
-        // The first page of every comment of a thread comes from one batched query.
-        let page = if page_args.direction == Direction::Forward
-            && page_args.cursor.is_none()
-            && page_args.size <= FIRST_REPLIES
-        {
-            let rows = loaders(ctx)?
-                .first_replies
-                .load_one(self.0.id)
-                .await?
-                .unwrap_or_default();
-            Page::from_rows(&page_args, rows, |row| {
-                crate::services::pagination::encode_cursor("replies", "", row.id)
-            })
-        } else {
-            comments::replies(&db(ctx)?, self.0.id, &page_args)
-                .await
-                .gql()?
-        };
+        // Every comment of a thread page asks at once: one batched query for all of them.
+        let page = loaders(ctx)?
+            .comments
+            .page(self.0.id, CommentList::Replies, page_args)
+            .await?;
         Ok(CommentConnection(Parts::from_page(page, totals, Comment)))
     }
 

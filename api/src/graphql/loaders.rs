@@ -3,13 +3,21 @@
 //! requests, and the viewer-specific ones know their viewer.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{author, collection, comment, paper, user};
+use entity::{author, collection, collection_item, comment, paper, user};
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
-use crate::services::papers::PaperAuthorEntry;
+use crate::graphql::connection::Totals;
+use crate::services::collections::CollectionList;
+use crate::services::comments::CommentList;
+use crate::services::pagination::{Page, PageArgs};
+use crate::services::papers::{PaperAuthorEntry, PaperList};
 use crate::services::{collections, comments, papers, upvotes, users};
 
 fn gql(err: AppError) -> async_graphql::Error {
@@ -57,21 +65,293 @@ loader!(PaperCountOfAuthor, i64, |db, keys| papers::paper_counts(
     db, keys
 ));
 
-/// The first page of replies of each comment (the page size plus one, to tell whether more
-/// follow), in one query for a whole thread page.
-pub struct FirstReplies(DatabaseConnection);
+/// A kind of nested list: rows that belong to a parent (a paper's comments, a user's papers, …)
+/// and can be paged and counted for many parents at once.
+pub trait NestedList: Copy + Eq + Hash + Send + Sync + 'static {
+    type Row: Clone + Send + Sync + 'static;
 
-/// The page size `FirstReplies` serves; a larger or cursor-based page queries directly.
-pub const FIRST_REPLIES: u64 = crate::services::pagination::DEFAULT_PAGE_SIZE;
+    /// The same page of each parent's list.
+    fn pages(
+        self,
+        db: &DatabaseConnection,
+        viewer: Option<i64>,
+        parents: &[i64],
+        args: &PageArgs,
+    ) -> impl Future<Output = Result<HashMap<i64, Page<Self::Row>>, AppError>> + Send;
 
-impl Loader<i64> for FirstReplies {
-    type Value = Vec<comment::Model>;
+    /// How many rows each parent's list holds.
+    fn counts(
+        self,
+        db: &DatabaseConnection,
+        viewer: Option<i64>,
+        parents: &[i64],
+    ) -> impl Future<Output = Result<HashMap<i64, u64>, AppError>> + Send;
+}
+
+impl NestedList for CommentList {
+    type Row = comment::Model;
+
+    async fn pages(
+        self,
+        db: &DatabaseConnection,
+        _: Option<i64>,
+        parents: &[i64],
+        args: &PageArgs,
+    ) -> Result<HashMap<i64, Page<comment::Model>>, AppError> {
+        comments::pages(db, self, parents, args).await
+    }
+
+    async fn counts(
+        self,
+        db: &DatabaseConnection,
+        _: Option<i64>,
+        parents: &[i64],
+    ) -> Result<HashMap<i64, u64>, AppError> {
+        comments::counts(db, self, parents).await
+    }
+}
+
+/// The papers of a parent: one of [`PaperList`], or the papers a user upvoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PapersOf {
+    List(PaperList),
+    UpvotedBy,
+}
+
+impl NestedList for PapersOf {
+    type Row = paper::Model;
+
+    async fn pages(
+        self,
+        db: &DatabaseConnection,
+        _: Option<i64>,
+        parents: &[i64],
+        args: &PageArgs,
+    ) -> Result<HashMap<i64, Page<paper::Model>>, AppError> {
+        match self {
+            Self::List(list) => papers::pages(db, list, parents, args).await,
+            Self::UpvotedBy => users::upvoted_papers(db, parents, args).await,
+        }
+    }
+
+    async fn counts(
+        self,
+        db: &DatabaseConnection,
+        _: Option<i64>,
+        parents: &[i64],
+    ) -> Result<HashMap<i64, u64>, AppError> {
+        match self {
+            Self::List(list) => papers::counts(db, list, parents).await,
+            Self::UpvotedBy => users::upvoted_counts(db, parents).await,
+        }
+    }
+}
+
+impl NestedList for CollectionList {
+    type Row = collection::Model;
+
+    async fn pages(
+        self,
+        db: &DatabaseConnection,
+        viewer: Option<i64>,
+        parents: &[i64],
+        args: &PageArgs,
+    ) -> Result<HashMap<i64, Page<collection::Model>>, AppError> {
+        collections::pages(db, self, viewer, parents, args).await
+    }
+
+    async fn counts(
+        self,
+        db: &DatabaseConnection,
+        viewer: Option<i64>,
+        parents: &[i64],
+    ) -> Result<HashMap<i64, u64>, AppError> {
+        collections::counts(db, self, viewer, parents).await
+    }
+}
+
+/// The users who upvoted a paper (counted by the paper's own `upvote_count`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UpvotersOf;
+
+impl NestedList for UpvotersOf {
+    type Row = user::Model;
+
+    async fn pages(
+        self,
+        db: &DatabaseConnection,
+        _: Option<i64>,
+        parents: &[i64],
+        args: &PageArgs,
+    ) -> Result<HashMap<i64, Page<user::Model>>, AppError> {
+        users::upvoters(db, parents, args).await
+    }
+
+    async fn counts(
+        self,
+        _: &DatabaseConnection,
+        _: Option<i64>,
+        _: &[i64],
+    ) -> Result<HashMap<i64, u64>, AppError> {
+        Err(AppError::Internal(
+            "upvoters are counted by upvote_count".into(),
+        ))
+    }
+}
+
+/// The items of a collection (counted by the collection's own `item_count`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ItemsOf;
+
+impl NestedList for ItemsOf {
+    type Row = collection_item::Model;
+
+    async fn pages(
+        self,
+        db: &DatabaseConnection,
+        _: Option<i64>,
+        parents: &[i64],
+        args: &PageArgs,
+    ) -> Result<HashMap<i64, Page<collection_item::Model>>, AppError> {
+        collections::items(db, parents, args).await
+    }
+
+    async fn counts(
+        self,
+        _: &DatabaseConnection,
+        _: Option<i64>,
+        _: &[i64],
+    ) -> Result<HashMap<i64, u64>, AppError> {
+        Err(AppError::Internal("items are counted by item_count".into()))
+    }
+}
+
+/// Pages of a kind of nested list, for every parent of a wave: one query per distinct list and
+/// page arguments, whatever the page size or cursor and however many parents ask.
+pub struct Pages<L> {
+    db: DatabaseConnection,
+    viewer: Option<i64>,
+    list: std::marker::PhantomData<L>,
+}
+
+/// A parent, its list and the page asked of it.
+pub type PageKey<L> = (i64, L, PageArgs);
+
+impl<L: NestedList> Loader<PageKey<L>> for Pages<L> {
+    type Value = Page<L::Row>;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        comments::first_replies(&self.0, keys, FIRST_REPLIES)
-            .await
-            .map_err(gql)
+    async fn load(
+        &self,
+        keys: &[PageKey<L>],
+    ) -> Result<HashMap<PageKey<L>, Self::Value>, Self::Error> {
+        let mut groups: HashMap<(L, &PageArgs), Vec<i64>> = HashMap::new();
+        for (parent, list, args) in keys {
+            groups.entry((*list, args)).or_default().push(*parent);
+        }
+        let mut pages = HashMap::with_capacity(keys.len());
+        for ((list, args), parents) in groups {
+            let found = list
+                .pages(&self.db, self.viewer, &parents, args)
+                .await
+                .map_err(gql)?;
+            for (parent, page) in found {
+                pages.insert((parent, list, args.clone()), page);
+            }
+        }
+        Ok(pages)
+    }
+}
+
+/// The sizes of a kind of nested list, for every parent of a wave: one query per list.
+pub struct Counts<L> {
+    db: DatabaseConnection,
+    viewer: Option<i64>,
+    list: std::marker::PhantomData<L>,
+}
+
+impl<L: NestedList> Loader<(i64, L)> for Counts<L> {
+    type Value = u64;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[(i64, L)]) -> Result<HashMap<(i64, L), u64>, Self::Error> {
+        let mut groups: HashMap<L, Vec<i64>> = HashMap::new();
+        for (parent, list) in keys {
+            groups.entry(*list).or_default().push(*parent);
+        }
+        let mut counts = HashMap::with_capacity(keys.len());
+        for (list, parents) in groups {
+            let found = list
+                .counts(&self.db, self.viewer, &parents)
+                .await
+                .map_err(gql)?;
+            counts.extend(found.into_iter().map(|(parent, n)| ((parent, list), n)));
+        }
+        Ok(counts)
+    }
+}
+
+/// The loaders of the nested lists of one kind: pages, and counts shared with the lazily
+/// counted `totalCount`s.
+pub struct ListLoaders<L: NestedList> {
+    pub pages: DataLoader<Pages<L>>,
+    pub counts: Arc<DataLoader<Counts<L>>>,
+}
+
+impl<L: NestedList> ListLoaders<L> {
+    fn new(db: &DatabaseConnection, viewer: Option<i64>, delay: Duration) -> Self {
+        let list = std::marker::PhantomData;
+        Self {
+            pages: DataLoader::new(
+                Pages {
+                    db: db.clone(),
+                    viewer,
+                    list,
+                },
+                tokio::spawn,
+            )
+            .delay(delay),
+            counts: Arc::new(
+                DataLoader::new(
+                    Counts {
+                        db: db.clone(),
+                        viewer,
+                        list,
+                    },
+                    tokio::spawn,
+                )
+                .delay(delay),
+            ),
+        }
+    }
+
+    /// The page of `parent`'s list (an empty page when it has none).
+    pub async fn page(
+        &self,
+        parent: i64,
+        list: L,
+        args: PageArgs,
+    ) -> async_graphql::Result<Page<L::Row>> {
+        Ok(self
+            .pages
+            .load_one((parent, list, args))
+            .await?
+            .unwrap_or_else(Page::empty))
+    }
+
+    /// A lazy count of `parent`'s list, batched with the other parents that ask.
+    pub fn total(&self, parent: i64, list: L) -> Totals {
+        let counts = self.counts.clone();
+        Totals::new(move || {
+            let counts = counts.clone();
+            async move {
+                counts
+                    .load_one((parent, list))
+                    .await
+                    .map(Option::unwrap_or_default)
+                    .map_err(|e| AppError::Internal(e.message))
+            }
+        })
     }
 }
 
@@ -122,15 +402,20 @@ pub struct Loaders {
     pub collection_by_id: DataLoader<CollectionById>,
     pub authors_of_paper: DataLoader<AuthorsOfPaper>,
     pub paper_count_of_author: DataLoader<PaperCountOfAuthor>,
-    pub first_replies: DataLoader<FirstReplies>,
+    pub comments: ListLoaders<CommentList>,
+    pub papers: ListLoaders<PapersOf>,
+    pub collections: ListLoaders<CollectionList>,
+    pub upvoters: ListLoaders<UpvotersOf>,
+    pub items: ListLoaders<ItemsOf>,
     pub viewer: Option<ViewerLoaders>,
 }
 
 impl Loaders {
     /// `delay` is how long a loader gathers keys before it queries: long enough for one wave of
     /// sibling resolvers to ask, short enough not to be felt.
-    pub fn new(db: &DatabaseConnection, viewer: Option<i64>, delay: std::time::Duration) -> Self {
-        fn make<T: Loader<i64>>(loader: T, delay: std::time::Duration) -> DataLoader<T> {
+    pub fn new(db: &DatabaseConnection, viewer: Option<i64>, delay: Duration) -> Self {
+        let viewer_id = viewer;
+        fn make<T: Loader<i64>>(loader: T, delay: Duration) -> DataLoader<T> {
             DataLoader::new(loader, tokio::spawn).delay(delay)
         }
         let voted = |kind| {
@@ -167,7 +452,11 @@ impl Loaders {
             collection_by_id: make(CollectionById(db.clone()), delay),
             authors_of_paper: make(AuthorsOfPaper(db.clone()), delay),
             paper_count_of_author: make(PaperCountOfAuthor(db.clone()), delay),
-            first_replies: make(FirstReplies(db.clone()), delay),
+            comments: ListLoaders::new(db, viewer_id, delay),
+            papers: ListLoaders::new(db, viewer_id, delay),
+            collections: ListLoaders::new(db, viewer_id, delay),
+            upvoters: ListLoaders::new(db, viewer_id, delay),
+            items: ListLoaders::new(db, viewer_id, delay),
             viewer,
         }
     }

@@ -13,6 +13,7 @@ pub mod comment;
 pub mod connection;
 pub mod context;
 pub mod ids;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
@@ -40,8 +41,10 @@ pub fn build(state: AppState, settings: &Settings) -> PapersSchema {
     let limit = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
     builder()
         .data(state)
+        .extension(limits::QueryLimits {
+            max_complexity: limit(settings.max_complexity),
+        })
         .limit_depth(limit(settings.max_depth))
-        .limit_complexity(limit(settings.max_complexity))
         .limit_directives(limit(settings.max_directives))
         .limit_recursive_depth(64)
         .finish()

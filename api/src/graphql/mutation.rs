@@ -262,14 +262,16 @@ impl Mutation {
         )
         .gql()?;
         let state = state(ctx)?;
+        // Every sign-up that reaches the database counts, taken or not: the limit also slows
+        // down probing which names and emails exist.
         if let Some(client) = request(ctx)?.client {
-            state
+            let _counted = state
                 .throttles
                 .registrations_per_address
-                .hit(&client.to_string())
+                .reserve(&client.to_string())
                 .gql()?;
         }
-        let session = accounts::register(&state.db, &state.jwt, &state.hashing, new)
+        let session = accounts::register(&state.db, &state.jwt, &state.hasher, new)
             .await
             .gql()?;
         AuthPayload::signed_in(ctx, session)
@@ -284,12 +286,15 @@ impl Mutation {
     ) -> async_graphql::Result<AuthPayload> {
         let state = state(ctx)?;
         let client = request(ctx)?.client;
+        let attempt = accounts::Attempt {
+            throttles: &state.throttles,
+            client,
+        };
         let session = accounts::login(
             &state.db,
             &state.jwt,
-            &state.hashing,
-            &state.throttles,
-            client,
+            &state.hasher,
+            attempt,
             &input.username_or_email,
             input.password,
         )
@@ -344,10 +349,15 @@ impl Mutation {
     ) -> async_graphql::Result<AuthPayload> {
         let user = signed_in(ctx)?;
         let state = state(ctx)?;
+        let attempt = accounts::Attempt {
+            throttles: &state.throttles,
+            client: request(ctx)?.client,
+        };
         let session = accounts::change_password(
             &state.db,
             &state.jwt,
-            &state.hashing,
+            &state.hasher,
+            attempt,
             &user,
             input.current_password,
             input.new_password,
@@ -431,20 +441,25 @@ impl Mutation {
         #[graphql(desc = "The comment.")] input: AddCommentInput,
     ) -> async_graphql::Result<Comment> {
         let user = signed_in(ctx)?;
-        // Counted when a comment is written: refused input does not use the allowance up.
-        let throttle = &state(ctx)?.throttles.comments_per_user;
-        let key = user.id.to_string();
-        throttle.check(&key).gql()?;
         let paper = id_of(NodeType::Paper, &input.paper_id, "paperId")?;
         let parent = input
             .parent_id
             .map(|id| id_of(NodeType::Comment, &id, "parentId"))
             .transpose()?;
-        let row = discussion::add(&db(ctx)?, &user, paper, input.body, parent)
-            .await
+        // Reserved before the write, given back when it is refused: refused input does not use
+        // the allowance up, and parallel requests cannot pass the limit together.
+        let slot = state(ctx)?
+            .throttles
+            .comments_per_user
+            .reserve(&user.id.to_string())
             .gql()?;
-        throttle.record(&key);
-        Ok(Comment(row))
+        match discussion::add(&db(ctx)?, &user, paper, input.body, parent).await {
+            Ok(row) => Ok(Comment(row)),
+            Err(refused) => {
+                slot.release();
+                Err(refused.into_gql())
+            }
+        }
     }
 
     /// Replaces the body of the viewer's own comment and marks it edited.
@@ -498,9 +513,6 @@ impl Mutation {
         #[graphql(desc = "The paper.")] input: SubmitPaperInput,
     ) -> async_graphql::Result<Paper> {
         let user = signed_in(ctx)?;
-        let throttle = &state(ctx)?.throttles.submissions_per_user;
-        let key = user.id.to_string();
-        throttle.check(&key).gql()?;
         let new = submissions::Submission::parse(
             &input.arxiv_id,
             &input.title,
@@ -511,9 +523,18 @@ impl Mutation {
             input.project_page,
         )
         .gql()?;
-        let row = submissions::submit(&db(ctx)?, &user, new).await.gql()?;
-        throttle.record(&key);
-        Ok(Paper(row))
+        let slot = state(ctx)?
+            .throttles
+            .submissions_per_user
+            .reserve(&user.id.to_string())
+            .gql()?;
+        match submissions::submit(&db(ctx)?, &user, new).await {
+            Ok(row) => Ok(Paper(row)),
+            Err(refused) => {
+                slot.release();
+                Err(refused.into_gql())
+            }
+        }
     }
 
     /// Creates a collection owned by the viewer.

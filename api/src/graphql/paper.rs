@@ -13,11 +13,12 @@ use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{db, loaders};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::user::{User, UserConnection};
-use crate::services::collections::{CollectionFilter, CollectionOrder};
-use crate::services::comments::{self, CommentOrder};
+
+use crate::graphql::loaders::{PapersOf, UpvotersOf};
+use crate::services::collections::CollectionList;
+use crate::services::comments::{CommentList, CommentOrder};
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder};
-use crate::services::users;
 
 pub struct Paper(pub paper::Model);
 
@@ -76,6 +77,7 @@ impl Paper {
     }
 
     /// The authors in the order the paper lists them.
+    #[graphql(complexity = "crate::graphql::limits::AUTHORS_COST * child_complexity + 1")]
     async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PaperAuthor>> {
         let entries = loaders(ctx)?.authors_of_paper.load_one(self.0.id).await?;
         Ok(entries
@@ -127,6 +129,7 @@ impl Paper {
     }
 
     /// The users who upvoted the paper, latest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn upvoters(
         &self,
         ctx: &Context<'_>,
@@ -138,8 +141,10 @@ impl Paper {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<UserConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let db = db(ctx)?;
-        let page = users::upvoters(&db, self.0.id, &page_args).await.gql()?;
+        let page = loaders(ctx)?
+            .upvoters
+            .page(self.0.id, UpvotersOf, page_args)
+            .await?;
         let total = u64::try_from(self.0.upvote_count).unwrap_or(0);
         let totals = Totals::new(move || async move { Ok(total) });
         Ok(UserConnection(Parts::from_page(page, totals, User)))
@@ -152,6 +157,7 @@ impl Paper {
 
     /// The paper's top-level comments; each nests its `replies`. Deleted comments that have
     /// replies stay as tombstones so that threads keep their shape.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn comments(
         &self,
         ctx: &Context<'_>,
@@ -168,21 +174,17 @@ impl Paper {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CommentConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let order = order_by.unwrap_or(CommentOrderArg::Oldest).into();
-        let db = db(ctx)?;
-        let page = comments::top_level(&db, self.0.id, order, &page_args)
-            .await
-            .gql()?;
-        let paper_id = self.0.id;
-        let totals = Totals::new(move || {
-            let db = db.clone();
-            async move { comments::count_top_level(&db, paper_id).await }
-        });
+        let list = CommentList::TopLevel(order_by.unwrap_or(CommentOrderArg::Oldest).into());
+        // Every paper of a page asks at once: one batched query for all of them.
+        let comments = &loaders(ctx)?.comments;
+        let page = comments.page(self.0.id, list, page_args).await?;
+        let totals = comments.total(self.0.id, list);
         Ok(CommentConnection(Parts::from_page(page, totals, Comment)))
     }
 
     /// The public collections holding the paper (and the viewer's own private ones), trending
     /// first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn collections(
         &self,
         ctx: &Context<'_>,
@@ -194,11 +196,7 @@ impl Paper {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CollectionConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let filter = CollectionFilter {
-            containing_paper: Some(self.0.id),
-            ..Default::default()
-        };
-        collection_connection(ctx, filter, CollectionOrder::Trending, &page_args).await
+        collection_connection(ctx, self.0.id, CollectionList::HoldingPaper, page_args).await
     }
 
     /// The paper's abstract page on arXiv.
@@ -271,4 +269,21 @@ pub async fn paper_connection(
         async move { papers::count(&db, &filter).await }
     });
     Ok(PaperConnection(Parts::from_page(page, totals, Paper)))
+}
+
+/// A connection over a parent's nested list of papers (an author's, a user's), loaded and
+/// counted in batches with the other parents of the page.
+pub async fn paper_connection_of(
+    ctx: &Context<'_>,
+    parent: i64,
+    list: PapersOf,
+    page_args: PageArgs,
+) -> async_graphql::Result<PaperConnection> {
+    let papers = &loaders(ctx)?.papers;
+    let page = papers.page(parent, list, page_args).await?;
+    Ok(PaperConnection(Parts::from_page(
+        page,
+        papers.total(parent, list),
+        Paper,
+    )))
 }

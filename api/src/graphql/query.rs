@@ -5,7 +5,9 @@ use async_graphql::{Context, Enum, ID, InputObject, Object};
 use crate::error::{AppError, GqlResult};
 use crate::graphql::args;
 use crate::graphql::author::Author;
-use crate::graphql::collection::{Collection, CollectionConnection, collection_connection};
+use crate::graphql::collection::{
+    Collection, CollectionConnection, filtered_collection_connection,
+};
 use crate::graphql::context::{db, loaders, viewer, viewer_id};
 use crate::graphql::ids::NodeType;
 use crate::graphql::node::{self, Node};
@@ -185,6 +187,7 @@ impl Query {
 
     /// Several objects by global ID, in the order asked; null for each that `node` would not
     /// answer.
+    #[graphql(complexity = "ids.len().max(1) * child_complexity + 1")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -222,6 +225,7 @@ impl Query {
     }
 
     /// Papers, filtered and ordered, as a Relay connection.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn papers(
         &self,
         ctx: &Context<'_>,
@@ -247,6 +251,7 @@ impl Query {
 
     /// The daily feed: the papers that entered the feed on a day, in an ISO week or in a month
     /// (UTC), most upvoted first by default. With none of `date`, `week`, `month`: today.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn daily_papers(
         &self,
         ctx: &Context<'_>,
@@ -285,6 +290,7 @@ impl Query {
     /// Full-text search over titles, authors and abstracts, best match first (title matches
     /// above author matches above abstract matches). Any text is a valid query: words are
     /// letters and digits, everything else is ignored; the last word also matches as a prefix.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn search_papers(
         &self,
         ctx: &Context<'_>,
@@ -339,6 +345,7 @@ impl Query {
     }
 
     /// Public collections (and the viewer's own private ones), as a Relay connection.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
     async fn collections(
         &self,
         ctx: &Context<'_>,
@@ -370,6 +377,6 @@ impl Query {
             .transpose()
             .gql()?;
         let order = order_by.unwrap_or(CollectionOrderArg::Trending).into();
-        collection_connection(ctx, filter, order, &page_args).await
+        filtered_collection_connection(ctx, filter, order, &page_args).await
     }
 }

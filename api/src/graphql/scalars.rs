@@ -19,6 +19,11 @@ impl ScalarType for Date {
         }
     }
 
+    /// A string: anything else is refused at validation, before execution.
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(_))
+    }
+
     fn to_value(&self) -> Value {
         Value::String(self.0.clone())
     }

@@ -9,13 +9,14 @@ use crate::graphql::api_token::ApiToken;
 use crate::graphql::args;
 use crate::graphql::collection::{CollectionConnection, collection_connection};
 use crate::graphql::comment::{Comment, CommentConnection};
-use crate::graphql::connection::{Parts, Totals, connection};
-use crate::graphql::context::{db, is_self};
+use crate::graphql::connection::{Parts, connection};
+use crate::graphql::context::{db, is_self, loaders};
 use crate::graphql::ids::{self, NodeType};
-use crate::graphql::paper::{Paper, PaperConnection, paper_connection};
-use crate::services::collections::{CollectionFilter, CollectionOrder};
-use crate::services::papers::{PaperFilter, PaperOrder};
-use crate::services::{comments, users};
+use crate::graphql::loaders::PapersOf;
+use crate::graphql::paper::{PaperConnection, paper_connection_of};
+use crate::services::collections::CollectionList;
+use crate::services::comments::CommentList;
+use crate::services::papers::PaperList;
 
 pub struct User(pub user::Model);
 
@@ -65,11 +66,17 @@ impl User {
         Ok(is_self(ctx, self.0.id)?.then_some(self.0.email.as_str()))
     }
 
-    /// The user's API tokens that still work, newest first: answered to the user themself only
-    /// (signed in with a session), null for everyone else.
+    /// The user's API tokens that still work, newest first: answered to the user themself only,
+    /// signed in with a session (`FORBIDDEN` to an API token), null for everyone else.
     async fn api_tokens(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<ApiToken>>> {
         if !is_self(ctx, self.0.id)? {
             return Ok(None);
+        }
+        if crate::graphql::context::viewer(ctx)?.is_api_token() {
+            return Err(crate::error::AppError::Forbidden(
+                "API tokens are listed to a session, not to another token".into(),
+            ))
+            .gql();
         }
         let rows = crate::services::api_tokens::list(&db(ctx)?, self.0.id)
             .await
@@ -78,6 +85,7 @@ impl User {
     }
 
     /// The papers the user upvoted, latest vote first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn upvoted_papers(
         &self,
         ctx: &Context<'_>,
@@ -89,19 +97,11 @@ impl User {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let db = db(ctx)?;
-        let page = users::upvoted_papers(&db, self.0.id, &page_args)
-            .await
-            .gql()?;
-        let user_id = self.0.id;
-        let totals = Totals::new(move || {
-            let db = db.clone();
-            async move { users::count_upvoted_papers(&db, user_id).await }
-        });
-        Ok(PaperConnection(Parts::from_page(page, totals, Paper)))
+        paper_connection_of(ctx, self.0.id, PapersOf::UpvotedBy, page_args).await
     }
 
     /// The papers the user submitted to the feed, latest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn submitted_papers(
         &self,
         ctx: &Context<'_>,
@@ -113,14 +113,17 @@ impl User {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let filter = PaperFilter {
-            submitter_id: Some(self.0.id),
-            ..Default::default()
-        };
-        paper_connection(ctx, filter, PaperOrder::SubmittedAt, &page_args).await
+        paper_connection_of(
+            ctx,
+            self.0.id,
+            PapersOf::List(PaperList::SubmittedBy),
+            page_args,
+        )
+        .await
     }
 
     /// The papers the user authored: those listing an author identity the user claimed.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn authored_papers(
         &self,
         ctx: &Context<'_>,
@@ -132,14 +135,17 @@ impl User {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let filter = PaperFilter {
-            authored_by_user: Some(self.0.id),
-            ..Default::default()
-        };
-        paper_connection(ctx, filter, PaperOrder::PublishedAt, &page_args).await
+        paper_connection_of(
+            ctx,
+            self.0.id,
+            PapersOf::List(PaperList::AuthoredBy),
+            page_args,
+        )
+        .await
     }
 
     /// The user's comments, newest first (deleted and hidden ones left out).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn comments(
         &self,
         ctx: &Context<'_>,
@@ -151,17 +157,16 @@ impl User {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CommentConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let db = db(ctx)?;
-        let page = comments::by_user(&db, self.0.id, &page_args).await.gql()?;
-        let user_id = self.0.id;
-        let totals = Totals::new(move || {
-            let db = db.clone();
-            async move { comments::count_by_user(&db, user_id).await }
-        });
+        let comments = &loaders(ctx)?.comments;
+        let page = comments
+            .page(self.0.id, CommentList::ByUser, page_args)
+            .await?;
+        let totals = comments.total(self.0.id, CommentList::ByUser);
         Ok(CommentConnection(Parts::from_page(page, totals, Comment)))
     }
 
     /// The user's collections, newest first; private ones only for the user themself.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn collections(
         &self,
         ctx: &Context<'_>,
@@ -173,10 +178,6 @@ impl User {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CollectionConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let filter = CollectionFilter {
-            owner_id: Some(self.0.id),
-            ..Default::default()
-        };
-        collection_connection(ctx, filter, CollectionOrder::Newest, &page_args).await
+        collection_connection(ctx, self.0.id, CollectionList::OwnedBy, page_args).await
     }
 }

@@ -15,14 +15,17 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use crate::auth::{self, Viewer};
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 use crate::graphql::PapersSchema;
 use crate::graphql::checks::{self, DocumentLimits};
 use crate::graphql::context::RequestData;
+use crate::graphql::limits::CostBudget;
 use crate::graphql::loaders::Loaders;
 use crate::http::negotiate::{self, ResponseFormat};
+use crate::http::nesting;
 use crate::state::AppState;
 
 /// What the GraphQL handler needs, built once.
@@ -33,6 +36,10 @@ pub struct GraphqlState {
     pub limits: DocumentLimits,
     pub timeout: Duration,
     pub max_batch: usize,
+    /// The cost budget of one request (a batch shares it).
+    pub max_complexity: usize,
+    /// Deepest bracket nesting of a document or a JSON body, checked before parsing.
+    pub max_nesting: usize,
     pub loader_delay: Duration,
 }
 
@@ -79,6 +86,9 @@ pub async fn post(
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
+    if nesting::json_depth(&body, state.max_nesting).is_none() {
+        return too_deep(format, "the request body", state.max_nesting);
+    }
     let body: Value = match serde_json::from_slice(&body) {
         Ok(body) => body,
         Err(_) => {
@@ -93,7 +103,13 @@ pub async fn post(
     match body {
         Value::Array(batch) => run_batch(&state, &viewer, client, format, batch).await,
         single => match params_from_json(single) {
-            Ok(params) => respond(format, run(&state, &viewer, client, params, false).await),
+            Ok(params) => {
+                let budget = CostBudget::new(state.max_complexity);
+                respond(
+                    format,
+                    run(&state, &viewer, client, params, false, &budget).await,
+                )
+            }
             Err(message) => plain_error(
                 StatusCode::BAD_REQUEST,
                 format,
@@ -136,9 +152,22 @@ pub async fn get(
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
-    let params = params_from_query(param("query"), param("operationName"), param("variables"));
+    let variables = param("variables");
+    if variables
+        .as_deref()
+        .is_some_and(|v| nesting::json_depth(v.as_bytes(), state.max_nesting).is_none())
+    {
+        return too_deep(format, "`variables`", state.max_nesting);
+    }
+    let params = params_from_query(param("query"), param("operationName"), variables);
     match params {
-        Ok(params) => respond(format, run(&state, &viewer, client, params, true).await),
+        Ok(params) => {
+            let budget = CostBudget::new(state.max_complexity);
+            respond(
+                format,
+                run(&state, &viewer, client, params, true, &budget).await,
+            )
+        }
         Err(message) => plain_error(
             StatusCode::BAD_REQUEST,
             format,
@@ -267,10 +296,12 @@ async fn run_batch(
             ErrorCode::GraphqlValidationFailed,
         );
     }
+    // The operations of a batch spend one cost budget between them.
+    let budget = CostBudget::new(state.max_complexity);
     let mut bodies: Vec<Vec<u8>> = Vec::with_capacity(batch.len());
     for item in batch {
         let outcome = match params_from_json(item) {
-            Ok(params) => run(state, viewer, client, params, false).await,
+            Ok(params) => run(state, viewer, client, params, false, &budget).await,
             Err(message) => Outcome::Refused(
                 vec![ServerError::new(message, None)],
                 ErrorCode::BadUserInput,
@@ -291,7 +322,18 @@ async fn run(
     client: Option<std::net::IpAddr>,
     params: Params,
     over_get: bool,
+    budget: &Arc<CostBudget>,
 ) -> Outcome {
+    if nesting::graphql_depth(&params.query, state.max_nesting).is_none() {
+        let message = format!(
+            "the document nests brackets deeper than {} levels",
+            state.max_nesting
+        );
+        return Outcome::Refused(
+            vec![ServerError::new(message, None)],
+            ErrorCode::GraphqlParseFailed,
+        );
+    }
     // Kept for the required-variables check, which runs while the request holds the document.
     let variables = params.variables.clone();
     let mut request = async_graphql::Request::new(params.query).variables(params.variables);
@@ -318,11 +360,13 @@ async fn run(
             ErrorCode::GraphqlValidationFailed,
         );
     }
-    let request = request.data(RequestData::new(
-        viewer.clone(),
-        client,
-        Loaders::new(&state.app.db, viewer.user_id(), state.loader_delay),
-    ));
+    let request = request
+        .data(RequestData::new(
+            viewer.clone(),
+            client,
+            Loaders::new(&state.app.db, viewer.user_id(), state.loader_delay),
+        ))
+        .data(budget.clone());
     match tokio::time::timeout(state.timeout, state.schema.execute(request)).await {
         Err(_) => Outcome::TimedOut,
         // Errors without a path come from before execution: validation, variable coercion,
@@ -366,16 +410,13 @@ struct ExecutedBody<'a> {
 fn outcome_body(outcome: Outcome) -> (StatusCode, Vec<u8>) {
     let to_bytes = |value: &Value| serde_json::to_vec(value).unwrap_or_default();
     match outcome {
-        Outcome::Executed(response) => {
-            let body = ExecutedBody {
+        Outcome::Executed(response) => encode(
+            StatusCode::OK,
+            &ExecutedBody {
                 data: &response.data,
                 errors: response.errors.into_iter().map(executed_error).collect(),
-            };
-            (
-                StatusCode::OK,
-                serde_json::to_vec(&body).unwrap_or_default(),
-            )
-        }
+            },
+        ),
         Outcome::Refused(errors, code) => {
             let errors: Vec<Value> = errors.into_iter().map(|e| refused_error(e, code)).collect();
             (
@@ -404,6 +445,25 @@ fn outcome_body(outcome: Outcome) -> (StatusCode, Vec<u8>) {
     }
 }
 
+/// A body as JSON with its status; a body that fails to serialise becomes a logged `500` with
+/// a generic error, never an empty `200`.
+fn encode(status: StatusCode, body: &impl serde::Serialize) -> (StatusCode, Vec<u8>) {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, bytes),
+        Err(err) => {
+            tracing::error!(cause = %err, "a response failed to serialise");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                serde_json::to_vec(&error_body(
+                    INTERNAL_MESSAGE,
+                    ErrorCode::InternalServerError,
+                ))
+                .unwrap_or_default(),
+            )
+        }
+    }
+}
+
 /// Responds to a single operation. Refusals are 400 under `application/graphql-response+json`
 /// and 200 under `application/json`, as the GraphQL-over-HTTP spec asks.
 fn respond(format: ResponseFormat, outcome: Outcome) -> Response {
@@ -422,40 +482,24 @@ fn respond(format: ResponseFormat, outcome: Outcome) -> Response {
     response
 }
 
-/// An error from execution. One that carries a code was made by `AppError::into_gql`; the
-/// executor's own argument errors are bad input; anything else is internal and is logged,
-/// never shown.
+/// An error from execution. One that carries a code was made by `AppError::into_gql`. Every
+/// argument value was checked against its type before execution (`graphql::limits`), so
+/// anything else is a failure of ours: logged, never shown.
 fn executed_error(mut error: ServerError) -> Value {
     let has_code = error
         .extensions
         .as_ref()
         .is_some_and(|ext| ext.get("code").is_some());
     if !has_code {
-        let code = if is_argument_error(&error.message) {
-            ErrorCode::BadUserInput
-        } else {
-            tracing::error!(cause = %error.message, "uncoded error replaced by a generic one");
-            error.message = INTERNAL_MESSAGE.to_owned();
-            ErrorCode::InternalServerError
-        };
+        tracing::error!(cause = %error.message, "uncoded error replaced by a generic one");
+        error.message = INTERNAL_MESSAGE.to_owned();
         error
             .extensions
             .get_or_insert_with(Default::default)
-            .set("code", code.as_str());
+            .set("code", ErrorCode::InternalServerError.as_str());
     }
     serde_json::to_value(&error)
         .unwrap_or_else(|_| error_body(INTERNAL_MESSAGE, ErrorCode::InternalServerError))
-}
-
-/// The executor's messages for an argument that does not coerce to its type.
-fn is_argument_error(message: &str) -> bool {
-    [
-        "Failed to parse",
-        "Invalid value for argument",
-        "Expected input type",
-    ]
-    .iter()
-    .any(|prefix| message.starts_with(prefix))
 }
 
 fn refused_error(mut error: ServerError, code: ErrorCode) -> Value {
@@ -485,6 +529,16 @@ fn plain_error(
     json_response(status, format, &error_body(message, code))
 }
 
+/// A JSON body (or `variables` parameter) nested deeper than the limit: refused unparsed.
+fn too_deep(format: ResponseFormat, what: &str, limit: usize) -> Response {
+    plain_error(
+        StatusCode::BAD_REQUEST,
+        format,
+        &format!("{what} nests deeper than {limit} levels"),
+        ErrorCode::GraphqlParseFailed,
+    )
+}
+
 fn not_acceptable() -> Response {
     json_response(
         StatusCode::NOT_ACCEPTABLE,
@@ -507,4 +561,30 @@ fn bytes_response(status: StatusCode, format: ResponseFormat, bytes: Vec<u8>) ->
         HeaderValue::from_static(format.content_type()),
     );
     response
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    /// A value whose serialisation fails.
+    struct Unserialisable;
+
+    impl serde::Serialize for Unserialisable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("cannot"))
+        }
+    }
+
+    #[test]
+    fn a_body_that_fails_to_serialise_is_an_internal_error_not_an_empty_200() {
+        let (status, body) = encode(StatusCode::OK, &Unserialisable);
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let body: Value = serde_json::from_slice(&body).expect("JSON");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            "INTERNAL_SERVER_ERROR"
+        );
+    }
 }

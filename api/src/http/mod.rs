@@ -3,7 +3,9 @@
 pub mod graphql;
 pub mod health;
 pub mod negotiate;
+pub mod nesting;
 pub mod request_id;
+pub mod server;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -27,6 +29,8 @@ pub fn router(state: AppState) -> Router {
         },
         timeout: settings.request_timeout(),
         max_batch: usize::try_from(settings.max_batch).unwrap_or(usize::MAX),
+        max_complexity: usize::try_from(settings.max_complexity).unwrap_or(usize::MAX),
+        max_nesting: usize::try_from(settings.max_nesting).unwrap_or(usize::MAX),
         loader_delay: std::time::Duration::from_micros(settings.loader_delay_us),
     };
     let body_limit = usize::try_from(settings.body_limit).unwrap_or(usize::MAX);

@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 use crate::auth::jwt::JwtKeys;
 use crate::db;
 use crate::error::AppError;
-use crate::services::passwords;
-use crate::services::throttle::Throttles;
+use crate::services::passwords::Hasher;
+use crate::services::throttle::{Slot, Throttles};
 
 /// Usernames nobody may take: they name parts of the site or would mislead.
 pub const RESERVED_USERNAMES: &[&str] = &[
@@ -226,17 +226,11 @@ impl Registration {
 pub async fn register(
     db: &DatabaseConnection,
     keys: &JwtKeys,
-    hashing: &tokio::sync::Semaphore,
+    hasher: &Hasher,
     new: Registration,
 ) -> Result<Session, AppError> {
     ensure_free(db, &new.username, &new.email).await?;
-    let hash = {
-        let _permit = hashing
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        passwords::hash(new.password).await?
-    };
+    let hash = hasher.hash(new.password).await?;
     let txn = db::begin_write(db).await?;
     // Checked again inside the transaction: another sign-up may have taken the name meanwhile.
     ensure_free(&txn, &new.username, &new.email).await?;
@@ -255,13 +249,7 @@ pub async fn register(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-            AppError::Conflict("this username or email is taken".into())
-        }
-        _ => e.into(),
-    })?;
+    .await?;
     let session = start_session(&txn, keys, user, None).await?;
     txn.commit().await?;
     Ok(session)
@@ -293,16 +281,44 @@ async fn ensure_free<C: ConnectionTrait>(
     Ok(())
 }
 
-/// A hash to check passwords against when the account does not exist, so that an unknown
-/// account takes as long to refuse as a wrong password.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| passwords::hash_now("not the password of anyone").unwrap_or_default())
-}
-
 /// The one answer to every failed sign-in.
 fn bad_login() -> AppError {
     AppError::Unauthenticated
+}
+
+/// Where a failed password check is counted: the account (whichever name it was typed as, or
+/// the typed name when no account has it) and the client's address.
+pub struct Attempt<'a> {
+    pub throttles: &'a Throttles,
+    pub client: Option<std::net::IpAddr>,
+}
+
+impl Attempt<'_> {
+    /// Reserves a failure for the account and the address before the password is checked, so
+    /// that parallel guesses cannot all pass a limit none of them has counted yet. Past either
+    /// limit the answer is `RATE_LIMITED` and no password is checked.
+    fn reserve(&self, account: &str) -> Result<Vec<Slot<'_>>, AppError> {
+        let first = self.throttles.login_failures_per_account.reserve(account)?;
+        let Some(client) = self.client else {
+            return Ok(vec![first]);
+        };
+        match self
+            .throttles
+            .login_failures_per_address
+            .reserve(&client.to_string())
+        {
+            Ok(second) => Ok(vec![first, second]),
+            Err(limited) => {
+                first.release();
+                Err(limited)
+            }
+        }
+    }
+}
+
+/// The throttle key of an account.
+fn account_key(user_id: i64) -> String {
+    format!("user:{user_id}")
 }
 
 /// Signs in. Failed attempts count against the account and the client's address; past either
@@ -310,18 +326,12 @@ fn bad_login() -> AppError {
 pub async fn login(
     db: &DatabaseConnection,
     keys: &JwtKeys,
-    hashing: &tokio::sync::Semaphore,
-    throttles: &Throttles,
-    client: Option<std::net::IpAddr>,
+    hasher: &Hasher,
+    attempt: Attempt<'_>,
     username_or_email: &str,
     password: String,
 ) -> Result<Session, AppError> {
     let name = username_or_email.trim().to_lowercase();
-    let address = client.map(|ip| ip.to_string());
-    throttles.login_failures_per_account.check(&name)?;
-    if let Some(address) = &address {
-        throttles.login_failures_per_address.check(address)?;
-    }
     let column = if name.contains('@') {
         user::Column::Email
     } else {
@@ -335,30 +345,23 @@ pub async fn login(
             .one(db)
             .await?
     };
-    let stored = found
+    let key = found
         .as_ref()
-        .map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
-    let matches = {
-        let _permit = hashing
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        passwords::verify(password, stored).await?
+        .map_or_else(|| format!("name:{name}"), |u| account_key(u.id));
+    let slots = attempt.reserve(&key)?;
+    let matches = match &found {
+        Some(user) => hasher.verify(password, user.password_hash.clone()).await?,
+        None => hasher.verify_unknown(password).await?,
     };
     match found {
         Some(user) if matches && user.disabled_at.is_none() => {
+            slots.into_iter().for_each(Slot::release);
             let txn = db::begin_write(db).await?;
             let session = start_session(&txn, keys, user, None).await?;
             txn.commit().await?;
             Ok(session)
         }
-        _ => {
-            throttles.login_failures_per_account.record(&name);
-            if let Some(address) = &address {
-                throttles.login_failures_per_address.record(address);
-            }
-            Err(bad_login())
-        }
+        _ => Err(bad_login()),
     }
 }
 
@@ -435,28 +438,28 @@ pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<bool, AppErr
 
 /// Changes the viewer's password: every session ends (access tokens issued before now stop
 /// working) and a new one starts.
+///
+/// A wrong current password counts as a failed sign-in of the account (and the address):
+/// whoever holds a stolen access token cannot guess the password through this door either.
 pub async fn change_password(
     db: &DatabaseConnection,
     keys: &JwtKeys,
-    hashing: &tokio::sync::Semaphore,
+    hasher: &Hasher,
+    attempt: Attempt<'_>,
     user: &user::Model,
     current: String,
     new: String,
 ) -> Result<Session, AppError> {
     check_password(&new, "newPassword")?;
-    let hash = {
-        let _permit = hashing
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        if !passwords::verify(current, user.password_hash.clone()).await? {
-            return Err(AppError::bad_input(
-                "currentPassword",
-                "the current password is wrong",
-            ));
-        }
-        passwords::hash(new).await?
-    };
+    let slots = attempt.reserve(&account_key(user.id))?;
+    if !hasher.verify(current, user.password_hash.clone()).await? {
+        return Err(AppError::bad_input(
+            "currentPassword",
+            "the current password is wrong",
+        ));
+    }
+    slots.into_iter().for_each(Slot::release);
+    let hash = hasher.hash(new).await?;
     let now = crate::services::now();
     let txn = db::begin_write(db).await?;
     let mut row: user::ActiveModel = user.clone().into();

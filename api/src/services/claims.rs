@@ -4,6 +4,7 @@
 //! backs the check).
 
 use entity::{author, authorship_claim, paper_author, user};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::db;
@@ -69,17 +70,15 @@ pub async fn claim(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-            AppError::Conflict("a claim on this author is pending".into())
-        }
-        _ => e.into(),
-    })?;
+    .await?;
     txn.commit().await?;
     Ok(row)
 }
 
+/// Decides a pending claim. The decision is one conditional update of a claim that is still
+/// pending, so of two moderators deciding at once exactly one succeeds and the other gets
+/// `CONFLICT`; an approval links the author identity in the same transaction, and only if no
+/// one has claimed it meanwhile.
 pub async fn decide(
     db: &DatabaseConnection,
     moderator: &user::Model,
@@ -89,31 +88,48 @@ pub async fn decide(
     if !is_moderator(moderator) {
         return Err(AppError::Forbidden("only moderators decide claims".into()));
     }
-    let txn = db::begin_write(db).await?;
-    let claim = authorship_claim::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound("no such claim".into()))?;
-    if claim.status != PENDING {
-        return Err(AppError::Conflict(format!(
-            "the claim was {} already",
-            claim.status
-        )));
-    }
-    if approve {
-        let author = author::Entity::find_by_id(claim.author_id)
+    let status = if approve { APPROVED } else { REJECTED };
+    db::retrying(|| async {
+        let txn = db::begin_write(db).await?;
+        let decided = authorship_claim::Entity::update_many()
+            .col_expr(authorship_claim::Column::Status, Expr::value(status))
+            .col_expr(
+                authorship_claim::Column::DecidedAt,
+                Expr::value(crate::services::now()),
+            )
+            .col_expr(
+                authorship_claim::Column::DecidedBy,
+                Expr::value(moderator.id),
+            )
+            .filter(authorship_claim::Column::Id.eq(id))
+            .filter(authorship_claim::Column::Status.eq(PENDING))
+            .exec(&txn)
+            .await?;
+        let claim = authorship_claim::Entity::find_by_id(id)
             .one(&txn)
             .await?
-            .ok_or_else(|| AppError::NotFound("no such author".into()))?;
-        let mut linked: author::ActiveModel = author.into();
-        linked.user_id = Set(Some(claim.user_id));
-        linked.update(&txn).await?;
-    }
-    let mut decided: authorship_claim::ActiveModel = claim.into();
-    decided.status = Set(if approve { APPROVED } else { REJECTED }.into());
-    decided.decided_at = Set(Some(crate::services::now()));
-    decided.decided_by = Set(Some(moderator.id));
-    let row = decided.update(&txn).await?;
-    txn.commit().await?;
-    Ok(row)
+            .ok_or_else(|| AppError::NotFound("no such claim".into()))?;
+        if decided.rows_affected == 0 {
+            return Err(AppError::Conflict(format!(
+                "the claim was {} already",
+                claim.status
+            )));
+        }
+        if approve {
+            let linked = author::Entity::update_many()
+                .col_expr(author::Column::UserId, Expr::value(claim.user_id))
+                .filter(author::Column::Id.eq(claim.author_id))
+                .filter(author::Column::UserId.is_null())
+                .exec(&txn)
+                .await?;
+            if linked.rows_affected == 0 {
+                return Err(AppError::Conflict(
+                    "the author is linked to a user already".into(),
+                ));
+            }
+        }
+        txn.commit().await?;
+        Ok(claim)
+    })
+    .await
 }

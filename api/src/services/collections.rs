@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use entity::{collection, collection_item, user};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Select,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryTrait, Select,
 };
 
 use crate::error::AppError;
-use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
+use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, counts_of};
 
 /// Public collections, and the viewer's own private ones.
 pub fn visible_to(viewer: Option<i64>) -> Condition {
@@ -155,19 +156,114 @@ fn items_keyset() -> Keyset<collection_item::Column> {
     }
 }
 
-/// A collection's items in their order.
+/// The same page of the items of each collection, in their order, in one query.
 pub async fn items(
     db: &DatabaseConnection,
-    collection_id: i64,
+    collection_ids: &[i64],
     args: &PageArgs,
-) -> Result<Page<collection_item::Model>, AppError> {
+) -> Result<HashMap<i64, Page<collection_item::Model>>, AppError> {
     let keyset = items_keyset();
-    let select = collection_item::Entity::find()
-        .filter(collection_item::Column::CollectionId.eq(collection_id));
-    let rows = keyset.apply(select, args)?.all(db).await?;
-    Ok(Page::from_rows(args, rows, |row| {
-        keyset.cursor(Key::Int(i64::from(row.position)), row.paper_id)
-    }))
+    keyset
+        .pages_of(
+            db,
+            collection_item::Entity::find(),
+            collection_item::Column::CollectionId,
+            collection_ids,
+            args,
+            |row| keyset.cursor(Key::Int(i64::from(row.position)), row.paper_id),
+        )
+        .await
+}
+
+/// A list of collections that belongs to a parent, paged for many parents at once; only those
+/// the viewer may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CollectionList {
+    /// The collections holding a paper, trending first.
+    HoldingPaper,
+    /// A user's collections, newest first.
+    OwnedBy,
+}
+
+impl CollectionList {
+    pub fn order(self) -> CollectionOrder {
+        match self {
+            Self::HoldingPaper => CollectionOrder::Trending,
+            Self::OwnedBy => CollectionOrder::Newest,
+        }
+    }
+}
+
+/// Visible collections joined to their items.
+fn with_items(viewer: Option<i64>) -> Select<collection::Entity> {
+    let mut select = collection::Entity::find().filter(visible_to(viewer));
+    QueryTrait::query(&mut select).inner_join(
+        collection_item::Entity,
+        Expr::col((
+            collection_item::Entity,
+            collection_item::Column::CollectionId,
+        ))
+        .equals((collection::Entity, collection::Column::Id)),
+    );
+    select
+}
+
+/// The same page of the list of each parent (a paper, or a user), in one query.
+pub async fn pages(
+    db: &DatabaseConnection,
+    list: CollectionList,
+    viewer: Option<i64>,
+    parents: &[i64],
+    args: &PageArgs,
+) -> Result<HashMap<i64, Page<collection::Model>>, AppError> {
+    let order = list.order();
+    let keyset = order.keyset();
+    let cursor = |row: &collection::Model| keyset.cursor(order.key_of(row), row.id);
+    match list {
+        CollectionList::HoldingPaper => {
+            let parent = collection_item::Column::PaperId;
+            keyset
+                .pages_of(db, with_items(viewer), parent, parents, args, cursor)
+                .await
+        }
+        CollectionList::OwnedBy => {
+            let select = collection::Entity::find().filter(visible_to(viewer));
+            keyset
+                .pages_of(
+                    db,
+                    select,
+                    collection::Column::OwnerId,
+                    parents,
+                    args,
+                    cursor,
+                )
+                .await
+        }
+    }
+}
+
+/// How many collections the viewer may see in the list of each parent, in one query.
+pub async fn counts(
+    db: &DatabaseConnection,
+    list: CollectionList,
+    viewer: Option<i64>,
+    parents: &[i64],
+) -> Result<HashMap<i64, u64>, AppError> {
+    match list {
+        CollectionList::HoldingPaper => {
+            counts_of(
+                db,
+                with_items(viewer),
+                collection_item::Column::PaperId,
+                parents,
+            )
+            .await
+        }
+        CollectionList::OwnedBy => {
+            let select = collection::Entity::find().filter(visible_to(viewer));
+            counts_of(db, select, collection::Column::OwnerId, parents).await
+        }
+    }
 }
 
 /// The owner of a username filter, or a filter that matches nothing.

@@ -6,7 +6,7 @@ use entity::{collection, collection_item, paper, user};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
+    PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
 use crate::db;
@@ -62,7 +62,13 @@ async fn owned<C: ConnectionTrait>(
     user: &user::Model,
     id: i64,
 ) -> Result<collection::Model, AppError> {
-    let row = collection::Entity::find_by_id(id).one(db).await?;
+    check_owner(collection::Entity::find_by_id(id).one(db).await?, user)
+}
+
+fn check_owner(
+    row: Option<collection::Model>,
+    user: &user::Model,
+) -> Result<collection::Model, AppError> {
     match row {
         Some(c) if c.owner_id == user.id => Ok(c),
         Some(c) if !c.is_private => Err(AppError::Forbidden(
@@ -142,7 +148,14 @@ pub async fn delete(
     Ok(true)
 }
 
-/// Moves the items at `from..` (or `..`) of a collection by `step` positions.
+/// Where an item waits while others shift around it: below every position a shift passes
+/// through.
+const PARKED: i32 = i32::MIN;
+
+/// Moves the items at positions `at_or_after..before` (or `at_or_after..`) of a collection by
+/// `step`. Positions are unique in the database, which checks each row as it is updated: the
+/// items go to distinct negative positions first, then to their places, so no two rows ever
+/// share a position in between.
 async fn shift<C: ConnectionTrait>(
     txn: &C,
     collection_id: i64,
@@ -150,18 +163,50 @@ async fn shift<C: ConnectionTrait>(
     before: Option<i32>,
     step: i32,
 ) -> Result<(), AppError> {
-    let mut update = collection_item::Entity::update_many()
+    let position = || Expr::col(collection_item::Column::Position);
+    let mut out = collection_item::Entity::update_many()
         .col_expr(
             collection_item::Column::Position,
-            Expr::col(collection_item::Column::Position).add(step),
+            Expr::value(-1).sub(position().add(step)),
         )
         .filter(collection_item::Column::CollectionId.eq(collection_id))
         .filter(collection_item::Column::Position.gte(at_or_after));
     if let Some(before) = before {
-        update = update.filter(collection_item::Column::Position.lt(before));
+        out = out.filter(collection_item::Column::Position.lt(before));
     }
-    update.exec(txn).await?;
+    out.exec(txn).await?;
+    collection_item::Entity::update_many()
+        .col_expr(
+            collection_item::Column::Position,
+            Expr::value(-1).sub(position()),
+        )
+        .filter(collection_item::Column::CollectionId.eq(collection_id))
+        .filter(collection_item::Column::Position.lt(0))
+        .filter(collection_item::Column::Position.gt(PARKED))
+        .exec(txn)
+        .await?;
     Ok(())
+}
+
+/// The user's collection, locked until the transaction ends: writes to the items of one
+/// collection run one at a time (PostgreSQL; SQLite's write transactions are serialised whole).
+async fn lock_owned<C: ConnectionTrait>(
+    txn: &C,
+    user: &user::Model,
+    id: i64,
+) -> Result<collection::Model, AppError> {
+    let row = collection::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?;
+    check_owner(row, user)
+}
+
+async fn item_count<C: ConnectionTrait>(txn: &C, collection_id: i64) -> Result<u64, AppError> {
+    Ok(collection_item::Entity::find()
+        .filter(collection_item::Column::CollectionId.eq(collection_id))
+        .count(txn)
+        .await?)
 }
 
 async fn touch<C: ConnectionTrait>(
@@ -197,44 +242,48 @@ pub async fn add_item(
     if position.is_some_and(|p| p < 0) {
         return Err(AppError::bad_input("position", "a position is 0 or more"));
     }
-    owned(db, user, collection_id).await?;
-    if paper::Entity::find_by_id(paper_id).one(db).await?.is_none() {
-        return Err(AppError::NotFound("no such paper".into()));
-    }
-    let txn = db::begin_write(db).await?;
-    let count = collection_item::Entity::find()
-        .filter(collection_item::Column::CollectionId.eq(collection_id))
-        .count(&txn)
+    db::retrying(|| async {
+        let txn = db::begin_write(db).await?;
+        lock_owned(&txn, user, collection_id).await?;
+        if paper::Entity::find_by_id(paper_id)
+            .one(&txn)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotFound("no such paper".into()));
+        }
+        if collection_item::Entity::find_by_id((collection_id, paper_id))
+            .one(&txn)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::Conflict(
+                "the paper is in the collection already".into(),
+            ));
+        }
+        let count = item_count(&txn, collection_id).await?;
+        if count >= MAX_ITEMS {
+            return Err(AppError::bad_input(
+                "collectionId",
+                format!("a collection holds at most {MAX_ITEMS} papers"),
+            ));
+        }
+        let end = i32::try_from(count).unwrap_or(i32::MAX);
+        let at = position.map_or(end, |p| Ord::min(p, end));
+        shift(&txn, collection_id, at, None, 1).await?;
+        collection_item::ActiveModel {
+            collection_id: Set(collection_id),
+            paper_id: Set(paper_id),
+            position: Set(at),
+            note: Set(note.clone()),
+            added_at: Set(crate::services::now()),
+        }
+        .insert(&txn)
         .await?;
-    if collection_item::Entity::find_by_id((collection_id, paper_id))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::Conflict(
-            "the paper is in the collection already".into(),
-        ));
-    }
-    if count >= MAX_ITEMS {
-        return Err(AppError::bad_input(
-            "collectionId",
-            format!("a collection holds at most {MAX_ITEMS} papers"),
-        ));
-    }
-    let end = i32::try_from(count).unwrap_or(i32::MAX);
-    let at = position.map_or(end, |p| Ord::min(p, end));
-    shift(&txn, collection_id, at, None, 1).await?;
-    collection_item::ActiveModel {
-        collection_id: Set(collection_id),
-        paper_id: Set(paper_id),
-        position: Set(at),
-        note: Set(note),
-        added_at: Set(crate::services::now()),
-    }
-    .insert(&txn)
+        touch(&txn, collection_id, 1).await?;
+        Ok(txn.commit().await?)
+    })
     .await?;
-    touch(&txn, collection_id, 1).await?;
-    txn.commit().await?;
     owned(db, user, collection_id).await
 }
 
@@ -253,35 +302,62 @@ pub async fn update_item(
     if position.is_some_and(|p| p < 0) {
         return Err(AppError::bad_input("position", "a position is 0 or more"));
     }
-    owned(db, user, collection_id).await?;
-    let txn = db::begin_write(db).await?;
-    let item = collection_item::Entity::find_by_id((collection_id, paper_id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound("the paper is not in the collection".into()))?;
-    let mut change: collection_item::ActiveModel = item.clone().into();
-    if let Some(note) = note {
-        change.note = Set(note);
-    }
-    if let Some(target) = position {
-        let count = collection_item::Entity::find()
-            .filter(collection_item::Column::CollectionId.eq(collection_id))
-            .count(&txn)
-            .await?;
-        let last = i32::try_from(count).unwrap_or(i32::MAX) - 1;
-        let target = Ord::min(target, last);
-        let from = item.position;
-        if target < from {
-            shift(&txn, collection_id, target, Some(from), 1).await?;
-        } else if target > from {
-            shift(&txn, collection_id, from + 1, Some(target + 1), -1).await?;
+    db::retrying(|| async {
+        let txn = db::begin_write(db).await?;
+        lock_owned(&txn, user, collection_id).await?;
+        let item = item_of(&txn, collection_id, paper_id).await?;
+        let mut change: collection_item::ActiveModel = item.clone().into();
+        if let Some(note) = note.clone() {
+            change.note = Set(note);
         }
-        change.position = Set(target);
-    }
-    change.update(&txn).await?;
-    touch(&txn, collection_id, 0).await?;
-    txn.commit().await?;
+        if let Some(target) = position {
+            let count = item_count(&txn, collection_id).await?;
+            let last = i32::try_from(count).unwrap_or(i32::MAX) - 1;
+            let target = Ord::min(target, last);
+            let from = item.position;
+            if target != from {
+                park(&txn, collection_id, paper_id).await?;
+                if target < from {
+                    shift(&txn, collection_id, target, Some(from), 1).await?;
+                } else {
+                    shift(&txn, collection_id, from + 1, Some(target + 1), -1).await?;
+                }
+            }
+            change.position = Set(target);
+        }
+        change.update(&txn).await?;
+        touch(&txn, collection_id, 0).await?;
+        Ok(txn.commit().await?)
+    })
+    .await?;
     owned(db, user, collection_id).await
+}
+
+/// An item of a collection, or `NOT_FOUND`.
+async fn item_of<C: ConnectionTrait>(
+    txn: &C,
+    collection_id: i64,
+    paper_id: i64,
+) -> Result<collection_item::Model, AppError> {
+    collection_item::Entity::find_by_id((collection_id, paper_id))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("the paper is not in the collection".into()))
+}
+
+/// Takes an item out of the order while the others shift.
+async fn park<C: ConnectionTrait>(
+    txn: &C,
+    collection_id: i64,
+    paper_id: i64,
+) -> Result<(), AppError> {
+    collection_item::Entity::update_many()
+        .col_expr(collection_item::Column::Position, Expr::value(PARKED))
+        .filter(collection_item::Column::CollectionId.eq(collection_id))
+        .filter(collection_item::Column::PaperId.eq(paper_id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 pub async fn remove_item(
@@ -290,17 +366,17 @@ pub async fn remove_item(
     collection_id: i64,
     paper_id: i64,
 ) -> Result<collection::Model, AppError> {
-    owned(db, user, collection_id).await?;
-    let txn = db::begin_write(db).await?;
-    let item = collection_item::Entity::find_by_id((collection_id, paper_id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound("the paper is not in the collection".into()))?;
-    collection_item::Entity::delete_by_id((collection_id, paper_id))
-        .exec(&txn)
-        .await?;
-    shift(&txn, collection_id, item.position + 1, None, -1).await?;
-    touch(&txn, collection_id, -1).await?;
-    txn.commit().await?;
+    db::retrying(|| async {
+        let txn = db::begin_write(db).await?;
+        lock_owned(&txn, user, collection_id).await?;
+        let item = item_of(&txn, collection_id, paper_id).await?;
+        collection_item::Entity::delete_by_id((collection_id, paper_id))
+            .exec(&txn)
+            .await?;
+        shift(&txn, collection_id, item.position + 1, None, -1).await?;
+        touch(&txn, collection_id, -1).await?;
+        Ok(txn.commit().await?)
+    })
+    .await?;
     owned(db, user, collection_id).await
 }

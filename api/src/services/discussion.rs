@@ -129,6 +129,8 @@ async fn own_comment(
     Ok(row)
 }
 
+/// Replaces the body of the user's own comment. The update is conditional on the comment still
+/// standing, so an edit racing a delete can never write text into the tombstone.
 pub async fn edit(
     db: &DatabaseConnection,
     user: &user::Model,
@@ -136,11 +138,25 @@ pub async fn edit(
     body: String,
 ) -> Result<comment::Model, AppError> {
     check_body(&body)?;
-    let row = own_comment(db, user, id).await?;
-    let mut edit: comment::ActiveModel = row.into();
-    edit.body = Set(body);
-    edit.edited_at = Set(Some(crate::services::now()));
-    Ok(edit.update(db).await?)
+    own_comment(db, user, id).await?;
+    let edited = comment::Entity::update_many()
+        .col_expr(comment::Column::Body, Expr::value(body))
+        .col_expr(
+            comment::Column::EditedAt,
+            Expr::value(crate::services::now()),
+        )
+        .filter(comment::Column::Id.eq(id))
+        .filter(comment::Column::UserId.eq(user.id))
+        .filter(comment::Column::DeletedAt.is_null())
+        .exec(db)
+        .await?;
+    if edited.rows_affected == 0 {
+        return Err(AppError::NotFound("no such comment".into()));
+    }
+    comment::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such comment".into()))
 }
 
 /// Deletes the user's comment: its body goes, the row stays as a tombstone holding its replies.

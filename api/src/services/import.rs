@@ -162,6 +162,9 @@ pub async fn import(
     submitted_at: impl Fn(usize) -> DateTime<Utc>,
 ) -> Result<ImportReport, AppError> {
     let txn = db::begin_write(db).await?;
+    // Imports (and submissions) run one at a time, so a paper another one is inserting is seen
+    // as present rather than inserted twice.
+    db::lock_for_transaction(&txn, db::Lock::PaperCreation).await?;
     let ids: Vec<&str> = papers.iter().map(|p| p.arxiv_id.as_str()).collect();
     let mut present = HashSet::new();
     for chunk in ids.chunks(500) {
@@ -225,6 +228,10 @@ pub async fn import(
 
 /// The author id for each name: an existing author with exactly that name (the oldest, if
 /// several share it), else a new author row.
+///
+/// Creating is serialised across transactions ([`db::Lock::PaperCreation`]; SQLite's write
+/// transactions are serialised whole) and the missing names are looked up again once the lock
+/// is held, so parallel submissions naming one new author create it once.
 pub async fn author_ids_by_name<C: ConnectionTrait>(
     txn: &C,
     names: &[&str],
@@ -235,19 +242,18 @@ pub async fn author_ids_by_name<C: ConnectionTrait>(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let mut ids = HashMap::with_capacity(unique.len());
-    for chunk in unique.chunks(500) {
-        let rows = author::Entity::find()
-            .filter(author::Column::Name.is_in(chunk.iter().copied()))
-            .order_by_desc(author::Column::Id)
-            .all(txn)
-            .await?;
-        // Descending, so the oldest row of a shared name is inserted last and wins.
-        for row in rows {
-            ids.insert(row.name, row.id);
-        }
+    let mut ids = existing_authors(txn, &unique).await?;
+    let missing: Vec<&str> = unique
+        .iter()
+        .copied()
+        .filter(|name| !ids.contains_key(*name))
+        .collect();
+    if missing.is_empty() {
+        return Ok(ids);
     }
-    for name in unique {
+    db::lock_for_transaction(txn, db::Lock::PaperCreation).await?;
+    ids.extend(existing_authors(txn, &missing).await?);
+    for name in missing {
         if !ids.contains_key(name) {
             let row = author::ActiveModel {
                 name: Set(name.to_owned()),
@@ -256,6 +262,26 @@ pub async fn author_ids_by_name<C: ConnectionTrait>(
             }
             .insert(txn)
             .await?;
+            ids.insert(row.name, row.id);
+        }
+    }
+    Ok(ids)
+}
+
+/// The ids of the authors with these exact names.
+async fn existing_authors<C: ConnectionTrait>(
+    txn: &C,
+    names: &[&str],
+) -> Result<HashMap<String, i64>, AppError> {
+    let mut ids = HashMap::with_capacity(names.len());
+    for chunk in names.chunks(500) {
+        let rows = author::Entity::find()
+            .filter(author::Column::Name.is_in(chunk.iter().copied()))
+            .order_by_desc(author::Column::Id)
+            .all(txn)
+            .await?;
+        // Descending, so the oldest row of a shared name is inserted last and wins.
+        for row in rows {
             ids.insert(row.name, row.id);
         }
     }

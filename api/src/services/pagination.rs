@@ -16,7 +16,7 @@ pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
 
 /// Which way a page runs from its cursor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     /// `first`/`after`: from the start (or the cursor) towards the end.
     Forward,
@@ -25,7 +25,7 @@ pub enum Direction {
 }
 
 /// Validated page arguments: a size, a direction and, maybe, a cursor to start from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PageArgs {
     pub size: u64,
     pub direction: Direction,
@@ -131,6 +131,15 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page with no items, and none beyond it.
+    pub fn empty() -> Self {
+        Self {
+            items: Vec::new(),
+            has_next_page: false,
+            has_previous_page: false,
+        }
+    }
+
     /// Builds a page from rows fetched in the page's direction, one more than the page size
     /// having been asked for (the extra row only tells that more exist).
     pub fn from_rows(args: &PageArgs, mut rows: Vec<T>, cursor_of: impl Fn(&T) -> String) -> Self {
@@ -178,6 +187,47 @@ mod tests {
             Ok(PageArgs { size: 20, .. })
         ));
     }
+}
+
+/// How many rows each parent's list holds, in one statement (`GROUP BY parent`): the
+/// `totalCount` of a nested connection for every parent of a page. `select` and `parent` are
+/// as for [`Keyset::pages_of`]; a parent without rows counts 0.
+pub async fn counts_of<E, P>(
+    db: &sea_orm::DatabaseConnection,
+    select: sea_orm::Select<E>,
+    parent: P,
+    parents: &[i64],
+) -> Result<std::collections::HashMap<i64, u64>, AppError>
+where
+    E: sea_orm::EntityTrait,
+    P: sea_orm::ColumnTrait,
+{
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{FromQueryResult, QueryFilter, QuerySelect};
+
+    #[derive(FromQueryResult)]
+    struct Count {
+        page_parent: i64,
+        n: i64,
+    }
+    let mut counts: std::collections::HashMap<i64, u64> = parents.iter().map(|p| (*p, 0)).collect();
+    if parents.is_empty() {
+        return Ok(counts);
+    }
+    let column = || Expr::col((parent.entity_name(), parent));
+    let rows = select
+        .filter(column().is_in(parents.iter().copied()))
+        .select_only()
+        .expr_as(column(), "page_parent")
+        .expr_as(Expr::cust("COUNT(*)"), "n")
+        .group_by(column())
+        .into_model::<Count>()
+        .all(db)
+        .await?;
+    for row in rows {
+        counts.insert(row.page_parent, u64::try_from(row.n).unwrap_or(0));
+    }
+    Ok(counts)
 }
 
 /// A sort key value, as a row carries it and a cursor stores it.
@@ -263,23 +313,10 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
         E: sea_orm::EntityTrait<Column = C>,
     {
         use sea_orm::sea_query::{Expr, ExprTrait, Order};
-        use sea_orm::{QueryFilter, QueryOrder, QuerySelect};
+        use sea_orm::{QueryOrder, QuerySelect};
 
+        let (mut select, ascending) = self.after_cursor(select, args)?;
         let forward = args.direction == Direction::Forward;
-        // The direction rows are read in: the list's own order forward, its reverse backward.
-        let ascending = self.descending != forward;
-        let mut select = select;
-        if let Some(cursor) = &args.cursor {
-            let field = args.cursor_field();
-            let (key, id) = decode_cursor(cursor, self.scope, field)?;
-            let key = self.kind.parse(&key).ok_or_else(|| {
-                AppError::bad_input(
-                    field,
-                    format!("{field} is not a valid cursor for this list"),
-                )
-            })?;
-            select = select.filter(self.beyond(key, id, ascending, forward));
-        }
         let order = if ascending { Order::Asc } else { Order::Desc };
         if self.kind == KeyKind::NullableTime {
             // NULLs sort last in the list's order.
@@ -290,6 +327,108 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
             select = select.order_by(self.key, order.clone());
         }
         Ok(select.order_by(self.tiebreak, order).limit(args.size + 1))
+    }
+
+    /// The page's cursor condition, and whether rows are read in ascending order (the list's
+    /// own order forward, its reverse backward).
+    fn after_cursor<E>(
+        &self,
+        select: sea_orm::Select<E>,
+        args: &PageArgs,
+    ) -> Result<(sea_orm::Select<E>, bool), AppError>
+    where
+        E: sea_orm::EntityTrait<Column = C>,
+    {
+        use sea_orm::QueryFilter;
+        let forward = args.direction == Direction::Forward;
+        let ascending = self.descending != forward;
+        let Some(cursor) = &args.cursor else {
+            return Ok((select, ascending));
+        };
+        let field = args.cursor_field();
+        let (key, id) = decode_cursor(cursor, self.scope, field)?;
+        let key = self.kind.parse(&key).ok_or_else(|| {
+            AppError::bad_input(
+                field,
+                format!("{field} is not a valid cursor for this list"),
+            )
+        })?;
+        Ok((
+            select.filter(self.beyond(key, id, ascending, forward)),
+            ascending,
+        ))
+    }
+
+    /// The same page of each of several parents' lists, in one statement: the rows of every
+    /// parent are numbered in the page's order (`ROW_NUMBER() OVER (PARTITION BY parent …)`)
+    /// and the first `size + 1` of each kept. `select` holds the rows of all the lists (joined
+    /// as needed); `parent` is the column, of its table or a joined one, that tells which list
+    /// a row belongs to. Every parent asked for gets a page, empty when it has no rows.
+    pub async fn pages_of<E, P>(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        select: sea_orm::Select<E>,
+        parent: P,
+        parents: &[i64],
+        args: &PageArgs,
+        cursor_of: impl Fn(&E::Model) -> String,
+    ) -> Result<std::collections::HashMap<i64, Page<E::Model>>, AppError>
+    where
+        E: sea_orm::EntityTrait<Column = C>,
+        P: sea_orm::ColumnTrait,
+    {
+        use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, WindowStatement};
+        use sea_orm::{ConnectionTrait, FromQueryResult, QueryFilter, QueryTrait};
+
+        let mut pages: std::collections::HashMap<i64, Vec<E::Model>> =
+            parents.iter().map(|p| (*p, Vec::new())).collect();
+        if parents.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let select =
+            select.filter(Expr::col((parent.entity_name(), parent)).is_in(parents.iter().copied()));
+        let (select, ascending) = self.after_cursor(select, args)?;
+        let order = if ascending { Order::Asc } else { Order::Desc };
+        let qualified = |column: C| Expr::col((column.entity_name(), column));
+        let mut window = WindowStatement::partition_by((parent.entity_name(), parent));
+        if self.kind == KeyKind::NullableTime {
+            let nulls = if args.direction == Direction::Forward {
+                Order::Asc
+            } else {
+                Order::Desc
+            };
+            window.order_by_expr(qualified(self.key).is_null(), nulls);
+        }
+        if self.kind != KeyKind::None {
+            window.order_by_expr(qualified(self.key), order.clone());
+        }
+        window.order_by_expr(qualified(self.tiebreak), order);
+        let mut inner = select.into_query();
+        inner
+            .expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_rank"))
+            .expr_as(
+                Expr::col((parent.entity_name(), parent)),
+                Alias::new("page_parent"),
+            );
+        let outer = Query::select()
+            .column(Asterisk)
+            .from_subquery(inner, Alias::new("ranked"))
+            .and_where(
+                Expr::col(Alias::new("page_rank"))
+                    .lte(i64::try_from(args.size + 1).unwrap_or(i64::MAX)),
+            )
+            .order_by(Alias::new("page_parent"), Order::Asc)
+            .order_by(Alias::new("page_rank"), Order::Asc)
+            .to_owned();
+        for row in db.query_all(&outer).await? {
+            let parent: i64 = row.try_get("", "page_parent")?;
+            let model = E::Model::from_query_result(&row, "")?;
+            pages.entry(parent).or_default().push(model);
+        }
+        Ok(pages
+            .into_iter()
+            .map(|(parent, rows)| (parent, Page::from_rows(args, rows, &cursor_of)))
+            .collect())
     }
 
     /// The rows strictly after the cursor `(key, id)` in the reading direction.

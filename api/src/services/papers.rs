@@ -6,13 +6,13 @@ use entity::{author, paper, paper_author};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Select,
+    QueryOrder, QueryTrait, Select,
 };
 
 use crate::error::AppError;
 use crate::services::arxiv::ArxivId;
 use crate::services::dates::Range;
-use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
+use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, counts_of};
 
 /// The orders of a paper list. Each ends in the paper id (newest first) as its tie-breaker, so
 /// that paging never skips or repeats a paper when scores tie.
@@ -80,8 +80,6 @@ pub struct PaperFilter {
     pub author_id: Option<i64>,
     /// Submitted by this user.
     pub submitter_id: Option<i64>,
-    /// Lists an author identity claimed by this user.
-    pub authored_by_user: Option<i64>,
     /// Matches nothing (e.g. a submitter name that names no user).
     pub nothing: bool,
 }
@@ -116,22 +114,6 @@ impl PaperFilter {
         }
         if let Some(user_id) = self.submitter_id {
             condition = condition.add(paper::Column::SubmittedBy.eq(user_id));
-        }
-        if let Some(user_id) = self.authored_by_user {
-            condition = condition.add(
-                paper::Column::Id.in_subquery(
-                    Query::select()
-                        .column((paper_author::Entity, paper_author::Column::PaperId))
-                        .from(paper_author::Entity)
-                        .inner_join(
-                            author::Entity,
-                            Expr::col((author::Entity, author::Column::Id))
-                                .equals((paper_author::Entity, paper_author::Column::AuthorId)),
-                        )
-                        .and_where(Expr::col((author::Entity, author::Column::UserId)).eq(user_id))
-                        .to_owned(),
-                ),
-            );
         }
         condition
     }
@@ -191,6 +173,108 @@ pub async fn list(
 /// The number of papers a filter selects.
 pub async fn count(db: &DatabaseConnection, filter: &PaperFilter) -> Result<u64, AppError> {
     Ok(filter.select().count(db).await?)
+}
+
+/// A list of papers that belongs to a parent, paged for many parents at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaperList {
+    /// The papers listing an author identity, latest to enter the feed first.
+    ByAuthor,
+    /// The papers a user submitted, latest first.
+    SubmittedBy,
+    /// The papers listing an author identity a user claimed, latest published first.
+    AuthoredBy,
+}
+
+impl PaperList {
+    pub fn order(self) -> PaperOrder {
+        match self {
+            Self::ByAuthor | Self::SubmittedBy => PaperOrder::SubmittedAt,
+            Self::AuthoredBy => PaperOrder::PublishedAt,
+        }
+    }
+}
+
+/// Papers joined to their author links (and, with `identities`, to the author identities).
+fn with_authors(identities: bool) -> Select<paper::Entity> {
+    let mut select = paper::Entity::find();
+    let query = QueryTrait::query(&mut select);
+    query.inner_join(
+        paper_author::Entity,
+        Expr::col((paper_author::Entity, paper_author::Column::PaperId))
+            .equals((paper::Entity, paper::Column::Id)),
+    );
+    if identities {
+        query.inner_join(
+            author::Entity,
+            Expr::col((author::Entity, author::Column::Id))
+                .equals((paper_author::Entity, paper_author::Column::AuthorId)),
+        );
+    }
+    select
+}
+
+/// The same page of the list of each parent (an author, or a user), in one query.
+pub async fn pages(
+    db: &DatabaseConnection,
+    list: PaperList,
+    parents: &[i64],
+    args: &PageArgs,
+) -> Result<HashMap<i64, Page<paper::Model>>, AppError> {
+    let order = list.order();
+    let keyset = order.keyset();
+    let cursor = |row: &paper::Model| keyset.cursor(order.key_of(row), row.id);
+    match list {
+        PaperList::ByAuthor => {
+            let parent = paper_author::Column::AuthorId;
+            keyset
+                .pages_of(db, with_authors(false), parent, parents, args, cursor)
+                .await
+        }
+        PaperList::SubmittedBy => {
+            let parent = paper::Column::SubmittedBy;
+            keyset
+                .pages_of(db, paper::Entity::find(), parent, parents, args, cursor)
+                .await
+        }
+        PaperList::AuthoredBy => {
+            let parent = author::Column::UserId;
+            keyset
+                .pages_of(db, with_authors(true), parent, parents, args, cursor)
+                .await
+        }
+    }
+}
+
+/// How many papers the list of each parent holds, in one query.
+pub async fn counts(
+    db: &DatabaseConnection,
+    list: PaperList,
+    parents: &[i64],
+) -> Result<HashMap<i64, u64>, AppError> {
+    match list {
+        PaperList::ByAuthor => {
+            counts_of(
+                db,
+                with_authors(false),
+                paper_author::Column::AuthorId,
+                parents,
+            )
+            .await
+        }
+        PaperList::SubmittedBy => {
+            counts_of(
+                db,
+                paper::Entity::find(),
+                paper::Column::SubmittedBy,
+                parents,
+            )
+            .await
+        }
+        PaperList::AuthoredBy => {
+            counts_of(db, with_authors(true), author::Column::UserId, parents).await
+        }
+    }
 }
 
 /// An entry of a paper's ordered author list.

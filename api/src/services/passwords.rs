@@ -1,8 +1,16 @@
-//! Password hashing: argon2id with 19 MiB of memory and 2 iterations (OWASP's minimum), run off
-//! the async runtime because each hash takes tens of milliseconds of CPU.
+//! Password hashing: argon2id with 19 MiB of memory and 2 iterations (OWASP's minimum).
+//!
+//! Each hash takes tens of milliseconds of CPU and 19 MiB of memory, so request handlers never
+//! hash on the async runtime, nor on tokio's blocking pool (which grows to hundreds of threads,
+//! each keeping its allocator's arena: a storm of 200 logins once took 224 MB). They queue
+//! their work for a fixed set of hashing threads instead: memory stays bounded by the number of
+//! threads however many requests arrive, and the queue itself is bounded too.
+
+use std::sync::{Arc, Mutex, PoisonError};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::{OnceCell, mpsc, oneshot};
 
 use crate::error::AppError;
 
@@ -10,18 +18,13 @@ use crate::error::AppError;
 pub const MEMORY_KIB: u32 = 19 * 1024;
 /// Passes over the memory.
 pub const ITERATIONS: u32 = 2;
+/// Hashing jobs that may wait for a thread; further requests wait to enqueue.
+const QUEUE: usize = 256;
 
 fn hasher() -> Result<Argon2<'static>, AppError> {
     let params = Params::new(MEMORY_KIB, ITERATIONS, 1, None)
         .map_err(|e| AppError::Internal(format!("argon2 parameters: {e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-}
-
-/// Hashes a password on a blocking thread; the result is a PHC string with its salt.
-pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .map_err(|e| AppError::Internal(format!("hashing task: {e}")))?
 }
 
 /// Hashes a password on the calling thread (for commands, not for request handlers).
@@ -37,15 +40,118 @@ pub fn hash_now(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(format!("hashing: {e}")))
 }
 
-/// Checks a password against a stored hash on a blocking thread.
-pub async fn verify(password: String, stored: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&stored)
-            .map_err(|e| AppError::Internal(format!("stored hash: {e}")))?;
-        Ok(hasher()?
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("hashing task: {e}")))?
+/// Checks a password against a stored hash on the calling thread.
+fn verify_now(password: &str, stored: &str) -> Result<bool, AppError> {
+    let parsed =
+        PasswordHash::new(stored).map_err(|e| AppError::Internal(format!("stored hash: {e}")))?;
+    Ok(hasher()?
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok())
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The hashing threads and their queue. The threads end when the pool is dropped.
+pub struct Hasher {
+    jobs: mpsc::Sender<Job>,
+    /// A hash to check passwords against when the account does not exist, so that an unknown
+    /// account takes as long to refuse as a wrong password; made once, on the pool.
+    dummy: OnceCell<String>,
+}
+
+impl Hasher {
+    /// A pool of `threads` hashing threads.
+    pub fn new(threads: usize) -> std::io::Result<Self> {
+        let (jobs, queue) = mpsc::channel::<Job>(QUEUE);
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads.max(1) {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("papers-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        // One thread waits on the queue at a time; the others wait for it.
+                        let job = queue
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .blocking_recv();
+                        match job {
+                            Some(job) => job(),
+                            None => break,
+                        }
+                    }
+                })?;
+        }
+        Ok(Self {
+            jobs,
+            dummy: OnceCell::new(),
+        })
+    }
+
+    /// Runs `work` on a hashing thread, waiting for a place in the queue.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = reply.send(work());
+        });
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| AppError::Internal("the hashing threads stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| AppError::Internal("a hashing job was dropped".into()))?
+    }
+
+    /// A PHC string with its salt.
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+        self.run(move || hash_now(&password)).await
+    }
+
+    /// Whether the password matches the stored hash.
+    pub async fn verify(&self, password: String, stored: String) -> Result<bool, AppError> {
+        self.run(move || verify_now(&password, &stored)).await
+    }
+
+    /// Spends the time of a real check, for an account that does not exist; always false.
+    pub async fn verify_unknown(&self, password: String) -> Result<bool, AppError> {
+        let dummy = self
+            .dummy
+            .get_or_try_init(|| self.hash("not the password of anyone".into()))
+            .await?
+            .clone();
+        self.verify(password, dummy).await.map(|_| false)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_pool_hashes_and_verifies() {
+        let pool = Hasher::new(1).expect("threads");
+        let hash = pool.hash("a long password".into()).await.expect("hash");
+        assert!(
+            pool.verify("a long password".into(), hash.clone())
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !pool
+                .verify("another one".into(), hash)
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !pool
+                .verify_unknown("a long password".into())
+                .await
+                .expect("verify")
+        );
+    }
 }

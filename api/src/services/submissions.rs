@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use entity::{paper, paper_author, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Set,
+};
 
 use crate::db;
 use crate::error::AppError;
@@ -99,15 +102,33 @@ impl Submission {
     }
 }
 
+/// Lists a submitted paper. Of parallel submissions of one arXiv id one succeeds and the
+/// others get `CONFLICT`.
 pub async fn submit(
     db: &DatabaseConnection,
     submitter: &user::Model,
     new: Submission,
 ) -> Result<paper::Model, AppError> {
-    let txn = db::begin_write(db).await?;
+    db::retrying(|| async {
+        let txn = db::begin_write(db).await?;
+        let row = insert(&txn, submitter, &new).await?;
+        txn.commit().await?;
+        Ok(row)
+    })
+    .await
+}
+
+async fn insert(
+    txn: &DatabaseTransaction,
+    submitter: &user::Model,
+    new: &Submission,
+) -> Result<paper::Model, AppError> {
+    // One paper creation at a time: a parallel submission of the same id is seen here and
+    // answered `CONFLICT` (the unique index would catch it too).
+    db::lock_for_transaction(txn, db::Lock::PaperCreation).await?;
     if paper::Entity::find()
         .filter(paper::Column::ArxivId.eq(new.arxiv_id.as_str()))
-        .one(&txn)
+        .one(txn)
         .await?
         .is_some()
     {
@@ -117,17 +138,17 @@ pub async fn submit(
         )));
     }
     let names: Vec<&str> = new.authors.iter().map(String::as_str).collect();
-    let author_ids = import::author_ids_by_name(&txn, &names).await?;
+    let author_ids = import::author_ids_by_name(txn, &names).await?;
     let now = crate::services::now();
     let row = paper::ActiveModel {
         arxiv_id: Set(new.arxiv_id.to_string()),
-        title: Set(new.title),
-        r#abstract: Set(new.abstract_text),
+        title: Set(new.title.clone()),
+        r#abstract: Set(new.abstract_text.clone()),
         published_at: Set(new.published_at),
         submitted_at: Set(now),
         submitted_by: Set(Some(submitter.id)),
-        github_repo: Set(new.github_repo),
-        project_page: Set(new.project_page),
+        github_repo: Set(new.github_repo.clone()),
+        project_page: Set(new.project_page.clone()),
         upvote_count: Set(0),
         comment_count: Set(0),
         trending_score: Set(trending::score(0, now, now)),
@@ -135,7 +156,7 @@ pub async fn submit(
         author_names: Set(new.authors.join(", ")),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     for (position, name) in new.authors.iter().enumerate() {
         let Some(author_id) = author_ids.get(name.as_str()) else {
@@ -146,9 +167,8 @@ pub async fn submit(
             position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
             author_id: Set(*author_id),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    txn.commit().await?;
     Ok(row)
 }

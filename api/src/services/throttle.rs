@@ -2,11 +2,15 @@
 //! a sliding window of recent events per key (an account, a client address, a user). Kept in
 //! memory, per process: behind several replicas each enforces its own share.
 //!
+//! A slot is reserved — checked and counted in one step, under one lock — before the slow work
+//! it guards (a password check, a write), so parallel requests cannot all pass a check that
+//! none of them has recorded yet. Work that should not count gives its slot back.
+//!
 //! (governor's rate limiters count every check; failed logins must count failures only and
 //! refuse before the next password check, which a window of timestamps does simply.)
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::config::Settings;
@@ -23,6 +27,26 @@ pub struct Throttle {
 /// Keys kept before stale ones are swept.
 const SWEEP_AT: usize = 10_000;
 
+/// An event counted against a key. Dropped, it stays counted; [`Slot::release`] takes it back.
+#[must_use = "a slot is released explicitly or stays counted"]
+pub struct Slot<'a> {
+    held: Option<(&'a Throttle, String, Instant)>,
+}
+
+impl Slot<'_> {
+    /// Takes the event back: the guarded work turned out not to count.
+    pub fn release(self) {
+        if let Some((throttle, key, at)) = self.held {
+            let mut events = throttle.events();
+            if let Some(recent) = events.get_mut(&key)
+                && let Some(index) = recent.iter().rposition(|t| *t == at)
+            {
+                recent.remove(index);
+            }
+        }
+    }
+}
+
 impl Throttle {
     pub fn new(limit: u64, window: Duration, enabled: bool) -> Self {
         Self {
@@ -33,59 +57,46 @@ impl Throttle {
         }
     }
 
-    /// `RATE_LIMITED` (with the seconds until the oldest event leaves the window) when the key
-    /// is at its limit.
-    pub fn check(&self, key: &str) -> Result<(), AppError> {
+    /// The map of events. A panic while it was held cannot leave it inconsistent (every change
+    /// is one push or removal), so a poisoned lock is used as it is: throttles never turn off.
+    fn events(&self) -> MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {
+        self.events.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Counts an event for the key, or answers `RATE_LIMITED` (with the seconds until the
+    /// oldest event leaves the window) when the key is at its limit.
+    pub fn reserve(&self, key: &str) -> Result<Slot<'_>, AppError> {
         if !self.enabled {
-            return Ok(());
+            return Ok(Slot { held: None });
         }
         let now = Instant::now();
-        let Ok(mut events) = self.events.lock() else {
-            return Ok(());
-        };
-        let Some(recent) = events.get_mut(key) else {
-            return Ok(());
-        };
+        let mut events = self.events();
+        if events.len() >= SWEEP_AT {
+            let window = self.window;
+            events.retain(|_, recent| {
+                recent
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < window)
+            });
+        }
+        let recent = events.entry(key.to_owned()).or_default();
         while recent
             .front()
             .is_some_and(|t| now.duration_since(*t) >= self.window)
         {
             recent.pop_front();
         }
-        if recent.len() < self.limit {
-            return Ok(());
+        if recent.len() >= self.limit {
+            let oldest = recent.front().copied().unwrap_or(now);
+            let wait = self.window.saturating_sub(now.duration_since(oldest));
+            return Err(AppError::RateLimited {
+                retry_after: wait.as_secs().max(1),
+            });
         }
-        let oldest = recent.front().copied().unwrap_or(now);
-        let wait = self.window.saturating_sub(now.duration_since(oldest));
-        Err(AppError::RateLimited {
-            retry_after: wait.as_secs().max(1),
+        recent.push_back(now);
+        Ok(Slot {
+            held: Some((self, key.to_owned(), now)),
         })
-    }
-
-    /// Counts an event for the key.
-    pub fn record(&self, key: &str) {
-        if !self.enabled {
-            return;
-        }
-        let now = Instant::now();
-        if let Ok(mut events) = self.events.lock() {
-            if events.len() >= SWEEP_AT {
-                let window = self.window;
-                events.retain(|_, recent| {
-                    recent
-                        .back()
-                        .is_some_and(|t| now.duration_since(*t) < window)
-                });
-            }
-            events.entry(key.to_owned()).or_default().push_back(now);
-        }
-    }
-
-    /// Checks, then counts: for limits on every attempt.
-    pub fn hit(&self, key: &str) -> Result<(), AppError> {
-        self.check(key)?;
-        self.record(key);
-        Ok(())
     }
 }
 
@@ -125,19 +136,36 @@ impl Throttles {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_key_at_its_limit_waits_and_others_do_not() {
         let throttle = Throttle::new(2, Duration::from_secs(60), true);
-        assert!(throttle.hit("a").is_ok());
-        assert!(throttle.hit("a").is_ok());
+        let _kept = throttle.reserve("a").map(drop);
+        let released = throttle.reserve("a").expect("a second slot");
+        released.release();
+        let _kept = throttle.reserve("a").map(drop);
         assert!(
-            matches!(throttle.hit("a"), Err(AppError::RateLimited { retry_after }) if (1..=60).contains(&retry_after))
+            matches!(throttle.reserve("a").map(drop), Err(AppError::RateLimited { retry_after }) if (1..=60).contains(&retry_after))
         );
-        assert!(throttle.hit("b").is_ok());
+        assert!(throttle.reserve("b").is_ok());
         let off = Throttle::new(0, Duration::from_secs(60), false);
-        assert!(off.hit("a").is_ok());
+        assert!(off.reserve("a").is_ok());
+    }
+
+    #[test]
+    fn a_poisoned_lock_keeps_counting() {
+        let throttle = std::sync::Arc::new(Throttle::new(1, Duration::from_secs(60), true));
+        let poisoner = throttle.clone();
+        let _ = std::thread::spawn(move || {
+            let _guard = poisoner.events.lock();
+            panic!("poison the lock");
+        })
+        .join();
+        assert!(throttle.events.is_poisoned());
+        assert!(throttle.reserve("a").is_ok());
+        assert!(throttle.reserve("a").is_err());
     }
 }

@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 
 use entity::{paper, paper_upvote, user};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::error::AppError;
-use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
+use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, counts_of};
 use crate::services::papers;
 
 /// A user by username, case-insensitively (usernames are stored lowercase).
@@ -55,43 +55,74 @@ fn upvotes_of_paper() -> Keyset<paper_upvote::Column> {
     }
 }
 
-/// The papers a user upvoted, latest vote first: one query for the votes, one for the papers.
+/// The same page of the papers each user upvoted, latest vote first: one query for the votes of
+/// every user, one for their papers.
 pub async fn upvoted_papers(
     db: &DatabaseConnection,
-    user_id: i64,
+    user_ids: &[i64],
     args: &PageArgs,
-) -> Result<Page<paper::Model>, AppError> {
+) -> Result<HashMap<i64, Page<paper::Model>>, AppError> {
     let keyset = upvotes_by_user();
-    let select = paper_upvote::Entity::find().filter(paper_upvote::Column::UserId.eq(user_id));
-    let votes = keyset.apply(select, args)?.all(db).await?;
-    let page = Page::from_rows(args, votes, |v| {
-        keyset.cursor(Key::Time(Some(v.created_at)), v.paper_id)
-    });
-    let ids: Vec<i64> = page.items.iter().map(|(_, v)| v.paper_id).collect();
-    let mut found = papers::find_by_ids(db, &ids).await?;
-    Ok(page.filter_map(|vote| found.remove(&vote.paper_id)))
+    let votes = keyset
+        .pages_of(
+            db,
+            paper_upvote::Entity::find(),
+            paper_upvote::Column::UserId,
+            user_ids,
+            args,
+            |v| keyset.cursor(Key::Time(Some(v.created_at)), v.paper_id),
+        )
+        .await?;
+    let ids: Vec<i64> = votes
+        .values()
+        .flat_map(|page| page.items.iter().map(|(_, v)| v.paper_id))
+        .collect();
+    let found = papers::find_by_ids(db, &ids).await?;
+    Ok(votes
+        .into_iter()
+        .map(|(user, page)| (user, page.filter_map(|v| found.get(&v.paper_id).cloned())))
+        .collect())
 }
 
-pub async fn count_upvoted_papers(db: &DatabaseConnection, user_id: i64) -> Result<u64, AppError> {
-    Ok(paper_upvote::Entity::find()
-        .filter(paper_upvote::Column::UserId.eq(user_id))
-        .count(db)
-        .await?)
+/// How many papers each user upvoted.
+pub async fn upvoted_counts(
+    db: &DatabaseConnection,
+    user_ids: &[i64],
+) -> Result<HashMap<i64, u64>, AppError> {
+    counts_of(
+        db,
+        paper_upvote::Entity::find(),
+        paper_upvote::Column::UserId,
+        user_ids,
+    )
+    .await
 }
 
-/// The users who upvoted a paper, latest first.
+/// The same page of the users who upvoted each paper, latest first: one query for the votes on
+/// every paper, one for their users.
 pub async fn upvoters(
     db: &DatabaseConnection,
-    paper_id: i64,
+    paper_ids: &[i64],
     args: &PageArgs,
-) -> Result<Page<user::Model>, AppError> {
+) -> Result<HashMap<i64, Page<user::Model>>, AppError> {
     let keyset = upvotes_of_paper();
-    let select = paper_upvote::Entity::find().filter(paper_upvote::Column::PaperId.eq(paper_id));
-    let votes = keyset.apply(select, args)?.all(db).await?;
-    let page = Page::from_rows(args, votes, |v| {
-        keyset.cursor(Key::Time(Some(v.created_at)), v.user_id)
-    });
-    let ids: Vec<i64> = page.items.iter().map(|(_, v)| v.user_id).collect();
-    let mut found = find_by_ids(db, &ids).await?;
-    Ok(page.filter_map(|vote| found.remove(&vote.user_id)))
+    let votes = keyset
+        .pages_of(
+            db,
+            paper_upvote::Entity::find(),
+            paper_upvote::Column::PaperId,
+            paper_ids,
+            args,
+            |v| keyset.cursor(Key::Time(Some(v.created_at)), v.user_id),
+        )
+        .await?;
+    let ids: Vec<i64> = votes
+        .values()
+        .flat_map(|page| page.items.iter().map(|(_, v)| v.user_id))
+        .collect();
+    let found = find_by_ids(db, &ids).await?;
+    Ok(votes
+        .into_iter()
+        .map(|(paper, page)| (paper, page.filter_map(|v| found.get(&v.user_id).cloned())))
+        .collect())
 }

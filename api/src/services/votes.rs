@@ -5,7 +5,7 @@
 
 use entity::{collection, comment, paper};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QuerySelect};
 
 use crate::db;
 use crate::error::AppError;
@@ -31,18 +31,37 @@ impl Target {
 }
 
 /// Whether the viewer may vote on the target: it exists and they can see it (another user's
-/// private collection answers as if it did not exist).
-async fn ensure_visible(
-    db: &DatabaseConnection,
+/// private collection answers as if it did not exist), and a comment being upvoted still
+/// stands (not deleted, not hidden). A comment is read locked until the transaction ends, so a
+/// delete cannot slip in between the check and the vote.
+async fn ensure_votable(
+    txn: &DatabaseTransaction,
     target: Target,
     id: i64,
     user_id: i64,
+    up: bool,
 ) -> Result<(), AppError> {
     let found = match target {
-        Target::Paper => paper::Entity::find_by_id(id).one(db).await?.is_some(),
-        Target::Comment => comment::Entity::find_by_id(id).one(db).await?.is_some(),
+        Target::Paper => paper::Entity::find_by_id(id).one(txn).await?.is_some(),
+        Target::Comment => {
+            let row = comment::Entity::find_by_id(id)
+                .lock_exclusive()
+                .one(txn)
+                .await?;
+            if up
+                && row
+                    .as_ref()
+                    .is_some_and(|c| c.deleted_at.is_some() || c.hidden_at.is_some())
+            {
+                return Err(AppError::bad_input(
+                    "commentId",
+                    "the comment was removed: it cannot be upvoted",
+                ));
+            }
+            row.is_some()
+        }
         Target::Collection => collection::Entity::find_by_id(id)
-            .one(db)
+            .one(txn)
             .await?
             .is_some_and(|c| collections::is_visible(&c, Some(user_id))),
     };
@@ -63,9 +82,25 @@ pub async fn vote(
     user_id: i64,
     up: bool,
 ) -> Result<(), AppError> {
-    ensure_visible(db, target, id, user_id).await?;
+    db::retrying(|| async {
+        let txn = db::begin_write(db).await?;
+        ensure_votable(&txn, target, id, user_id, up).await?;
+        record(&txn, target, id, user_id, up).await?;
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Inserts (deletes) the vote row and moves the counter only when a row changed.
+async fn record(
+    txn: &DatabaseTransaction,
+    target: Target,
+    id: i64,
+    user_id: i64,
+    up: bool,
+) -> Result<(), AppError> {
     let (votes, target_column, table) = target.tables();
-    let txn = db::begin_write(db).await?;
     let changed = if up {
         let insert = Query::insert()
             .into_table(Alias::new(votes))
@@ -103,9 +138,8 @@ pub async fn vote(
             .to_owned();
         txn.execute(&update).await?;
         if target == Target::Paper {
-            trending::refresh_paper(&txn, id).await?;
+            trending::refresh_paper(txn, id).await?;
         }
     }
-    txn.commit().await?;
     Ok(())
 }

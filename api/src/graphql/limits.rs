@@ -1,0 +1,336 @@
+//! Query limits that need the schema, applied by one extension before anything executes:
+//!
+//! - **Cost.** Every field costs 1 plus what it selects; a connection field costs its page size
+//!   (`first` or `last`, default 20, counted at most 100) times what each item selects, plus 1;
+//!   `Paper.authors` counts [`AUTHORS_COST`] entries; `nodes(ids:)` counts its ids. All the
+//!   operations of one HTTP request (a batch) spend one budget, `--max-complexity`.
+//!
+//!   Worked example: `papers(first: 50) { edges { node { title authors { name } } } }` costs
+//!   `1 + 50 × (1 + (1 + (1 + 1 + 10 × (1 + 1))))` = 1 + 50 × 24 = 1,201. The same with
+//!   `comments(first: 100) { edges { node { replies(first: 100) { edges { node { id } } } } } }`
+//!   under each paper costs more than 50 million and is refused before a row is read.
+//!
+//! - **Values of the right type.** async-graphql checks at validation that an `Int` argument
+//!   is an integer but leaves its 32-bit range, and the format of a `DateTime`, to execution.
+//!   Both are checked here against the schema, for literals, variables and variable defaults,
+//!   so that a value of the wrong type is always a validation error (`400`, nothing executed),
+//!   never a field error halfway through.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::registry::{MetaType, MetaTypeName, Registry};
+use async_graphql::{
+    ErrorExtensionValues, Name, Pos, ServerError, ServerResult, ValidationResult, Value, Variables,
+};
+
+use crate::error::ErrorCode;
+use crate::services::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+/// How many entries `Paper.authors` is counted as: a typical author list.
+pub const AUTHORS_COST: usize = 10;
+
+/// The cost of a connection field whose items each cost `child`.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
+    let size = first.or(last).map_or(DEFAULT_PAGE_SIZE, |n| {
+        u64::try_from(n).unwrap_or(0).clamp(1, MAX_PAGE_SIZE)
+    });
+    usize::try_from(size)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(child)
+        .saturating_add(1)
+}
+
+/// The cost left to one HTTP request: every operation of a batch spends from it.
+pub struct CostBudget {
+    left: AtomicUsize,
+    limit: usize,
+}
+
+impl CostBudget {
+    pub fn new(limit: usize) -> Arc<Self> {
+        Arc::new(Self {
+            left: AtomicUsize::new(limit),
+            limit,
+        })
+    }
+
+    /// Spends `cost`, or refuses when it is more than what is left.
+    fn spend(&self, cost: usize) -> Result<(), String> {
+        self.left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(cost)
+            })
+            .map(drop)
+            .map_err(|left| {
+                if left == self.limit {
+                    format!("the query costs {cost}; the limit is {}", self.limit)
+                } else {
+                    format!(
+                        "the query costs {cost}, more than the {left} left of the request's \
+                         budget of {}",
+                        self.limit
+                    )
+                }
+            })
+    }
+}
+
+/// The extension, installed once on the schema. A request without a [`CostBudget`] of its own
+/// gets a budget of `max_complexity` for its one operation.
+pub struct QueryLimits {
+    pub max_complexity: usize,
+}
+
+impl ExtensionFactory for QueryLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(QueryLimits {
+            max_complexity: self.max_complexity,
+        })
+    }
+}
+
+fn refusal(message: impl Into<String>, pos: Option<Pos>) -> ServerError {
+    let mut error = ServerError::new(message, pos);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", ErrorCode::GraphqlValidationFailed.as_str());
+    error.extensions = Some(extensions);
+    error
+}
+
+#[async_trait::async_trait]
+impl Extension for QueryLimits {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        Values {
+            registry: &ctx.schema_env.registry,
+            document: &document,
+            variables,
+        }
+        .check()?;
+        Ok(document)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        let spent = match ctx.data_opt::<Arc<CostBudget>>() {
+            Some(budget) => budget.spend(result.complexity),
+            None => CostBudget::new(self.max_complexity).spend(result.complexity),
+        };
+        spent.map_err(|message| vec![refusal(message, None)])?;
+        Ok(result)
+    }
+}
+
+/// Checks the values of a document's arguments against their declared types.
+struct Values<'a> {
+    registry: &'a Registry,
+    document: &'a ExecutableDocument,
+    variables: &'a Variables,
+}
+
+/// Fragment spreads followed at most this deep (cycles are a validation error of their own).
+const MAX_SPREADS: usize = 16;
+
+impl Values<'_> {
+    fn check(&self) -> ServerResult<()> {
+        for (_, operation) in self.document.operations.iter() {
+            let operation = &operation.node;
+            let root = match operation.ty {
+                async_graphql::parser::types::OperationType::Query => {
+                    Some(self.registry.query_type.as_str())
+                }
+                async_graphql::parser::types::OperationType::Mutation => {
+                    self.registry.mutation_type.as_deref()
+                }
+                async_graphql::parser::types::OperationType::Subscription => {
+                    self.registry.subscription_type.as_deref()
+                }
+            };
+            let Some(root) = root else { continue };
+            let defaults: Vec<(&Name, Option<&Value>)> = operation
+                .variable_definitions
+                .iter()
+                .map(|d| {
+                    (
+                        &d.node.name.node,
+                        d.node.default_value.as_ref().map(|v| &v.node),
+                    )
+                })
+                .collect();
+            self.selections(&operation.selection_set.node, root, &defaults, 0)?;
+        }
+        Ok(())
+    }
+
+    fn selections(
+        &self,
+        set: &SelectionSet,
+        type_name: &str,
+        defaults: &[(&Name, Option<&Value>)],
+        spreads: usize,
+    ) -> ServerResult<()> {
+        if spreads > MAX_SPREADS {
+            return Ok(());
+        }
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    let Some(meta) = self
+                        .registry
+                        .types
+                        .get(type_name)
+                        .and_then(|t| t.field_by_name(&field.name.node))
+                    else {
+                        continue; // an unknown field: validation reports it
+                    };
+                    for (name, value) in &field.arguments {
+                        let Some(argument) = meta.args.get(name.node.as_str()) else {
+                            continue;
+                        };
+                        let value = value
+                            .node
+                            .clone()
+                            .into_const_with(|variable| {
+                                Ok::<_, ()>(self.variable(&variable, defaults))
+                            })
+                            .unwrap_or(Value::Null);
+                        if let Err(problem) = self.value(&argument.ty, &value) {
+                            return Err(refusal(
+                                format!("Invalid value for argument \"{}\": {problem}", name.node),
+                                Some(name.pos),
+                            ));
+                        }
+                    }
+                    let child = MetaTypeName::concrete_typename(&meta.ty);
+                    self.selections(&field.selection_set.node, child, defaults, spreads)?;
+                }
+                Selection::InlineFragment(fragment) => {
+                    let fragment = &fragment.node;
+                    let on = fragment
+                        .type_condition
+                        .as_ref()
+                        .map_or(type_name, |c| c.node.on.node.as_str());
+                    self.selections(&fragment.selection_set.node, on, defaults, spreads)?;
+                }
+                Selection::FragmentSpread(spread) => {
+                    if let Some(fragment) =
+                        self.document.fragments.get(&spread.node.fragment_name.node)
+                    {
+                        let on = fragment.node.type_condition.node.on.node.as_str();
+                        self.selections(
+                            &fragment.node.selection_set.node,
+                            on,
+                            defaults,
+                            spreads + 1,
+                        )?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A variable's value: as sent, else its default, else null.
+    fn variable(&self, name: &Name, defaults: &[(&Name, Option<&Value>)]) -> Value {
+        self.variables.get(name).cloned().unwrap_or_else(|| {
+            defaults
+                .iter()
+                .find(|(n, _)| *n == name)
+                .and_then(|(_, default)| default.cloned())
+                .unwrap_or(Value::Null)
+        })
+    }
+
+    /// `Err(why)` when `value` does not coerce to the input type `ty` (e.g. `[Int!]!`).
+    fn value(&self, ty: &str, value: &Value) -> Result<(), String> {
+        match MetaTypeName::create(ty) {
+            MetaTypeName::NonNull(inner) => self.value(inner, value),
+            MetaTypeName::List(inner) => match value {
+                Value::List(items) => items.iter().try_for_each(|item| self.value(inner, item)),
+                // A single value where a list is expected is a list of one.
+                other => self.value(inner, other),
+            },
+            MetaTypeName::Named(name) => {
+                if matches!(value, Value::Null) {
+                    return Ok(()); // nullness is validation's own rule
+                }
+                match (name, self.registry.types.get(name)) {
+                    ("Int", _) => match value {
+                        Value::Number(n)
+                            if n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) =>
+                        {
+                            Ok(())
+                        }
+                        Value::Number(n) if n.is_i64() || n.is_u64() => Err(format!(
+                            "{n} is outside the 32-bit range of Int ({} to {})",
+                            i32::MIN,
+                            i32::MAX
+                        )),
+                        _ => Ok(()), // not an integer at all: validation reports it
+                    },
+                    ("DateTime", _) => match value {
+                        Value::String(text)
+                            if text.parse::<chrono::DateTime<chrono::Utc>>().is_err() =>
+                        {
+                            Err(format!("{text:?} is not an RFC 3339 date and time"))
+                        }
+                        Value::String(_) => Ok(()),
+                        _ => Err("a DateTime is a string".into()),
+                    },
+                    (_, Some(MetaType::InputObject { input_fields, .. })) => match value {
+                        Value::Object(fields) => {
+                            for (field, item) in fields {
+                                if let Some(meta) = input_fields.get(field.as_str()) {
+                                    self.value(&meta.ty, item)?;
+                                }
+                            }
+                            Ok(())
+                        }
+                        _ => Ok(()),
+                    },
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_costs_its_size_times_its_items() {
+        assert_eq!(page_cost(None, None, 3), 61);
+        assert_eq!(page_cost(Some(50), None, 2), 101);
+        assert_eq!(page_cost(None, Some(5), 2), 11);
+        // Out-of-range sizes are refused by the field itself; here they count as the bounds.
+        assert_eq!(page_cost(Some(1000), None, 1), 101);
+        assert_eq!(page_cost(Some(-5), None, 1), 2);
+    }
+
+    #[test]
+    fn a_budget_is_shared_until_spent() {
+        let budget = CostBudget::new(100);
+        assert!(budget.spend(60).is_ok());
+        assert!(budget.spend(50).is_err());
+        assert!(budget.spend(40).is_ok());
+        assert!(budget.spend(1).is_err());
+    }
+}

@@ -21,10 +21,10 @@ storage_test! {
             stale.trending_score = Set(0.0);
             stale.update(&db).await.expect("make stale");
         }
-        let refreshed = api::services::trending::refresh_recent(&db).await.expect("refresh");
+        let refreshed = api::services::papers::trending::refresh_recent(&db).await.expect("refresh");
         assert_eq!(refreshed, 1, "only the recent paper is in the window");
         let recent = entity::paper::Entity::find_by_id(recent.id).one(&db).await.expect("q").expect("row");
-        let expected = api::services::trending::score(1, recent.submitted_at, fixtures::now());
+        let expected = api::services::papers::trending::score(1, recent.submitted_at, fixtures::now());
         assert!((recent.trending_score - expected).abs() < expected * 0.01, "{} vs {expected}", recent.trending_score);
         let old = entity::paper::Entity::find_by_id(old.id).one(&db).await.expect("q").expect("row");
         assert_eq!(old.trending_score, 0.0);

@@ -10,8 +10,8 @@ use tokio::net::TcpListener;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
-use crate::services::passwords::Hasher;
-use crate::services::{demo, trending};
+use crate::services::accounts::passwords::Hasher;
+use crate::services::papers::{demo, trending};
 use crate::state::AppState;
 use crate::{db, http};
 

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use crate::config::{Command, MigrateAction, Settings, UserAction};
-use crate::services::import;
+use crate::services::papers::import;
 use crate::{app, db, graphql};
 
 /// Exit code for a bad configuration or bad command-line input.

@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::{DatabaseKind, Settings};
-use crate::services::passwords::Hasher;
+use crate::services::accounts::passwords::Hasher;
 use crate::services::throttle::Throttles;
 
 #[derive(Clone)]

@@ -64,7 +64,11 @@ pub async fn paper(
         project_page: Set(None),
         upvote_count: Set(0),
         comment_count: Set(0),
-        trending_score: Set(api::services::trending::score(0, submitted_at, now())),
+        trending_score: Set(api::services::papers::trending::score(
+            0,
+            submitted_at,
+            now(),
+        )),
         source_upvotes: Set(None),
         author_names: Set(authors.join(", ")),
         ..Default::default()

@@ -7,7 +7,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::auth::jwt::JwtKeys;
 use crate::error::AppError;
-use crate::services::api_tokens::{self, Scope};
+use crate::services::tokens::{self, Scope};
 
 /// Who is asking.
 #[derive(Debug, Clone, Default)]
@@ -62,8 +62,8 @@ pub async fn from_headers(
         return Err(AppError::Unauthenticated);
     }
     let token = token.trim();
-    if token.starts_with(api_tokens::PREFIX) {
-        let row = api_tokens::authenticate(db, token)
+    if token.starts_with(tokens::PREFIX) {
+        let row = tokens::authenticate(db, token)
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let user = user::Entity::find_by_id(row.user_id)
@@ -73,7 +73,7 @@ pub async fn from_headers(
             .ok_or(AppError::Unauthenticated)?;
         return Ok(Viewer {
             user: Some(user),
-            api_scopes: Some(api_tokens::scopes_of(&row)),
+            api_scopes: Some(tokens::scopes_of(&row)),
         });
     }
     let (user_id, issued_at) = keys.verify(token).ok_or(AppError::Unauthenticated)?;

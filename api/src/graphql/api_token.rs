@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::api_token;
 
 use crate::graphql::ids::{self, NodeType};
-use crate::services::api_tokens::{self, Scope};
+use crate::services::tokens::{self, Scope};
 
 /// What an API token may do.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +43,7 @@ impl ApiToken {
 
     /// What it may do.
     async fn scopes(&self) -> Vec<ApiTokenScopeArg> {
-        api_tokens::scopes_of(&self.0)
+        tokens::scopes_of(&self.0)
             .into_iter()
             .map(|s| match s {
                 Scope::Read => ApiTokenScopeArg::Read,

@@ -10,9 +10,9 @@ use crate::graphql::context::{loaders, viewer};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::paper::Paper;
 use crate::graphql::user::User;
-use crate::services::comments::CommentList;
 use crate::services::discussion;
-use crate::services::markdown;
+use crate::services::discussion::CommentList;
+use crate::services::discussion::markdown;
 
 pub struct Comment(pub comment::Model);
 

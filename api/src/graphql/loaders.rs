@@ -14,11 +14,12 @@ use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
 use crate::graphql::connection::Totals;
+use crate::services::accounts::users;
 use crate::services::collections::CollectionList;
-use crate::services::comments::CommentList;
+use crate::services::discussion::CommentList;
 use crate::services::pagination::{Page, PageArgs};
 use crate::services::papers::{PaperAuthorEntry, PaperList};
-use crate::services::{collections, comments, papers, upvotes, users};
+use crate::services::{collections, discussion, papers, votes};
 
 fn gql(err: AppError) -> async_graphql::Error {
     err.into_gql()
@@ -53,7 +54,7 @@ loader!(UserById, user::Model, |db, keys| users::find_by_ids(
     db, keys
 ));
 loader!(CommentById, comment::Model, |db, keys| {
-    comments::find_by_ids(db, keys)
+    discussion::find_by_ids(db, keys)
 });
 loader!(CollectionById, collection::Model, |db, keys| {
     collections::find_by_ids(db, keys)
@@ -98,7 +99,7 @@ impl NestedList for CommentList {
         parents: &[i64],
         args: &PageArgs,
     ) -> Result<HashMap<i64, Page<comment::Model>>, AppError> {
-        comments::pages(db, self, parents, args).await
+        discussion::pages(db, self, parents, args).await
     }
 
     async fn counts(
@@ -107,7 +108,7 @@ impl NestedList for CommentList {
         _: Option<i64>,
         parents: &[i64],
     ) -> Result<HashMap<i64, u64>, AppError> {
-        comments::counts(db, self, parents).await
+        discussion::counts(db, self, parents).await
     }
 }
 
@@ -130,7 +131,7 @@ impl NestedList for PapersOf {
     ) -> Result<HashMap<i64, Page<paper::Model>>, AppError> {
         match self {
             Self::List(list) => papers::pages(db, list, parents, args).await,
-            Self::UpvotedBy => users::upvoted_papers(db, parents, args).await,
+            Self::UpvotedBy => votes::upvoted_papers(db, parents, args).await,
         }
     }
 
@@ -142,7 +143,7 @@ impl NestedList for PapersOf {
     ) -> Result<HashMap<i64, u64>, AppError> {
         match self {
             Self::List(list) => papers::counts(db, list, parents).await,
-            Self::UpvotedBy => users::upvoted_counts(db, parents).await,
+            Self::UpvotedBy => votes::upvoted_counts(db, parents).await,
         }
     }
 }
@@ -184,7 +185,7 @@ impl NestedList for UpvotersOf {
         parents: &[i64],
         args: &PageArgs,
     ) -> Result<HashMap<i64, Page<user::Model>>, AppError> {
-        users::upvoters(db, parents, args).await
+        votes::upvoters(db, parents, args).await
     }
 
     async fn counts(
@@ -375,10 +376,10 @@ impl Loader<i64> for ViewerUpvoted {
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, bool>, Self::Error> {
         let voted = match self.kind {
-            VoteKind::Paper => upvotes::papers_upvoted_by(&self.db, self.viewer, keys).await,
-            VoteKind::Comment => upvotes::comments_upvoted_by(&self.db, self.viewer, keys).await,
+            VoteKind::Paper => votes::papers_upvoted_by(&self.db, self.viewer, keys).await,
+            VoteKind::Comment => votes::comments_upvoted_by(&self.db, self.viewer, keys).await,
             VoteKind::Collection => {
-                upvotes::collections_upvoted_by(&self.db, self.viewer, keys).await
+                votes::collections_upvoted_by(&self.db, self.viewer, keys).await
             }
         }
         .map_err(gql)?;

@@ -15,7 +15,7 @@ use crate::graphql::paper::Paper;
 use crate::graphql::user::User;
 use crate::services::accounts::{self, ProfileChange, Registration, Session};
 use crate::services::votes::{self, Target};
-use crate::services::{api_tokens, claims, curation, discussion, submissions};
+use crate::services::{claims, collections, discussion, papers, tokens};
 
 /// A signed-in session.
 #[derive(SimpleObject)]
@@ -513,7 +513,7 @@ impl Mutation {
         #[graphql(desc = "The paper.")] input: SubmitPaperInput,
     ) -> async_graphql::Result<Paper> {
         let user = signed_in(ctx)?;
-        let new = submissions::Submission::parse(
+        let new = papers::Submission::parse(
             &input.arxiv_id,
             &input.title,
             &input.abstract_text,
@@ -528,7 +528,7 @@ impl Mutation {
             .submissions_per_user
             .reserve(&user.id.to_string())
             .gql()?;
-        match submissions::submit(&db(ctx)?, &user, new).await {
+        match papers::submit(&db(ctx)?, &user, new).await {
             Ok(row) => Ok(Paper(row)),
             Err(refused) => {
                 slot.release();
@@ -544,7 +544,7 @@ impl Mutation {
         #[graphql(desc = "The collection.")] input: CreateCollectionInput,
     ) -> async_graphql::Result<Collection> {
         let user = signed_in(ctx)?;
-        let row = curation::create(
+        let row = collections::create(
             &db(ctx)?,
             &user,
             &input.title,
@@ -564,7 +564,7 @@ impl Mutation {
     ) -> async_graphql::Result<Collection> {
         let user = signed_in(ctx)?;
         let id = id_of(NodeType::Collection, &input.id, "id")?;
-        let row = curation::update(
+        let row = collections::update(
             &db(ctx)?,
             &user,
             id,
@@ -585,7 +585,7 @@ impl Mutation {
     ) -> async_graphql::Result<bool> {
         let user = signed_in(ctx)?;
         let id = id_of(NodeType::Collection, &id, "id")?;
-        curation::delete(&db(ctx)?, &user, id).await.gql()
+        collections::delete(&db(ctx)?, &user, id).await.gql()
     }
 
     /// Adds a paper to the viewer's collection; a paper already in it is `CONFLICT`.
@@ -597,7 +597,7 @@ impl Mutation {
         let user = signed_in(ctx)?;
         let collection = id_of(NodeType::Collection, &input.collection_id, "collectionId")?;
         let paper = id_of(NodeType::Paper, &input.paper_id, "paperId")?;
-        let row = curation::add_item(
+        let row = collections::add_item(
             &db(ctx)?,
             &user,
             collection,
@@ -619,7 +619,7 @@ impl Mutation {
         let user = signed_in(ctx)?;
         let collection = id_of(NodeType::Collection, &input.collection_id, "collectionId")?;
         let paper = id_of(NodeType::Paper, &input.paper_id, "paperId")?;
-        let row = curation::update_item(
+        let row = collections::update_item(
             &db(ctx)?,
             &user,
             collection,
@@ -643,7 +643,7 @@ impl Mutation {
         let collection = id_of(NodeType::Collection, &collection_id, "collectionId")?;
         let paper = id_of(NodeType::Paper, &paper_id, "paperId")?;
         Ok(Collection(
-            curation::remove_item(&db(ctx)?, &user, collection, paper)
+            collections::remove_item(&db(ctx)?, &user, collection, paper)
                 .await
                 .gql()?,
         ))
@@ -664,7 +664,7 @@ impl Mutation {
             .gql();
         }
         let scopes: Vec<_> = input.scopes.into_iter().map(Into::into).collect();
-        let (token, row) = api_tokens::create(&db(ctx)?, &user, &input.name, &scopes)
+        let (token, row) = tokens::create(&db(ctx)?, &user, &input.name, &scopes)
             .await
             .gql()?;
         Ok(CreateApiTokenPayload {
@@ -681,7 +681,7 @@ impl Mutation {
     ) -> async_graphql::Result<bool> {
         let user = signed_in(ctx)?;
         let id = id_of(NodeType::ApiToken, &id, "id")?;
-        api_tokens::revoke(&db(ctx)?, &user, id).await.gql()
+        tokens::revoke(&db(ctx)?, &user, id).await.gql()
     }
 
     /// Claims to be the author at a position of a paper; a moderator decides.

@@ -16,7 +16,7 @@ use crate::graphql::user::{User, UserConnection};
 
 use crate::graphql::loaders::{PapersOf, UpvotersOf};
 use crate::services::collections::CollectionList;
-use crate::services::comments::{CommentList, CommentOrder};
+use crate::services::discussion::{CommentList, CommentOrder};
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder};
 

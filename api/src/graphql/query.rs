@@ -15,10 +15,11 @@ use crate::graphql::paper::{Paper, PaperConnection, paper_connection};
 use crate::graphql::scalars::Date;
 use crate::graphql::search::PaperSearchConnection;
 use crate::graphql::user::User;
+use crate::services::accounts::users;
 use crate::services::collections::{self, CollectionFilter, CollectionOrder};
-use crate::services::dates::{self, Range};
+use crate::services::papers::dates::{self, Range};
+use crate::services::papers::search;
 use crate::services::papers::{self, PaperFilter, PaperOrder};
-use crate::services::{search, users};
 
 /// The most IDs one `nodes` call may ask for.
 pub const MAX_NODES: usize = 100;

@@ -6,7 +6,7 @@ use crate::error::GqlResult;
 use crate::graphql::connection::PageInfo;
 use crate::graphql::context::db;
 use crate::graphql::paper::Paper;
-use crate::services::search::{self, Hit, Results};
+use crate::services::papers::search::{self, Hit, Results};
 
 pub struct PaperSearchConnection(pub Results);
 

@@ -15,7 +15,7 @@ use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::PapersOf;
 use crate::graphql::paper::{PaperConnection, paper_connection_of};
 use crate::services::collections::CollectionList;
-use crate::services::comments::CommentList;
+use crate::services::discussion::CommentList;
 use crate::services::papers::PaperList;
 
 pub struct User(pub user::Model);
@@ -78,7 +78,7 @@ impl User {
             ))
             .gql();
         }
-        let rows = crate::services::api_tokens::list(&db(ctx)?, self.0.id)
+        let rows = crate::services::tokens::list(&db(ctx)?, self.0.id)
             .await
             .gql()?;
         Ok(Some(rows.into_iter().map(ApiToken).collect()))

@@ -1,28 +1,16 @@
-//! Services: the only code that touches sea-orm. Each function authorises, validates, runs its
-//! SQL (in a transaction where it writes) and returns domain values or an `AppError`.
+//! Services: the only code that touches sea-orm, one module per domain holding its reads and
+//! its writes. Each function authorises, validates, runs its SQL (in a transaction where it
+//! writes) and returns domain values or an `AppError`.
 
 pub mod accounts;
-pub mod api_tokens;
-pub mod arxiv;
 pub mod claims;
 pub mod collections;
-pub mod comments;
-pub mod curation;
-pub mod dates;
-pub mod demo;
 pub mod discussion;
-pub mod import;
-pub mod markdown;
 pub mod pagination;
 pub mod papers;
-pub mod passwords;
-pub mod search;
 pub mod seed;
-pub mod submissions;
 pub mod throttle;
-pub mod trending;
-pub mod upvotes;
-pub mod users;
+pub mod tokens;
 pub mod votes;
 
 /// The current time, to the millisecond: both databases then store and return exactly the

@@ -14,7 +14,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Pagin
 
 use crate::db;
 use crate::error::AppError;
-use crate::services::{passwords, trending};
+use crate::services::accounts::passwords;
+use crate::services::papers::trending;
 
 /// The password of every synthetic user (for benchmarks that sign in).
 pub const SYNTHETIC_PASSWORD: &str = "synthetic-password";

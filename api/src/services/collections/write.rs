@@ -99,7 +99,7 @@ pub async fn create(
         updated_at: Set(now),
         upvote_count: Set(0),
         item_count: Set(0),
-        trending_score: Set(crate::services::trending::score(0, now, now)),
+        trending_score: Set(crate::services::papers::trending::score(0, now, now)),
         ..Default::default()
     }
     .insert(&txn)

@@ -10,9 +10,9 @@ use sea_orm::{
 };
 
 use crate::error::AppError;
-use crate::services::arxiv::ArxivId;
-use crate::services::dates::Range;
 use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, counts_of};
+use crate::services::papers::arxiv::ArxivId;
+use crate::services::papers::dates::Range;
 
 /// The orders of a paper list. Each ends in the paper id (newest first) as its tie-breaker, so
 /// that paging never skips or repeats a paper when scores tie.

@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use crate::db;
 use crate::error::AppError;
-use crate::services::arxiv::ArxivId;
-use crate::services::trending;
+use crate::services::papers::arxiv::ArxivId;
+use crate::services::papers::trending;
 
 /// Longest accepted title, in characters.
 pub const MAX_TITLE_CHARS: usize = 1_000;
@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn the_demo_file_parses() {
-        let papers = parse_file(crate::services::demo::DEMO_PAPERS_JSON);
+        let papers = parse_file(crate::services::papers::demo::DEMO_PAPERS_JSON);
         assert!(matches!(papers, Ok(ref p) if p.len() == 39));
     }
 }

@@ -9,7 +9,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTr
 
 use crate::db;
 use crate::error::AppError;
-use crate::services::{collections, trending};
+use crate::services::collections;
+use crate::services::papers::trending;
 
 /// What can be upvoted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

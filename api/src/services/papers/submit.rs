@@ -10,11 +10,11 @@ use sea_orm::{
 
 use crate::db;
 use crate::error::AppError;
-use crate::services::arxiv::ArxivId;
-use crate::services::import::{
+use crate::services::papers::arxiv::ArxivId;
+use crate::services::papers::import::{
     self, MAX_ABSTRACT_CHARS, MAX_AUTHOR_NAME_CHARS, MAX_AUTHORS, MAX_TITLE_CHARS,
 };
-use crate::services::trending;
+use crate::services::papers::trending;
 
 /// A submitted paper, checked.
 pub struct Submission {

@@ -1,6 +1,9 @@
 //! Accounts: sign-up, sign-in, sessions, profile and password changes. Every input is checked
 //! before anything is written; a rejected request changes no row.
 
+pub mod passwords;
+pub mod users;
+
 use chrono::{Duration, Utc};
 use entity::{refresh_token, user};
 use sea_orm::sea_query::Expr;
@@ -13,7 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::jwt::JwtKeys;
 use crate::db;
 use crate::error::AppError;
-use crate::services::passwords::Hasher;
+use crate::services::accounts::passwords::Hasher;
 use crate::services::throttle::{Slot, Throttles};
 
 /// Usernames nobody may take: they name parts of the site or would mislead.
@@ -537,7 +540,7 @@ pub async fn set_role(
             format!("a role is one of {}", ROLES.join(", ")),
         ));
     }
-    let user = crate::services::users::find_by_username(db, username)
+    let user = crate::services::accounts::users::find_by_username(db, username)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no user named {username}")))?;
     let mut row: user::ActiveModel = user.into();

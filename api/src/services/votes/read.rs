@@ -1,38 +1,53 @@
-//! Reading users and the lists on their profiles.
+//! Reading votes: which of several objects the viewer has upvoted (one query per kind of
+//! object), the papers a user upvoted and the users who upvoted a paper.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use entity::{paper, paper_upvote, user};
+use entity::{collection_upvote, comment_upvote, paper, paper_upvote, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::error::AppError;
+use crate::services::accounts::users;
 use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, counts_of};
 use crate::services::papers;
 
-/// A user by username, case-insensitively (usernames are stored lowercase).
-pub async fn find_by_username(
+pub async fn papers_upvoted_by(
     db: &DatabaseConnection,
-    username: &str,
-) -> Result<Option<user::Model>, AppError> {
-    let username = username.trim().to_lowercase();
-    if username.is_empty() || username.len() > 64 {
-        return Ok(None);
-    }
-    Ok(user::Entity::find()
-        .filter(user::Column::Username.eq(username))
-        .one(db)
-        .await?)
-}
-
-pub async fn find_by_ids(
-    db: &DatabaseConnection,
-    ids: &[i64],
-) -> Result<HashMap<i64, user::Model>, AppError> {
-    let rows = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids.iter().copied()))
+    user_id: i64,
+    paper_ids: &[i64],
+) -> Result<HashSet<i64>, AppError> {
+    let rows = paper_upvote::Entity::find()
+        .filter(paper_upvote::Column::UserId.eq(user_id))
+        .filter(paper_upvote::Column::PaperId.is_in(paper_ids.iter().copied()))
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|u| (u.id, u)).collect())
+    Ok(rows.into_iter().map(|r| r.paper_id).collect())
+}
+
+pub async fn comments_upvoted_by(
+    db: &DatabaseConnection,
+    user_id: i64,
+    comment_ids: &[i64],
+) -> Result<HashSet<i64>, AppError> {
+    let rows = comment_upvote::Entity::find()
+        .filter(comment_upvote::Column::UserId.eq(user_id))
+        .filter(comment_upvote::Column::CommentId.is_in(comment_ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.comment_id).collect())
+}
+
+pub async fn collections_upvoted_by(
+    db: &DatabaseConnection,
+    user_id: i64,
+    collection_ids: &[i64],
+) -> Result<HashSet<i64>, AppError> {
+    let rows = collection_upvote::Entity::find()
+        .filter(collection_upvote::Column::UserId.eq(user_id))
+        .filter(collection_upvote::Column::CollectionId.is_in(collection_ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.collection_id).collect())
 }
 
 fn upvotes_by_user() -> Keyset<paper_upvote::Column> {
@@ -120,7 +135,7 @@ pub async fn upvoters(
         .values()
         .flat_map(|page| page.items.iter().map(|(_, v)| v.user_id))
         .collect();
-    let found = find_by_ids(db, &ids).await?;
+    let found = users::find_by_ids(db, &ids).await?;
     Ok(votes
         .into_iter()
         .map(|(paper, page)| (paper, page.filter_map(|v| found.get(&v.user_id).cloned())))

@@ -271,7 +271,7 @@ pub async fn owner_filter(
     db: &DatabaseConnection,
     username: &str,
 ) -> Result<CollectionFilter, AppError> {
-    let owner = crate::services::users::find_by_username(db, username).await?;
+    let owner = crate::services::accounts::users::find_by_username(db, username).await?;
     Ok(match owner {
         Some(user::Model { id, .. }) => CollectionFilter {
             owner_id: Some(id),

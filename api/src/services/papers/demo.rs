@@ -6,10 +6,10 @@ use entity::paper;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::error::AppError;
-use crate::services::import::{self, ImportReport};
+use crate::services::papers::import::{self, ImportReport};
 
 /// The project's own copy of the sample papers.
-pub const DEMO_PAPERS_JSON: &str = include_str!("../../data/demo-papers.json");
+pub const DEMO_PAPERS_JSON: &str = include_str!("../../../data/demo-papers.json");
 
 /// How many days back the demo papers are spread.
 pub const DEMO_DAYS: i64 = 7;

@@ -1,0 +1,8 @@
+//! Discussion: comment threads on papers, their markdown, and moderation.
+
+pub mod markdown;
+mod read;
+mod write;
+
+pub use read::*;
+pub use write::*;

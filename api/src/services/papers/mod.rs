@@ -1,0 +1,13 @@
+//! Papers: reading the feed and a paper's authors, submitting, importing, searching and ranking.
+
+pub mod arxiv;
+pub mod dates;
+pub mod demo;
+pub mod import;
+mod read;
+pub mod search;
+mod submit;
+pub mod trending;
+
+pub use read::*;
+pub use submit::*;

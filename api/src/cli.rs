@@ -2,9 +2,78 @@
 
 use std::process::ExitCode;
 
-use crate::config::{Command, MigrateAction, Settings, UserAction};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Settings;
 use crate::services::papers::import;
 use crate::{app, db, graphql};
+
+/// Papers: the backend of a community research-papers site, served as one GraphQL API.
+#[derive(Debug, Parser)]
+#[command(name = "papers", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database, load the demo data into an empty one, and serve (the default).
+    Serve,
+    /// Apply, roll back or list the schema migrations.
+    Migrate {
+        #[arg(value_enum, default_value_t = MigrateAction::Up)]
+        action: MigrateAction,
+    },
+    /// Import papers from a JSON file (an array in the format of the demo data), all or nothing;
+    /// papers already present (by arXiv id) are left as they are.
+    Import {
+        /// The JSON file to import.
+        file: PathBuf,
+    },
+    /// Print the GraphQL schema (SDL) that the server answers.
+    Schema,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Fill an empty database with synthetic papers, users, votes, comments and collections.
+    Seed {
+        /// How many papers to make (with N/5 users, ~10N upvotes, N comments, N/20 collections).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        synthetic: u64,
+        /// The random seed: the same seed makes the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Give a user a role: `user`, `moderator` or `admin` (how the first moderator is made).
+    Promote {
+        /// The user's username.
+        username: String,
+        /// The role to give.
+        #[arg(value_parser = ["user", "moderator", "admin"])]
+        role: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Roll back every applied migration.
+    Down,
+    /// List the migrations and whether each is applied.
+    Status,
+}
 
 /// Exit code for a bad configuration or bad command-line input.
 pub const EXIT_USAGE: u8 = 2;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use api::cli::{self, EXIT_USAGE};
-use api::config::{Cli, Command};
+use api::cli::{Cli, Command};
 use clap::Parser;
 use clap::error::ErrorKind;
 

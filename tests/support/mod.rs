@@ -9,7 +9,8 @@ pub mod fixtures;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use api::config::{Cli, Settings};
+use api::cli::Cli;
+use api::config::Settings;
 use clap::Parser;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use serde_json::{Value, json};

@@ -16,6 +16,11 @@ pub fn page(
     PageArgs::parse(first, after, last, before).gql()
 }
 
+/// Decodes an ID argument that must name an object of one type, as a resolver's error.
+pub fn id_arg(kind: NodeType, id: &ID, field: &str) -> async_graphql::Result<i64> {
+    id_of(kind, id, field).gql()
+}
+
 /// Decodes an ID argument that must name an object of one type.
 pub fn id_of(kind: NodeType, id: &ID, field: &str) -> Result<i64, AppError> {
     ids::decode_as(kind, id)

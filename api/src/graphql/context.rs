@@ -4,6 +4,7 @@ use async_graphql::Context;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::Viewer;
+use crate::error::GqlResult;
 use crate::graphql::loaders::Loaders;
 use crate::state::AppState;
 
@@ -51,6 +52,15 @@ pub fn viewer<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Viewer> {
 
 pub fn viewer_id(ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
     Ok(viewer(ctx)?.user_id())
+}
+
+/// The signed-in user, or `UNAUTHENTICATED`.
+pub fn signed_in(ctx: &Context<'_>) -> async_graphql::Result<entity::user::Model> {
+    viewer(ctx)?
+        .user
+        .clone()
+        .ok_or(crate::error::AppError::Unauthenticated)
+        .gql()
 }
 
 /// Whether the user is the one asking: the viewer, or the user this request signed in.

@@ -3,36 +3,57 @@
 // Each GraphQL argument is a resolver parameter; connection fields alone take four.
 #![allow(clippy::too_many_arguments)]
 
-pub mod api_token;
+pub mod accounts;
 pub mod args;
-pub mod author;
 pub mod checks;
-pub mod claim;
-pub mod collection;
-pub mod comment;
+pub mod claims;
+pub mod collections;
 pub mod connection;
 pub mod context;
+pub mod discussion;
 pub mod ids;
 pub mod limits;
 pub mod loaders;
-pub mod mutation;
 pub mod node;
-pub mod paper;
-pub mod query;
+pub mod papers;
+pub mod root;
 pub mod scalars;
-pub mod search;
-pub mod user;
+pub mod tokens;
+pub mod votes;
 
-use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::config::Settings;
 use crate::state::AppState;
 
-pub type PapersSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+/// The entry points for reading: feeds, search, papers, authors, users, collections and any
+/// object by global ID.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    root::RootQuery,
+    papers::query::PaperQuery,
+    accounts::query::AccountQuery,
+    collections::query::CollectionQuery,
+);
+
+/// The entry points for writing: accounts, sessions, votes, comments, collections and
+/// submissions.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    accounts::mutation::AccountMutation,
+    votes::VoteMutation,
+    discussion::mutation::DiscussionMutation,
+    papers::mutation::PaperMutation,
+    collections::mutation::CollectionMutation,
+    tokens::TokenMutation,
+    claims::ClaimMutation,
+);
+
+pub type PapersSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The one schema builder: the server and the SDL export both start here.
-fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .register_output_type::<node::Node>()
 }
 

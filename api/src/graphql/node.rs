@@ -2,13 +2,13 @@
 
 use async_graphql::{Context, ID, Interface};
 
-use crate::graphql::author::Author;
-use crate::graphql::collection::Collection;
-use crate::graphql::comment::Comment;
+use crate::graphql::accounts::User;
+use crate::graphql::collections::Collection;
 use crate::graphql::context::{loaders, viewer_id};
+use crate::graphql::discussion::Comment;
 use crate::graphql::ids::{self, NodeType};
-use crate::graphql::paper::Paper;
-use crate::graphql::user::User;
+use crate::graphql::papers::Paper;
+use crate::graphql::papers::author::Author;
 use crate::services::collections;
 
 /// An object with an opaque global ID that `node(id)` finds again.

@@ -3,12 +3,12 @@
 use async_graphql::{Context, ID, Object};
 use entity::author;
 
+use crate::graphql::accounts::User;
 use crate::graphql::args;
 use crate::graphql::context::loaders;
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::PapersOf;
-use crate::graphql::paper::{PaperConnection, paper_connection_of};
-use crate::graphql::user::User;
+use crate::graphql::papers::{PaperConnection, paper_connection_of};
 use crate::services::papers::PaperList;
 
 pub struct Author(pub author::Model);

@@ -5,15 +5,14 @@
 
 use std::time::Duration;
 
+use async_graphql::ServerError;
 use async_graphql::parser::types::OperationType;
-use async_graphql::{ServerError, Variables};
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
-use axum::http::header::{ALLOW, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -28,6 +27,15 @@ use crate::http::negotiate::{self, ResponseFormat};
 use crate::http::nesting;
 use crate::state::AppState;
 
+mod params;
+mod respond;
+
+use params::{Params, is_json_content_type, params_from_json, params_from_query};
+use respond::{
+    Outcome, bytes_response, error_body, json_response, not_acceptable, outcome_body, plain_error,
+    respond, too_deep,
+};
+
 /// What the GraphQL handler needs, built once.
 #[derive(Clone)]
 pub struct GraphqlState {
@@ -41,27 +49,6 @@ pub struct GraphqlState {
     /// Deepest bracket nesting of a document or a JSON body, checked before parsing.
     pub max_nesting: usize,
     pub loader_delay: Duration,
-}
-
-/// One operation's parameters, as a GraphQL-over-HTTP request carries them.
-struct Params {
-    query: String,
-    operation_name: Option<String>,
-    variables: Variables,
-}
-
-/// How one operation ended.
-enum Outcome {
-    /// It ran (perhaps with field errors); the response is as the executor made it.
-    Executed(async_graphql::Response),
-    /// It was refused before running: a parse or validation failure.
-    Refused(Vec<ServerError>, ErrorCode),
-    /// A mutation arrived over GET.
-    MutationOverGet,
-    /// It ran out of time.
-    TimedOut,
-    /// A mutation from a read-only API token.
-    ReadOnly,
 }
 
 pub async fn post(
@@ -207,75 +194,6 @@ async fn authenticate(state: &GraphqlState, headers: &HeaderMap) -> Result<Viewe
     }
 }
 
-/// `application/json`, with no charset or UTF-8.
-fn is_json_content_type(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let mut parts = value.split(';');
-    let essence = parts.next().unwrap_or_default().trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
-        return false;
-    }
-    parts.all(|param| match param.trim().split_once('=') {
-        Some((name, charset)) if name.trim().eq_ignore_ascii_case("charset") => {
-            let charset = charset.trim().trim_matches('"');
-            charset.eq_ignore_ascii_case("utf-8") || charset.eq_ignore_ascii_case("utf8")
-        }
-        _ => true,
-    })
-}
-
-fn params_from_json(value: Value) -> Result<Params, String> {
-    let Value::Object(mut map) = value else {
-        return Err("the request body must be a JSON object".into());
-    };
-    let query = match map.remove("query") {
-        Some(Value::String(query)) => query,
-        Some(_) => return Err("`query` must be a string".into()),
-        None => return Err("the request has no `query`".into()),
-    };
-    let operation_name = match map.remove("operationName") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(name)) => Some(name),
-        Some(_) => return Err("`operationName` must be a string".into()),
-    };
-    let variables = match map.remove("variables") {
-        None | Some(Value::Null) => Variables::default(),
-        Some(vars @ Value::Object(_)) => Variables::from_json(vars),
-        Some(_) => return Err("`variables` must be an object".into()),
-    };
-    match map.remove("extensions") {
-        None | Some(Value::Null) | Some(Value::Object(_)) => {}
-        Some(_) => return Err("`extensions` must be an object".into()),
-    }
-    Ok(Params {
-        query,
-        operation_name,
-        variables,
-    })
-}
-
-fn params_from_query(
-    query: Option<String>,
-    operation_name: Option<String>,
-    variables: Option<String>,
-) -> Result<Params, String> {
-    let query = query.ok_or("the request has no `query` parameter")?;
-    let variables = match variables.as_deref() {
-        None | Some("") | Some("null") => Variables::default(),
-        Some(json) => match serde_json::from_str::<Value>(json) {
-            Ok(vars @ Value::Object(_)) => Variables::from_json(vars),
-            _ => return Err("`variables` must be a JSON object".into()),
-        },
-    };
-    Ok(Params {
-        query,
-        operation_name: operation_name.filter(|n| !n.is_empty()),
-        variables,
-    })
-}
-
 async fn run_batch(
     state: &GraphqlState,
     viewer: &Viewer,
@@ -395,196 +313,4 @@ fn is_mutation(
         };
         selected && operation.node.ty != OperationType::Query
     })
-}
-
-/// The body of an executed operation, serialized straight from the executor's values (no
-/// intermediate JSON tree: a feed page is large).
-#[derive(serde::Serialize)]
-struct ExecutedBody<'a> {
-    data: &'a async_graphql::Value,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    errors: Vec<Value>,
-}
-
-/// The status and JSON body of an outcome (the status as for `application/json`).
-fn outcome_body(outcome: Outcome) -> (StatusCode, Vec<u8>) {
-    let to_bytes = |value: &Value| serde_json::to_vec(value).unwrap_or_default();
-    match outcome {
-        Outcome::Executed(response) => encode(
-            StatusCode::OK,
-            &ExecutedBody {
-                data: &response.data,
-                errors: response.errors.into_iter().map(executed_error).collect(),
-            },
-        ),
-        Outcome::Refused(errors, code) => {
-            let errors: Vec<Value> = errors.into_iter().map(|e| refused_error(e, code)).collect();
-            (
-                StatusCode::BAD_REQUEST,
-                to_bytes(&json!({ "errors": errors })),
-            )
-        }
-        Outcome::MutationOverGet => (
-            StatusCode::METHOD_NOT_ALLOWED,
-            to_bytes(&error_body(
-                "mutations must be sent with POST",
-                ErrorCode::GraphqlValidationFailed,
-            )),
-        ),
-        Outcome::ReadOnly => (
-            StatusCode::FORBIDDEN,
-            to_bytes(&error_body(
-                "this API token may only read",
-                ErrorCode::Forbidden,
-            )),
-        ),
-        Outcome::TimedOut => (
-            StatusCode::GATEWAY_TIMEOUT,
-            to_bytes(&error_body("the request took too long", ErrorCode::Timeout)),
-        ),
-    }
-}
-
-/// A body as JSON with its status; a body that fails to serialise becomes a logged `500` with
-/// a generic error, never an empty `200`.
-fn encode(status: StatusCode, body: &impl serde::Serialize) -> (StatusCode, Vec<u8>) {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => (status, bytes),
-        Err(err) => {
-            tracing::error!(cause = %err, "a response failed to serialise");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                serde_json::to_vec(&error_body(
-                    INTERNAL_MESSAGE,
-                    ErrorCode::InternalServerError,
-                ))
-                .unwrap_or_default(),
-            )
-        }
-    }
-}
-
-/// Responds to a single operation. Refusals are 400 under `application/graphql-response+json`
-/// and 200 under `application/json`, as the GraphQL-over-HTTP spec asks.
-fn respond(format: ResponseFormat, outcome: Outcome) -> Response {
-    let mutation_over_get = matches!(outcome, Outcome::MutationOverGet);
-    let (status, body) = outcome_body(outcome);
-    let status = match (status, format) {
-        (StatusCode::BAD_REQUEST, ResponseFormat::Json) => StatusCode::OK,
-        (status, _) => status,
-    };
-    let mut response = bytes_response(status, format, body);
-    if mutation_over_get {
-        response
-            .headers_mut()
-            .insert(ALLOW, HeaderValue::from_static("POST"));
-    }
-    response
-}
-
-/// An error from execution. One that carries a code was made by `AppError::into_gql`. Every
-/// argument value was checked against its type before execution (`graphql::limits`), so
-/// anything else is a failure of ours: logged, never shown.
-fn executed_error(mut error: ServerError) -> Value {
-    let has_code = error
-        .extensions
-        .as_ref()
-        .is_some_and(|ext| ext.get("code").is_some());
-    if !has_code {
-        tracing::error!(cause = %error.message, "uncoded error replaced by a generic one");
-        error.message = INTERNAL_MESSAGE.to_owned();
-        error
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", ErrorCode::InternalServerError.as_str());
-    }
-    serde_json::to_value(&error)
-        .unwrap_or_else(|_| error_body(INTERNAL_MESSAGE, ErrorCode::InternalServerError))
-}
-
-fn refused_error(mut error: ServerError, code: ErrorCode) -> Value {
-    let has_code = error
-        .extensions
-        .as_ref()
-        .is_some_and(|ext| ext.get("code").is_some());
-    if !has_code {
-        error
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", code.as_str());
-    }
-    serde_json::to_value(&error).unwrap_or(Value::Null)
-}
-
-fn error_body(message: &str, code: ErrorCode) -> Value {
-    json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] })
-}
-
-fn plain_error(
-    status: StatusCode,
-    format: ResponseFormat,
-    message: &str,
-    code: ErrorCode,
-) -> Response {
-    json_response(status, format, &error_body(message, code))
-}
-
-/// A JSON body (or `variables` parameter) nested deeper than the limit: refused unparsed.
-fn too_deep(format: ResponseFormat, what: &str, limit: usize) -> Response {
-    plain_error(
-        StatusCode::BAD_REQUEST,
-        format,
-        &format!("{what} nests deeper than {limit} levels"),
-        ErrorCode::GraphqlParseFailed,
-    )
-}
-
-fn not_acceptable() -> Response {
-    json_response(
-        StatusCode::NOT_ACCEPTABLE,
-        ResponseFormat::Json,
-        &error_body(
-            "responses are application/graphql-response+json or application/json",
-            ErrorCode::BadUserInput,
-        ),
-    )
-}
-
-fn json_response(status: StatusCode, format: ResponseFormat, body: &Value) -> Response {
-    bytes_response(status, format, serde_json::to_vec(body).unwrap_or_default())
-}
-
-fn bytes_response(status: StatusCode, format: ResponseFormat, bytes: Vec<u8>) -> Response {
-    let mut response = (status, bytes).into_response();
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
-    response
-}
-
-#[cfg(test)]
-#[allow(clippy::expect_used)]
-mod tests {
-    use super::*;
-
-    /// A value whose serialisation fails.
-    struct Unserialisable;
-
-    impl serde::Serialize for Unserialisable {
-        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
-            Err(serde::ser::Error::custom("cannot"))
-        }
-    }
-
-    #[test]
-    fn a_body_that_fails_to_serialise_is_an_internal_error_not_an_empty_200() {
-        let (status, body) = encode(StatusCode::OK, &Unserialisable);
-        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
-        let body: Value = serde_json::from_slice(&body).expect("JSON");
-        assert_eq!(
-            body["errors"][0]["extensions"]["code"],
-            "INTERNAL_SERVER_ERROR"
-        );
-    }
 }

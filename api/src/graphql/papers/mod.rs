@@ -1,18 +1,23 @@
 //! The `Paper` type and its author list.
 
+pub mod author;
+pub mod mutation;
+pub mod query;
+pub mod search;
+
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::paper;
 
 use crate::error::GqlResult;
+use crate::graphql::accounts::{User, UserConnection};
 use crate::graphql::args;
-use crate::graphql::author::Author;
-use crate::graphql::collection::{CollectionConnection, collection_connection};
-use crate::graphql::comment::{Comment, CommentConnection};
+use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{db, loaders};
+use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::ids::{self, NodeType};
-use crate::graphql::user::{User, UserConnection};
+use crate::graphql::papers::author::Author;
 
 use crate::graphql::loaders::{PapersOf, UpvotersOf};
 use crate::services::collections::CollectionList;

@@ -1,15 +1,16 @@
-//! The `AuthorshipClaim` type.
+//! Authorship claims: the `AuthorshipClaim` type, filing a claim and deciding one.
 
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use entity::authorship_claim;
 
-use crate::error::AppError;
-use crate::graphql::author::Author;
-use crate::graphql::context::loaders;
+use crate::error::{AppError, GqlResult};
+use crate::graphql::accounts::User;
+use crate::graphql::args::id_arg;
+use crate::graphql::context::{db, loaders, signed_in};
 use crate::graphql::ids::{self, NodeType};
-use crate::graphql::paper::Paper;
-use crate::graphql::user::User;
+use crate::graphql::papers::Paper;
+use crate::graphql::papers::author::Author;
 use crate::services::claims;
 
 /// Where a claim stands.
@@ -80,5 +81,52 @@ impl AuthorshipClaim {
     /// When the claim was filed.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+}
+
+/// A claim to be one of a paper's authors.
+#[derive(InputObject)]
+pub struct ClaimAuthorshipInput {
+    /// The paper (a `Paper` ID).
+    paper_id: ID,
+    /// The author's position in the paper's list, from 0.
+    position: i32,
+    /// A note for the moderators (how to verify), at most 1,000 characters.
+    note: Option<String>,
+}
+
+#[derive(Default)]
+pub struct ClaimMutation;
+
+/// Authorship claims and their decisions.
+#[Object]
+impl ClaimMutation {
+    /// Claims to be the author at a position of a paper; a moderator decides.
+    async fn claim_authorship(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The paper, the position and a note.")] input: ClaimAuthorshipInput,
+    ) -> async_graphql::Result<AuthorshipClaim> {
+        let user = signed_in(ctx)?;
+        let paper = id_arg(NodeType::Paper, &input.paper_id, "paperId")?;
+        let row = claims::claim(&db(ctx)?, &user, paper, input.position, input.note)
+            .await
+            .gql()?;
+        Ok(AuthorshipClaim(row))
+    }
+
+    /// Approves or rejects a pending claim (moderators). Approval links the author identity to
+    /// the claimant, whose `authoredPapers` then list the paper.
+    async fn decide_authorship_claim(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An `AuthorshipClaim` ID.")] id: ID,
+        #[graphql(desc = "True to approve, false to reject.")] approve: bool,
+    ) -> async_graphql::Result<AuthorshipClaim> {
+        let user = signed_in(ctx)?;
+        let id = id_arg(NodeType::Claim, &id, "id")?;
+        Ok(AuthorshipClaim(
+            claims::decide(&db(ctx)?, &user, id, approve).await.gql()?,
+        ))
     }
 }

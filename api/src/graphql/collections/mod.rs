@@ -1,17 +1,20 @@
 //! The `Collection` type: a user's ordered, annotated list of papers.
 
+pub mod mutation;
+pub mod query;
+
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{collection, collection_item};
 
 use crate::error::{AppError, GqlResult};
+use crate::graphql::accounts::User;
 use crate::graphql::args;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{db, loaders};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::ItemsOf;
-use crate::graphql::paper::Paper;
-use crate::graphql::user::User;
+use crate::graphql::papers::Paper;
 use crate::services::collections;
 
 pub struct Collection(pub collection::Model);

@@ -5,7 +5,7 @@ use async_graphql::{Context, Object};
 use crate::error::GqlResult;
 use crate::graphql::connection::PageInfo;
 use crate::graphql::context::db;
-use crate::graphql::paper::Paper;
+use crate::graphql::papers::Paper;
 use crate::services::papers::search::{self, Hit, Results};
 
 pub struct PaperSearchConnection(pub Results);

@@ -1,19 +1,22 @@
 //! The `User` type: an account and its public profile.
 
+pub mod mutation;
+pub mod query;
+
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::user;
 
 use crate::error::GqlResult;
-use crate::graphql::api_token::ApiToken;
 use crate::graphql::args;
-use crate::graphql::collection::{CollectionConnection, collection_connection};
-use crate::graphql::comment::{Comment, CommentConnection};
+use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, connection};
 use crate::graphql::context::{db, is_self, loaders};
+use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::PapersOf;
-use crate::graphql::paper::{PaperConnection, paper_connection_of};
+use crate::graphql::papers::{PaperConnection, paper_connection_of};
+use crate::graphql::tokens::ApiToken;
 use crate::services::collections::CollectionList;
 use crate::services::discussion::CommentList;
 use crate::services::papers::PaperList;

@@ -1,28 +1,19 @@
-//! The query root. Resolvers are thin: read the context, parse arguments, call one service.
+//! Paper queries: a paper, the filtered and daily lists, search, authors.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 
 use crate::error::{AppError, GqlResult};
 use crate::graphql::args;
-use crate::graphql::author::Author;
-use crate::graphql::collection::{
-    Collection, CollectionConnection, filtered_collection_connection,
-};
-use crate::graphql::context::{db, loaders, viewer, viewer_id};
+use crate::graphql::context::{db, loaders};
 use crate::graphql::ids::NodeType;
-use crate::graphql::node::{self, Node};
-use crate::graphql::paper::{Paper, PaperConnection, paper_connection};
+use crate::graphql::papers::author::Author;
+use crate::graphql::papers::search::PaperSearchConnection;
+use crate::graphql::papers::{Paper, PaperConnection, paper_connection};
 use crate::graphql::scalars::Date;
-use crate::graphql::search::PaperSearchConnection;
-use crate::graphql::user::User;
 use crate::services::accounts::users;
-use crate::services::collections::{self, CollectionFilter, CollectionOrder};
 use crate::services::papers::dates::{self, Range};
 use crate::services::papers::search;
 use crate::services::papers::{self, PaperFilter, PaperOrder};
-
-/// The most IDs one `nodes` call may ask for.
-pub const MAX_NODES: usize = 100;
 
 /// How a list of papers is ordered. Ties are broken by the newest paper first, so pages never
 /// skip or repeat a paper.
@@ -68,38 +59,6 @@ pub struct PaperFilterInput {
     author_id: Option<ID>,
     /// Submitted by the user with this username.
     submitter: Option<String>,
-}
-
-/// How a list of collections is ordered; ties go to the newest collection.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "CollectionOrder")]
-pub enum CollectionOrderArg {
-    /// Highest time-decayed upvotes first.
-    Trending,
-    /// Newest first.
-    Newest,
-    /// Most upvotes first.
-    Upvotes,
-}
-
-impl From<CollectionOrderArg> for CollectionOrder {
-    fn from(order: CollectionOrderArg) -> Self {
-        match order {
-            CollectionOrderArg::Trending => Self::Trending,
-            CollectionOrderArg::Newest => Self::Newest,
-            CollectionOrderArg::Upvotes => Self::Upvotes,
-        }
-    }
-}
-
-/// Narrows a list of collections.
-#[derive(InputObject, Default)]
-#[graphql(name = "CollectionFilter")]
-pub struct CollectionFilterInput {
-    /// Made by the user with this username.
-    owner: Option<String>,
-    /// Holding this paper (a `Paper` ID).
-    paper_id: Option<ID>,
 }
 
 /// Parses a paper filter into the service's terms.
@@ -170,47 +129,12 @@ fn one_period(
     }
 }
 
-pub struct Query;
+#[derive(Default)]
+pub struct PaperQuery;
 
-/// The entry points for reading: feeds, search, papers, authors, users, collections and any
-/// object by global ID.
+/// Papers: one, lists of them, search, authors.
 #[Object]
-impl Query {
-    /// Any object with a global ID; null when the ID is unknown, malformed, of another type, or
-    /// another user's private collection.
-    async fn node(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "A global ID as returned by an object's `id` field.")] id: ID,
-    ) -> async_graphql::Result<Option<Node>> {
-        node::find(ctx, &id).await
-    }
-
-    /// Several objects by global ID, in the order asked; null for each that `node` would not
-    /// answer.
-    #[graphql(complexity = "ids.len().max(1) * child_complexity + 1")]
-    async fn nodes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
-    ) -> async_graphql::Result<Vec<Option<Node>>> {
-        if ids.len() > MAX_NODES {
-            return Err(AppError::bad_input(
-                "ids",
-                format!("at most {MAX_NODES} IDs per call"),
-            ))
-            .gql();
-        }
-        // Every lookup goes through the loaders, so the IDs of one type cost one query.
-        let lookups = ids.iter().map(|id| node::find(ctx, id));
-        futures_util::future::try_join_all(lookups).await
-    }
-
-    /// The signed-in user; null when anonymous.
-    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        Ok(viewer(ctx)?.user.clone().map(User))
-    }
-
+impl PaperQuery {
     /// A paper by arXiv id; a versioned id (`2309.00916v2`) or an old-style one
     /// (`hep-th/9901001`) works too. Null when unknown.
     async fn paper(
@@ -318,66 +242,5 @@ impl Query {
             return Ok(None);
         };
         Ok(loaders(ctx)?.author_by_id.load_one(row).await?.map(Author))
-    }
-
-    /// A user by username, case-insensitively; null when unknown.
-    async fn user(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The username.")] username: String,
-    ) -> async_graphql::Result<Option<User>> {
-        Ok(users::find_by_username(&db(ctx)?, &username)
-            .await
-            .gql()?
-            .map(User))
-    }
-
-    /// A collection by slug; null when unknown or another user's private collection.
-    async fn collection(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The collection's slug.")] slug: String,
-    ) -> async_graphql::Result<Option<Collection>> {
-        let viewer = viewer_id(ctx)?;
-        Ok(collections::find_by_slug(&db(ctx)?, &slug, viewer)
-            .await
-            .gql()?
-            .map(Collection))
-    }
-
-    /// Public collections (and the viewer's own private ones), as a Relay connection.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
-    async fn collections(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Which collections; all visible ones when absent.")] filter: Option<
-            CollectionFilterInput,
-        >,
-        #[graphql(
-            desc = "The order of the list.",
-            default_with = "Some(CollectionOrderArg::Trending)"
-        )]
-        order_by: Option<CollectionOrderArg>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
-    ) -> async_graphql::Result<CollectionConnection> {
-        let page_args = args::page(first, after, last, before)?;
-        let db = db(ctx)?;
-        let input = filter.unwrap_or_default();
-        let mut filter = match &input.owner {
-            Some(owner) => collections::owner_filter(&db, owner).await.gql()?,
-            None => CollectionFilter::default(),
-        };
-        filter.containing_paper = input
-            .paper_id
-            .map(|id| args::id_of(NodeType::Paper, &id, "filter.paperId"))
-            .transpose()
-            .gql()?;
-        let order = order_by.unwrap_or(CollectionOrderArg::Trending).into();
-        filtered_collection_connection(ctx, filter, order, &page_args).await
     }
 }

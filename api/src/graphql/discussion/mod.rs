@@ -1,15 +1,17 @@
 //! The `Comment` type: markdown comments in threads.
 
+pub mod mutation;
+
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::comment;
 
+use crate::graphql::accounts::User;
 use crate::graphql::args;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{loaders, viewer};
 use crate::graphql::ids::{self, NodeType};
-use crate::graphql::paper::Paper;
-use crate::graphql::user::User;
+use crate::graphql::papers::Paper;
 use crate::services::discussion;
 use crate::services::discussion::CommentList;
 use crate::services::discussion::markdown;

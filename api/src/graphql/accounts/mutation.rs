@@ -1,0 +1,203 @@
+//! Account mutations: sign-up, sign-in, sessions, profile and password.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use crate::error::GqlResult;
+use crate::graphql::accounts::User;
+use crate::graphql::context::{db, record_sign_in, request, signed_in, state};
+use crate::services::accounts::{self, ProfileChange, Registration, Session};
+
+/// A signed-in session.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// A JWT for `Authorization: Bearer …`, valid for 15 minutes.
+    access_token: String,
+    /// An opaque token that `refreshSession` trades for a new session; each one works once.
+    refresh_token: String,
+    /// When the access token expires.
+    expires_at: DateTime<Utc>,
+    /// The signed-in user.
+    user: User,
+}
+
+impl AuthPayload {
+    /// The payload of a session this request started; its user may see their own email.
+    fn signed_in(ctx: &Context<'_>, session: Session) -> async_graphql::Result<Self> {
+        record_sign_in(ctx, session.user.id)?;
+        Ok(Self {
+            access_token: session.access_token,
+            refresh_token: session.refresh_token,
+            expires_at: session.expires_at,
+            user: User(session.user),
+        })
+    }
+}
+
+/// A new account.
+#[derive(InputObject)]
+pub struct RegisterInput {
+    /// 3–32 characters of `a-z 0-9 - _`; unique, case-insensitively.
+    username: String,
+    /// The account's email address; unique, private to its owner.
+    email: String,
+    /// 10–128 characters.
+    password: String,
+    /// The name shown on the profile, at most 64 characters.
+    display_name: Option<String>,
+}
+
+/// Credentials.
+#[derive(InputObject)]
+pub struct LoginInput {
+    /// A username or an email address.
+    username_or_email: String,
+    /// The password.
+    password: String,
+}
+
+/// A password change.
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    /// The password in use now.
+    current_password: String,
+    /// The new password, 10–128 characters.
+    new_password: String,
+}
+
+/// Profile changes: a field left out stays as it is, an empty one is cleared.
+#[derive(InputObject)]
+pub struct UpdateProfileInput {
+    /// At most 64 characters.
+    display_name: Option<String>,
+    /// At most 500 characters.
+    bio: Option<String>,
+    /// An http(s) URL of a picture.
+    avatar_url: Option<String>,
+}
+
+#[derive(Default)]
+pub struct AccountMutation;
+
+/// Signing up and in, sessions, the profile and the password.
+#[Object]
+impl AccountMutation {
+    /// Creates an account and signs it in.
+    async fn register(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new account.")] input: RegisterInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let new = Registration::parse(
+            &input.username,
+            &input.email,
+            input.password,
+            input.display_name,
+        )
+        .gql()?;
+        let state = state(ctx)?;
+        // Every sign-up that reaches the database counts, taken or not: the limit also slows
+        // down probing which names and emails exist.
+        if let Some(client) = request(ctx)?.client {
+            let _counted = state
+                .throttles
+                .registrations_per_address
+                .reserve(&client.to_string())
+                .gql()?;
+        }
+        let session = accounts::register(&state.db, &state.jwt, &state.hasher, new)
+            .await
+            .gql()?;
+        AuthPayload::signed_in(ctx, session)
+    }
+
+    /// Signs in with a username or email and a password. A wrong password and an unknown
+    /// account answer alike: `UNAUTHENTICATED`.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The credentials.")] input: LoginInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let state = state(ctx)?;
+        let client = request(ctx)?.client;
+        let attempt = accounts::Attempt {
+            throttles: &state.throttles,
+            client,
+        };
+        let session = accounts::login(
+            &state.db,
+            &state.jwt,
+            &state.hasher,
+            attempt,
+            &input.username_or_email,
+            input.password,
+        )
+        .await
+        .gql()?;
+        AuthPayload::signed_in(ctx, session)
+    }
+
+    /// Trades a refresh token for a new session; the token is spent. Presenting a spent token
+    /// again ends every session descending from the same sign-in.
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The refresh token of the current session.")] refresh_token: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        let state = state(ctx)?;
+        let session = accounts::refresh(&state.db, &state.jwt, &refresh_token)
+            .await
+            .gql()?;
+        AuthPayload::signed_in(ctx, session)
+    }
+
+    /// Ends the session of a refresh token; false when the token names no session.
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The refresh token of the session to end.")] refresh_token: String,
+    ) -> async_graphql::Result<bool> {
+        accounts::logout(&db(ctx)?, &refresh_token).await.gql()
+    }
+
+    /// Changes the viewer's profile.
+    async fn update_profile(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdateProfileInput,
+    ) -> async_graphql::Result<User> {
+        let user = signed_in(ctx)?;
+        let change = ProfileChange::parse(input.display_name, input.bio, input.avatar_url).gql()?;
+        Ok(User(
+            accounts::update_profile(&db(ctx)?, &user, change)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Changes the viewer's password, ends every other session and starts a new one.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The current and the new password.")] input: ChangePasswordInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let user = signed_in(ctx)?;
+        let state = state(ctx)?;
+        let attempt = accounts::Attempt {
+            throttles: &state.throttles,
+            client: request(ctx)?.client,
+        };
+        let session = accounts::change_password(
+            &state.db,
+            &state.jwt,
+            &state.hasher,
+            attempt,
+            &user,
+            input.current_password,
+            input.new_password,
+        )
+        .await
+        .gql()?;
+        AuthPayload::signed_in(ctx, session)
+    }
+}

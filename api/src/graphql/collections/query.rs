@@ -1,0 +1,100 @@
+//! Collection queries: a collection by slug, and lists of them.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+
+use crate::error::GqlResult;
+use crate::graphql::args;
+use crate::graphql::collections::{
+    Collection, CollectionConnection, filtered_collection_connection,
+};
+use crate::graphql::context::{db, viewer_id};
+use crate::graphql::ids::NodeType;
+use crate::services::collections::{self, CollectionFilter, CollectionOrder};
+
+/// How a list of collections is ordered; ties go to the newest collection.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "CollectionOrder")]
+pub enum CollectionOrderArg {
+    /// Highest time-decayed upvotes first.
+    Trending,
+    /// Newest first.
+    Newest,
+    /// Most upvotes first.
+    Upvotes,
+}
+
+impl From<CollectionOrderArg> for CollectionOrder {
+    fn from(order: CollectionOrderArg) -> Self {
+        match order {
+            CollectionOrderArg::Trending => Self::Trending,
+            CollectionOrderArg::Newest => Self::Newest,
+            CollectionOrderArg::Upvotes => Self::Upvotes,
+        }
+    }
+}
+
+/// Narrows a list of collections.
+#[derive(InputObject, Default)]
+#[graphql(name = "CollectionFilter")]
+pub struct CollectionFilterInput {
+    /// Made by the user with this username.
+    owner: Option<String>,
+    /// Holding this paper (a `Paper` ID).
+    paper_id: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct CollectionQuery;
+
+/// Collections: one by slug, lists of them.
+#[Object]
+impl CollectionQuery {
+    /// A collection by slug; null when unknown or another user's private collection.
+    async fn collection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The collection's slug.")] slug: String,
+    ) -> async_graphql::Result<Option<Collection>> {
+        let viewer = viewer_id(ctx)?;
+        Ok(collections::find_by_slug(&db(ctx)?, &slug, viewer)
+            .await
+            .gql()?
+            .map(Collection))
+    }
+
+    /// Public collections (and the viewer's own private ones), as a Relay connection.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    async fn collections(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which collections; all visible ones when absent.")] filter: Option<
+            CollectionFilterInput,
+        >,
+        #[graphql(
+            desc = "The order of the list.",
+            default_with = "Some(CollectionOrderArg::Trending)"
+        )]
+        order_by: Option<CollectionOrderArg>,
+        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+    ) -> async_graphql::Result<CollectionConnection> {
+        let page_args = args::page(first, after, last, before)?;
+        let db = db(ctx)?;
+        let input = filter.unwrap_or_default();
+        let mut filter = match &input.owner {
+            Some(owner) => collections::owner_filter(&db, owner).await.gql()?,
+            None => CollectionFilter::default(),
+        };
+        filter.containing_paper = input
+            .paper_id
+            .map(|id| args::id_of(NodeType::Paper, &id, "filter.paperId"))
+            .transpose()
+            .gql()?;
+        let order = order_by.unwrap_or(CollectionOrderArg::Trending).into();
+        filtered_collection_connection(ctx, filter, order, &page_args).await
+    }
+}

@@ -1,0 +1,110 @@
+//! Discussion mutations: comments, replies, edits, deletions and moderation.
+
+use async_graphql::{Context, ID, InputObject, Object};
+
+use crate::error::GqlResult;
+use crate::graphql::args::id_arg;
+use crate::graphql::context::{db, signed_in, state};
+use crate::graphql::discussion::Comment;
+use crate::graphql::ids::NodeType;
+use crate::services::discussion;
+
+/// A new comment, or a reply.
+#[derive(InputObject)]
+pub struct AddCommentInput {
+    /// The paper (a `Paper` ID).
+    paper_id: ID,
+    /// Markdown, 1–10,000 characters.
+    body: String,
+    /// The comment replied to (a `Comment` ID of the same paper); absent for a top-level comment.
+    parent_id: Option<ID>,
+}
+
+/// A new body for one's own comment.
+#[derive(InputObject)]
+pub struct EditCommentInput {
+    /// The comment (a `Comment` ID).
+    id: ID,
+    /// Markdown, 1–10,000 characters.
+    body: String,
+}
+
+#[derive(Default)]
+pub struct DiscussionMutation;
+
+/// Comments and their moderation.
+#[Object]
+impl DiscussionMutation {
+    /// Comments on a paper, or replies to a comment of the same paper (replies nest at most 8
+    /// deep).
+    async fn add_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The comment.")] input: AddCommentInput,
+    ) -> async_graphql::Result<Comment> {
+        let user = signed_in(ctx)?;
+        let paper = id_arg(NodeType::Paper, &input.paper_id, "paperId")?;
+        let parent = input
+            .parent_id
+            .map(|id| id_arg(NodeType::Comment, &id, "parentId"))
+            .transpose()?;
+        // Reserved before the write, given back when it is refused: refused input does not use
+        // the allowance up, and parallel requests cannot pass the limit together.
+        let slot = state(ctx)?
+            .throttles
+            .comments_per_user
+            .reserve(&user.id.to_string())
+            .gql()?;
+        match discussion::add(&db(ctx)?, &user, paper, input.body, parent).await {
+            Ok(row) => Ok(Comment(row)),
+            Err(refused) => {
+                slot.release();
+                Err(refused.into_gql())
+            }
+        }
+    }
+
+    /// Replaces the body of the viewer's own comment and marks it edited.
+    async fn edit_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The comment and its new body.")] input: EditCommentInput,
+    ) -> async_graphql::Result<Comment> {
+        let user = signed_in(ctx)?;
+        let id = id_arg(NodeType::Comment, &input.id, "id")?;
+        Ok(Comment(
+            discussion::edit(&db(ctx)?, &user, id, input.body)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Deletes the viewer's own comment: it stays as a tombstone holding its replies.
+    async fn delete_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Comment` ID.")] id: ID,
+    ) -> async_graphql::Result<Comment> {
+        let user = signed_in(ctx)?;
+        let id = id_arg(NodeType::Comment, &id, "id")?;
+        Ok(Comment(
+            discussion::delete(&db(ctx)?, &user, id).await.gql()?,
+        ))
+    }
+
+    /// Hides a comment (moderators): it reads as a tombstone to everyone but moderators.
+    async fn hide_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Comment` ID.")] id: ID,
+        #[graphql(desc = "Why, for the record; 1–500 characters.")] reason: String,
+    ) -> async_graphql::Result<Comment> {
+        let user = signed_in(ctx)?;
+        let id = id_arg(NodeType::Comment, &id, "id")?;
+        Ok(Comment(
+            discussion::hide(&db(ctx)?, &user, id, &reason)
+                .await
+                .gql()?,
+        ))
+    }
+}

@@ -1,0 +1,67 @@
+//! Paper mutations: submitting a paper to the daily feed.
+
+use async_graphql::{Context, InputObject, Object};
+use chrono::{DateTime, Utc};
+
+use crate::error::GqlResult;
+use crate::graphql::context::{db, signed_in, state};
+use crate::graphql::papers::Paper;
+use crate::services::papers;
+
+/// A paper submitted to the daily feed.
+#[derive(InputObject)]
+pub struct SubmitPaperInput {
+    /// The arXiv identifier (a version suffix is dropped).
+    arxiv_id: String,
+    /// The title.
+    title: String,
+    /// The abstract.
+    #[graphql(name = "abstract")]
+    abstract_text: String,
+    /// The author names in order; each is matched to an existing author by exact name.
+    authors: Vec<String>,
+    /// When arXiv published it.
+    published_at: Option<DateTime<Utc>>,
+    /// The code repository.
+    github_repo: Option<String>,
+    /// The project page.
+    project_page: Option<String>,
+}
+
+#[derive(Default)]
+pub struct PaperMutation;
+
+/// Submitting papers.
+#[Object]
+impl PaperMutation {
+    /// Submits an arXiv paper to today's feed; an already-listed paper is `CONFLICT`.
+    async fn submit_paper(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The paper.")] input: SubmitPaperInput,
+    ) -> async_graphql::Result<Paper> {
+        let user = signed_in(ctx)?;
+        let new = papers::Submission::parse(
+            &input.arxiv_id,
+            &input.title,
+            &input.abstract_text,
+            input.authors,
+            input.published_at,
+            input.github_repo,
+            input.project_page,
+        )
+        .gql()?;
+        let slot = state(ctx)?
+            .throttles
+            .submissions_per_user
+            .reserve(&user.id.to_string())
+            .gql()?;
+        match papers::submit(&db(ctx)?, &user, new).await {
+            Ok(row) => Ok(Paper(row)),
+            Err(refused) => {
+                slot.release();
+                Err(refused.into_gql())
+            }
+        }
+    }
+}

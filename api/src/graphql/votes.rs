@@ -1,0 +1,116 @@
+//! Vote mutations: upvoting and withdrawing upvotes of papers, comments and collections.
+
+use async_graphql::{Context, ID, Object};
+
+use crate::error::{AppError, GqlResult};
+use crate::graphql::args::id_arg;
+use crate::graphql::collections::Collection;
+use crate::graphql::context::{db, loaders, signed_in};
+use crate::graphql::discussion::Comment;
+use crate::graphql::ids::NodeType;
+use crate::graphql::papers::Paper;
+use crate::services::votes::{self, Target};
+
+async fn vote(ctx: &Context<'_>, target: Target, id: i64, up: bool) -> async_graphql::Result<()> {
+    let user = signed_in(ctx)?;
+    votes::vote(&db(ctx)?, target, id, user.id, up).await.gql()
+}
+
+async fn reload_paper(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Paper> {
+    crate::services::papers::find_by_id(&db(ctx)?, id)
+        .await
+        .gql()?
+        .map(Paper)
+        .ok_or_else(|| AppError::NotFound("no such paper".into()).into_gql())
+}
+
+async fn reload_comment(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Comment> {
+    loaders(ctx)?
+        .comment_by_id
+        .load_one(id)
+        .await?
+        .map(Comment)
+        .ok_or_else(|| AppError::NotFound("no such comment".into()).into_gql())
+}
+
+async fn reload_collection(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Collection> {
+    loaders(ctx)?
+        .collection_by_id
+        .load_one(id)
+        .await?
+        .map(Collection)
+        .ok_or_else(|| AppError::NotFound("no such collection".into()).into_gql())
+}
+
+#[derive(Default)]
+pub struct VoteMutation;
+
+/// Upvotes, each idempotent.
+#[Object]
+impl VoteMutation {
+    /// Upvotes a paper; a repeat changes nothing.
+    async fn upvote_paper(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
+    ) -> async_graphql::Result<Paper> {
+        let id = id_arg(NodeType::Paper, &paper_id, "paperId")?;
+        vote(ctx, Target::Paper, id, true).await?;
+        reload_paper(ctx, id).await
+    }
+
+    /// Withdraws the viewer's upvote of a paper; without one, changes nothing.
+    async fn remove_paper_upvote(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
+    ) -> async_graphql::Result<Paper> {
+        let id = id_arg(NodeType::Paper, &paper_id, "paperId")?;
+        vote(ctx, Target::Paper, id, false).await?;
+        reload_paper(ctx, id).await
+    }
+
+    /// Upvotes a comment; a repeat changes nothing.
+    async fn upvote_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Comment` ID.")] comment_id: ID,
+    ) -> async_graphql::Result<Comment> {
+        let id = id_arg(NodeType::Comment, &comment_id, "commentId")?;
+        vote(ctx, Target::Comment, id, true).await?;
+        reload_comment(ctx, id).await
+    }
+
+    /// Withdraws the viewer's upvote of a comment.
+    async fn remove_comment_upvote(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Comment` ID.")] comment_id: ID,
+    ) -> async_graphql::Result<Comment> {
+        let id = id_arg(NodeType::Comment, &comment_id, "commentId")?;
+        vote(ctx, Target::Comment, id, false).await?;
+        reload_comment(ctx, id).await
+    }
+
+    /// Upvotes a collection; another user's private collection is `NOT_FOUND`.
+    async fn upvote_collection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Collection` ID.")] collection_id: ID,
+    ) -> async_graphql::Result<Collection> {
+        let id = id_arg(NodeType::Collection, &collection_id, "collectionId")?;
+        vote(ctx, Target::Collection, id, true).await?;
+        reload_collection(ctx, id).await
+    }
+
+    /// Withdraws the viewer's upvote of a collection.
+    async fn remove_collection_upvote(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A `Collection` ID.")] collection_id: ID,
+    ) -> async_graphql::Result<Collection> {
+        let id = id_arg(NodeType::Collection, &collection_id, "collectionId")?;
+        vote(ctx, Target::Collection, id, false).await?;
+        reload_collection(ctx, id).await
+    }
+}

@@ -1,0 +1,120 @@
+//! Pages and counts of many parents' lists in one statement each: what DataLoaders use so that
+//! a nested list costs the same number of queries whatever the number of parents on a page.
+
+use crate::error::AppError;
+use crate::services::pagination::{Direction, KeyKind, Keyset, Page, PageArgs};
+
+impl<C: sea_orm::ColumnTrait> Keyset<C> {
+    /// The same page of each of several parents' lists, in one statement: the rows of every
+    /// parent are numbered in the page's order (`ROW_NUMBER() OVER (PARTITION BY parent …)`)
+    /// and the first `size + 1` of each kept. `select` holds the rows of all the lists (joined
+    /// as needed); `parent` is the column, of its table or a joined one, that tells which list
+    /// a row belongs to. Every parent asked for gets a page, empty when it has no rows.
+    pub async fn pages_of<E, P>(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        select: sea_orm::Select<E>,
+        parent: P,
+        parents: &[i64],
+        args: &PageArgs,
+        cursor_of: impl Fn(&E::Model) -> String,
+    ) -> Result<std::collections::HashMap<i64, Page<E::Model>>, AppError>
+    where
+        E: sea_orm::EntityTrait<Column = C>,
+        P: sea_orm::ColumnTrait,
+    {
+        use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, WindowStatement};
+        use sea_orm::{ConnectionTrait, FromQueryResult, QueryFilter, QueryTrait};
+
+        let mut pages: std::collections::HashMap<i64, Vec<E::Model>> =
+            parents.iter().map(|p| (*p, Vec::new())).collect();
+        if parents.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let select =
+            select.filter(Expr::col((parent.entity_name(), parent)).is_in(parents.iter().copied()));
+        let (select, ascending) = self.after_cursor(select, args)?;
+        let order = if ascending { Order::Asc } else { Order::Desc };
+        let qualified = |column: C| Expr::col((column.entity_name(), column));
+        let mut window = WindowStatement::partition_by((parent.entity_name(), parent));
+        if self.kind == KeyKind::NullableTime {
+            let nulls = if args.direction == Direction::Forward {
+                Order::Asc
+            } else {
+                Order::Desc
+            };
+            window.order_by_expr(qualified(self.key).is_null(), nulls);
+        }
+        if self.kind != KeyKind::None {
+            window.order_by_expr(qualified(self.key), order.clone());
+        }
+        window.order_by_expr(qualified(self.tiebreak), order);
+        let mut inner = select.into_query();
+        inner
+            .expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_rank"))
+            .expr_as(
+                Expr::col((parent.entity_name(), parent)),
+                Alias::new("page_parent"),
+            );
+        let outer = Query::select()
+            .column(Asterisk)
+            .from_subquery(inner, Alias::new("ranked"))
+            .and_where(
+                Expr::col(Alias::new("page_rank"))
+                    .lte(i64::try_from(args.size + 1).unwrap_or(i64::MAX)),
+            )
+            .order_by(Alias::new("page_parent"), Order::Asc)
+            .order_by(Alias::new("page_rank"), Order::Asc)
+            .to_owned();
+        for row in db.query_all(&outer).await? {
+            let parent: i64 = row.try_get("", "page_parent")?;
+            let model = E::Model::from_query_result(&row, "")?;
+            pages.entry(parent).or_default().push(model);
+        }
+        Ok(pages
+            .into_iter()
+            .map(|(parent, rows)| (parent, Page::from_rows(args, rows, &cursor_of)))
+            .collect())
+    }
+}
+
+/// How many rows each parent's list holds, in one statement (`GROUP BY parent`): the
+/// `totalCount` of a nested connection for every parent of a page. `select` and `parent` are
+/// as for [`Keyset::pages_of`]; a parent without rows counts 0.
+pub async fn counts_of<E, P>(
+    db: &sea_orm::DatabaseConnection,
+    select: sea_orm::Select<E>,
+    parent: P,
+    parents: &[i64],
+) -> Result<std::collections::HashMap<i64, u64>, AppError>
+where
+    E: sea_orm::EntityTrait,
+    P: sea_orm::ColumnTrait,
+{
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{FromQueryResult, QueryFilter, QuerySelect};
+
+    #[derive(FromQueryResult)]
+    struct Count {
+        page_parent: i64,
+        n: i64,
+    }
+    let mut counts: std::collections::HashMap<i64, u64> = parents.iter().map(|p| (*p, 0)).collect();
+    if parents.is_empty() {
+        return Ok(counts);
+    }
+    let column = || Expr::col((parent.entity_name(), parent));
+    let rows = select
+        .filter(column().is_in(parents.iter().copied()))
+        .select_only()
+        .expr_as(column(), "page_parent")
+        .expr_as(Expr::cust("COUNT(*)"), "n")
+        .group_by(column())
+        .into_model::<Count>()
+        .all(db)
+        .await?;
+    for row in rows {
+        counts.insert(row.page_parent, u64::try_from(row.n).unwrap_or(0));
+    }
+    Ok(counts)
+}

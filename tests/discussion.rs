@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::storage_test;
+use crate::support::Backend;
 use crate::support::fixtures::{self, token_for};
 use crate::support::{TestApp, error_codes, papers_bin};
 
@@ -33,106 +34,224 @@ async fn comment_rows(app: &TestApp) -> (i64, String) {
     (app.count_rows("comments").await, counts.join(","))
 }
 
-storage_test! {
-    async fn comments_and_replies_nest_on_one_paper_and_bad_ones_change_nothing(backend) {
-        let app = TestApp::spawn(backend).await;
-        let db = app.db.connect().await;
-        let ada = token_for(&fixtures::user(&db, "ada").await);
-        fixtures::paper(&db, "2401.00001", "One", "x", &["A"], fixtures::now(), None).await;
-        fixtures::paper(&db, "2401.00002", "Two", "x", &["A"], fixtures::now(), None).await;
-        let (one, two) = paper_ids(&app).await;
-        let top = app.data_as(&ada, ADD, json!({ "input": { "paperId": one, "body": "Nice **work** <script>x</script>" } })).await;
-        let top_id = top["addComment"]["id"].clone();
-        assert_eq!(top["addComment"]["paper"]["commentCount"], 1);
-        assert!(!top["addComment"]["bodyHtml"].as_str().expect("html").contains("<script"));
-        let reply = app.data_as(&ada, ADD, json!({ "input": { "paperId": one, "body": "Indeed", "parentId": top_id } })).await;
-        assert_eq!(reply["addComment"]["parent"]["id"], top_id);
-        assert_eq!(reply["addComment"]["paper"]["commentCount"], 2);
+storage_test!(comments_and_replies_nest_on_one_paper_and_bad_ones_change_nothing);
+async fn comments_and_replies_nest_on_one_paper_and_bad_ones_change_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let ada = token_for(&fixtures::user(&db, "ada").await);
+    fixtures::paper(&db, "2401.00001", "One", "x", &["A"], fixtures::now(), None).await;
+    fixtures::paper(&db, "2401.00002", "Two", "x", &["A"], fixtures::now(), None).await;
+    let (one, two) = paper_ids(&app).await;
+    let top = app
+        .data_as(
+            &ada,
+            ADD,
+            json!({ "input": { "paperId": one, "body": "Nice **work** <script>x</script>" } }),
+        )
+        .await;
+    let top_id = top["addComment"]["id"].clone();
+    assert_eq!(top["addComment"]["paper"]["commentCount"], 1);
+    assert!(
+        !top["addComment"]["bodyHtml"]
+            .as_str()
+            .expect("html")
+            .contains("<script")
+    );
+    let reply = app
+        .data_as(
+            &ada,
+            ADD,
+            json!({ "input": { "paperId": one, "body": "Indeed", "parentId": top_id } }),
+        )
+        .await;
+    assert_eq!(reply["addComment"]["parent"]["id"], top_id);
+    assert_eq!(reply["addComment"]["paper"]["commentCount"], 2);
 
-        // Nest to the cap: depth 1 exists; 7 more replies reach depth 8; the next is refused.
-        let mut parent = reply["addComment"]["id"].clone();
-        for _ in 0..7 {
-            parent = app.data_as(&ada, ADD, json!({ "input": { "paperId": one, "body": "deeper", "parentId": parent } })).await["addComment"]["id"].clone();
-        }
-        let before = comment_rows(&app).await;
-        let cases = [
-            (json!({ "paperId": two, "body": "wrong paper", "parentId": top_id }), "BAD_USER_INPUT", "parentId"),
-            (json!({ "paperId": one, "body": "too deep", "parentId": parent }), "BAD_USER_INPUT", "parentId"),
-            (json!({ "paperId": one, "body": "" }), "BAD_USER_INPUT", "body"),
-            (json!({ "paperId": one, "body": "   " }), "BAD_USER_INPUT", "body"),
-            (json!({ "paperId": one, "body": "x".repeat(10_001) }), "BAD_USER_INPUT", "body"),
-            (json!({ "paperId": "garbage", "body": "x" }), "BAD_USER_INPUT", "paperId"),
-        ];
-        for (input, code, field) in cases {
-            let body = app.gql_as(&ada, ADD, json!({ "input": input })).await;
-            assert_eq!(error_codes(&body), [code], "{body}");
-            assert_eq!(body["errors"][0]["extensions"]["field"], field);
-            assert_eq!(comment_rows(&app).await, before, "nothing written");
-        }
-        let anonymous = app.gql(ADD, json!({ "input": { "paperId": one, "body": "hi" } })).await;
-        assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"]);
-        let ok = app.gql_as(&ada, ADD, json!({ "input": { "paperId": one, "body": "x".repeat(10_000) } })).await;
-        assert!(ok.get("errors").is_none());
+    // Nest to the cap: depth 1 exists; 7 more replies reach depth 8; the next is refused.
+    let mut parent = reply["addComment"]["id"].clone();
+    for _ in 0..7 {
+        parent = app
+            .data_as(
+                &ada,
+                ADD,
+                json!({ "input": { "paperId": one, "body": "deeper", "parentId": parent } }),
+            )
+            .await["addComment"]["id"]
+            .clone();
     }
+    let before = comment_rows(&app).await;
+    let cases = [
+        (
+            json!({ "paperId": two, "body": "wrong paper", "parentId": top_id }),
+            "BAD_USER_INPUT",
+            "parentId",
+        ),
+        (
+            json!({ "paperId": one, "body": "too deep", "parentId": parent }),
+            "BAD_USER_INPUT",
+            "parentId",
+        ),
+        (
+            json!({ "paperId": one, "body": "" }),
+            "BAD_USER_INPUT",
+            "body",
+        ),
+        (
+            json!({ "paperId": one, "body": "   " }),
+            "BAD_USER_INPUT",
+            "body",
+        ),
+        (
+            json!({ "paperId": one, "body": "x".repeat(10_001) }),
+            "BAD_USER_INPUT",
+            "body",
+        ),
+        (
+            json!({ "paperId": "garbage", "body": "x" }),
+            "BAD_USER_INPUT",
+            "paperId",
+        ),
+    ];
+    for (input, code, field) in cases {
+        let body = app.gql_as(&ada, ADD, json!({ "input": input })).await;
+        assert_eq!(error_codes(&body), [code], "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field);
+        assert_eq!(comment_rows(&app).await, before, "nothing written");
+    }
+    let anonymous = app
+        .gql(ADD, json!({ "input": { "paperId": one, "body": "hi" } }))
+        .await;
+    assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"]);
+    let ok = app
+        .gql_as(
+            &ada,
+            ADD,
+            json!({ "input": { "paperId": one, "body": "x".repeat(10_000) } }),
+        )
+        .await;
+    assert!(ok.get("errors").is_none());
 }
 
-storage_test! {
-    async fn only_the_author_edits_or_deletes_and_a_delete_leaves_a_tombstone(backend) {
-        let app = TestApp::spawn(backend).await;
-        let db = app.db.connect().await;
-        let ada = token_for(&fixtures::user(&db, "ada").await);
-        let bob = token_for(&fixtures::user(&db, "bob").await);
-        fixtures::paper(&db, "2401.00001", "One", "x", &["A"], fixtures::now(), None).await;
-        let (one, _) = paper_ids(&app).await;
-        let top = app.data_as(&ada, ADD, json!({ "input": { "paperId": one, "body": "first" } })).await["addComment"]["id"].clone();
-        app.data_as(&bob, ADD, json!({ "input": { "paperId": one, "body": "reply", "parentId": top } })).await;
+storage_test!(only_the_author_edits_or_deletes_and_a_delete_leaves_a_tombstone);
+async fn only_the_author_edits_or_deletes_and_a_delete_leaves_a_tombstone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let ada = token_for(&fixtures::user(&db, "ada").await);
+    let bob = token_for(&fixtures::user(&db, "bob").await);
+    fixtures::paper(&db, "2401.00001", "One", "x", &["A"], fixtures::now(), None).await;
+    let (one, _) = paper_ids(&app).await;
+    let top = app
+        .data_as(
+            &ada,
+            ADD,
+            json!({ "input": { "paperId": one, "body": "first" } }),
+        )
+        .await["addComment"]["id"]
+        .clone();
+    app.data_as(
+        &bob,
+        ADD,
+        json!({ "input": { "paperId": one, "body": "reply", "parentId": top } }),
+    )
+    .await;
 
-        let edit = "mutation ($id: ID!, $body: String!) { editComment(input: { id: $id, body: $body }) { body editedAt } }";
-        let delete = "mutation ($id: ID!) { deleteComment(id: $id) { isDeleted body author { username } replyCount paper { commentCount } } }";
-        assert_eq!(error_codes(&app.gql_as(&bob, edit, json!({ "id": top, "body": "hijack" })).await), ["FORBIDDEN"]);
-        assert_eq!(error_codes(&app.gql_as(&bob, delete, json!({ "id": top })).await), ["FORBIDDEN"]);
-        let edited = app.data_as(&ada, edit, json!({ "id": top, "body": "first, edited" })).await;
-        assert_eq!(edited["editComment"]["body"], "first, edited");
-        assert!(edited["editComment"]["editedAt"].is_string());
+    let edit = "mutation ($id: ID!, $body: String!) { editComment(input: { id: $id, body: $body }) { body editedAt } }";
+    let delete = "mutation ($id: ID!) { deleteComment(id: $id) { isDeleted body author { username } replyCount paper { commentCount } } }";
+    assert_eq!(
+        error_codes(
+            &app.gql_as(&bob, edit, json!({ "id": top, "body": "hijack" }))
+                .await
+        ),
+        ["FORBIDDEN"]
+    );
+    assert_eq!(
+        error_codes(&app.gql_as(&bob, delete, json!({ "id": top })).await),
+        ["FORBIDDEN"]
+    );
+    let edited = app
+        .data_as(&ada, edit, json!({ "id": top, "body": "first, edited" }))
+        .await;
+    assert_eq!(edited["editComment"]["body"], "first, edited");
+    assert!(edited["editComment"]["editedAt"].is_string());
 
-        let deleted = app.data_as(&ada, delete, json!({ "id": top })).await;
-        assert_eq!(deleted["deleteComment"], json!({ "isDeleted": true, "body": "", "author": null, "replyCount": 1, "paper": { "commentCount": 1 } }));
-        // The reply stays in the thread under the tombstone.
-        let thread = app.data("{ paper(arxivId: \"2401.00001\") { commentCount comments { edges { node { isDeleted replies { edges { node { body } } } } } } } }", json!({})).await;
-        assert_eq!(thread["paper"]["commentCount"], 1);
-        assert_eq!(thread["paper"]["comments"]["edges"][0]["node"]["replies"]["edges"][0]["node"]["body"], "reply");
-        // A deleted comment can be neither edited nor deleted again.
-        assert_eq!(error_codes(&app.gql_as(&ada, edit, json!({ "id": top, "body": "again" })).await), ["NOT_FOUND"]);
-    }
+    let deleted = app.data_as(&ada, delete, json!({ "id": top })).await;
+    assert_eq!(
+        deleted["deleteComment"],
+        json!({ "isDeleted": true, "body": "", "author": null, "replyCount": 1, "paper": { "commentCount": 1 } })
+    );
+    // The reply stays in the thread under the tombstone.
+    let thread = app.data("{ paper(arxivId: \"2401.00001\") { commentCount comments { edges { node { isDeleted replies { edges { node { body } } } } } } } }", json!({})).await;
+    assert_eq!(thread["paper"]["commentCount"], 1);
+    assert_eq!(
+        thread["paper"]["comments"]["edges"][0]["node"]["replies"]["edges"][0]["node"]["body"],
+        "reply"
+    );
+    // A deleted comment can be neither edited nor deleted again.
+    assert_eq!(
+        error_codes(
+            &app.gql_as(&ada, edit, json!({ "id": top, "body": "again" }))
+                .await
+        ),
+        ["NOT_FOUND"]
+    );
 }
 
-storage_test! {
-    async fn moderators_hide_comments_and_others_may_not(backend) {
-        let app = TestApp::spawn(backend).await;
-        let db = app.db.connect().await;
-        let ada = token_for(&fixtures::user(&db, "ada").await);
-        let mo = fixtures::user(&db, "mo").await;
-        fixtures::paper(&db, "2401.00001", "One", "x", &["A"], fixtures::now(), None).await;
-        let (one, _) = paper_ids(&app).await;
-        let id = app.data_as(&ada, ADD, json!({ "input": { "paperId": one, "body": "spam" } })).await["addComment"]["id"].clone();
-        let hide = "mutation ($id: ID!, $reason: String!) { hideComment(id: $id, reason: $reason) { isDeleted body } }";
-        assert_eq!(error_codes(&app.gql_as(&token_for(&mo), hide, json!({ "id": id, "reason": "spam" })).await), ["FORBIDDEN"]);
+storage_test!(moderators_hide_comments_and_others_may_not);
+async fn moderators_hide_comments_and_others_may_not(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let ada = token_for(&fixtures::user(&db, "ada").await);
+    let mo = fixtures::user(&db, "mo").await;
+    fixtures::paper(&db, "2401.00001", "One", "x", &["A"], fixtures::now(), None).await;
+    let (one, _) = paper_ids(&app).await;
+    let id = app
+        .data_as(
+            &ada,
+            ADD,
+            json!({ "input": { "paperId": one, "body": "spam" } }),
+        )
+        .await["addComment"]["id"]
+        .clone();
+    let hide = "mutation ($id: ID!, $reason: String!) { hideComment(id: $id, reason: $reason) { isDeleted body } }";
+    assert_eq!(
+        error_codes(
+            &app.gql_as(&token_for(&mo), hide, json!({ "id": id, "reason": "spam" }))
+                .await
+        ),
+        ["FORBIDDEN"]
+    );
 
-        // `papers user promote` makes the first moderator.
-        let output = tokio::process::Command::new(papers_bin())
-            .args(["user", "promote", "MO", "moderator"])
-            .env("DATABASE_URL", &app.db.url)
-            .output()
-            .await
-            .expect("promote");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let mo_token = token_for(&mo);
-        let body = app.gql_as(&mo_token, hide, json!({ "id": id, "reason": "" })).await;
-        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
-        let seen_by_moderator = app.data_as(&mo_token, hide, json!({ "id": id, "reason": "spam" })).await;
-        assert_eq!(seen_by_moderator["hideComment"], json!({ "isDeleted": false, "body": "spam" }));
-        let query = "query ($id: ID!) { node(id: $id) { ... on Comment { isDeleted body } } }";
-        assert_eq!(app.data_as(&ada, query, json!({ "id": id })).await["node"], json!({ "isDeleted": true, "body": "" }));
-        assert_eq!(app.data(query, json!({ "id": id })).await["node"], json!({ "isDeleted": true, "body": "" }));
-    }
+    // `papers user promote` makes the first moderator.
+    let output = tokio::process::Command::new(papers_bin())
+        .args(["user", "promote", "MO", "moderator"])
+        .env("DATABASE_URL", &app.db.url)
+        .output()
+        .await
+        .expect("promote");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mo_token = token_for(&mo);
+    let body = app
+        .gql_as(&mo_token, hide, json!({ "id": id, "reason": "" }))
+        .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
+    let seen_by_moderator = app
+        .data_as(&mo_token, hide, json!({ "id": id, "reason": "spam" }))
+        .await;
+    assert_eq!(
+        seen_by_moderator["hideComment"],
+        json!({ "isDeleted": false, "body": "spam" })
+    );
+    let query = "query ($id: ID!) { node(id: $id) { ... on Comment { isDeleted body } } }";
+    assert_eq!(
+        app.data_as(&ada, query, json!({ "id": id })).await["node"],
+        json!({ "isDeleted": true, "body": "" })
+    );
+    assert_eq!(
+        app.data(query, json!({ "id": id })).await["node"],
+        json!({ "isDeleted": true, "body": "" })
+    );
 }

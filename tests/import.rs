@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use tokio::process::Command;
 
 use crate::storage_test;
+use crate::support::Backend;
 use crate::support::{TestDb, count_rows, papers_bin};
 
 const DEMO_FILE: &str = include_str!("../api/data/demo-papers.json");
@@ -51,64 +52,103 @@ async fn paper_count(db: &TestDb) -> i64 {
     count_rows(&db.connect().await, "papers").await
 }
 
-storage_test! {
-    async fn importing_the_same_file_twice_changes_nothing(backend) {
-        let db = TestDb::new(backend).await;
-        let first = import(&db, DEMO_FILE).await;
-        assert_eq!(first.code, Some(0), "{}", first.stderr);
-        assert!(first.stdout.contains("imported 39"), "{}", first.stdout);
-        let conn = db.connect().await;
-        let authors = count_rows(&conn, "authors").await;
-        let links = count_rows(&conn, "paper_authors").await;
+storage_test!(importing_the_same_file_twice_changes_nothing);
+async fn importing_the_same_file_twice_changes_nothing(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let first = import(&db, DEMO_FILE).await;
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    assert!(first.stdout.contains("imported 39"), "{}", first.stdout);
+    let conn = db.connect().await;
+    let authors = count_rows(&conn, "authors").await;
+    let links = count_rows(&conn, "paper_authors").await;
 
-        let second = import(&db, DEMO_FILE).await;
-        assert_eq!(second.code, Some(0), "{}", second.stderr);
-        assert!(second.stdout.contains("imported 0"), "{}", second.stdout);
-        assert!(second.stdout.contains("skipped 39"), "{}", second.stdout);
-        assert_eq!(count_rows(&conn, "papers").await, 39);
-        assert_eq!(count_rows(&conn, "authors").await, authors);
-        assert_eq!(count_rows(&conn, "paper_authors").await, links);
-        assert_eq!(count_rows(&conn, "paper_upvotes").await, 0, "no fabricated votes");
-    }
+    let second = import(&db, DEMO_FILE).await;
+    assert_eq!(second.code, Some(0), "{}", second.stderr);
+    assert!(second.stdout.contains("imported 0"), "{}", second.stdout);
+    assert!(second.stdout.contains("skipped 39"), "{}", second.stdout);
+    assert_eq!(count_rows(&conn, "papers").await, 39);
+    assert_eq!(count_rows(&conn, "authors").await, authors);
+    assert_eq!(count_rows(&conn, "paper_authors").await, links);
+    assert_eq!(
+        count_rows(&conn, "paper_upvotes").await,
+        0,
+        "no fabricated votes"
+    );
 }
 
-storage_test! {
-    async fn authors_shared_between_papers_are_one_author(backend) {
-        let db = TestDb::new(backend).await;
-        let file = json!([paper("2401.00001"), paper("2401.00002")]).to_string();
-        assert_eq!(import(&db, &file).await.code, Some(0));
-        let conn = db.connect().await;
-        assert_eq!(count_rows(&conn, "authors").await, 2);
-        assert_eq!(count_rows(&conn, "paper_authors").await, 4);
-    }
+storage_test!(authors_shared_between_papers_are_one_author);
+async fn authors_shared_between_papers_are_one_author(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let file = json!([paper("2401.00001"), paper("2401.00002")]).to_string();
+    assert_eq!(import(&db, &file).await.code, Some(0));
+    let conn = db.connect().await;
+    assert_eq!(count_rows(&conn, "authors").await, 2);
+    assert_eq!(count_rows(&conn, "paper_authors").await, 4);
 }
 
-storage_test! {
-    async fn each_kind_of_bad_record_refuses_the_whole_file(backend) {
-        let db = TestDb::new(backend).await;
-        let settings = crate::support::settings(&db, &[]);
-        api::db::migrate_up(&api::db::connect(&settings).await.expect("connect")).await.expect("migrate");
-        let mut missing_title = paper("2401.00003");
-        missing_title.as_object_mut().expect("object").remove("title");
-        let mut no_authors = paper("2401.00004");
-        no_authors["authors"] = json!([]);
-        let mut bad_date = paper("2401.00005");
-        bad_date["published_on"] = json!("2024-02-30");
-        let cases: Vec<(String, &str)> = vec![
-            (json!([paper("2401.00001"), missing_title]).to_string(), "record 1: missing field `title`"),
-            (json!([paper("2401.00001"), paper("not-an-id")]).to_string(), "record 1: arxiv_id"),
-            (json!([paper("2401.00001"), paper("2401.00002"), paper("2401.00001")]).to_string(), "record 2: duplicate arxiv_id"),
-            (json!([no_authors]).to_string(), "record 0: authors"),
-            (json!([paper("2401.00001"), bad_date]).to_string(), "record 1: published_on"),
-            ("this is not JSON".to_owned(), "not a JSON array"),
-            (json!({"arxiv_id": "2401.00001"}).to_string(), "not a JSON array"),
-        ];
-        for (contents, expected) in cases {
-            let run = import(&db, &contents).await;
-            assert_eq!(run.code, Some(1), "refused: {contents}");
-            assert!(run.stderr.contains(expected), "{expected:?} in {:?}", run.stderr);
-            assert_eq!(run.stderr.trim().lines().count(), 1, "one line: {:?}", run.stderr);
-            assert_eq!(paper_count(&db).await, 0, "nothing imported from {contents}");
-        }
+storage_test!(each_kind_of_bad_record_refuses_the_whole_file);
+async fn each_kind_of_bad_record_refuses_the_whole_file(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let settings = crate::support::settings(&db, &[]);
+    api::db::migrate_up(&api::db::connect(&settings).await.expect("connect"))
+        .await
+        .expect("migrate");
+    let mut missing_title = paper("2401.00003");
+    missing_title
+        .as_object_mut()
+        .expect("object")
+        .remove("title");
+    let mut no_authors = paper("2401.00004");
+    no_authors["authors"] = json!([]);
+    let mut bad_date = paper("2401.00005");
+    bad_date["published_on"] = json!("2024-02-30");
+    let cases: Vec<(String, &str)> = vec![
+        (
+            json!([paper("2401.00001"), missing_title]).to_string(),
+            "record 1: missing field `title`",
+        ),
+        (
+            json!([paper("2401.00001"), paper("not-an-id")]).to_string(),
+            "record 1: arxiv_id",
+        ),
+        (
+            json!([
+                paper("2401.00001"),
+                paper("2401.00002"),
+                paper("2401.00001")
+            ])
+            .to_string(),
+            "record 2: duplicate arxiv_id",
+        ),
+        (json!([no_authors]).to_string(), "record 0: authors"),
+        (
+            json!([paper("2401.00001"), bad_date]).to_string(),
+            "record 1: published_on",
+        ),
+        ("this is not JSON".to_owned(), "not a JSON array"),
+        (
+            json!({"arxiv_id": "2401.00001"}).to_string(),
+            "not a JSON array",
+        ),
+    ];
+    for (contents, expected) in cases {
+        let run = import(&db, &contents).await;
+        assert_eq!(run.code, Some(1), "refused: {contents}");
+        assert!(
+            run.stderr.contains(expected),
+            "{expected:?} in {:?}",
+            run.stderr
+        );
+        assert_eq!(
+            run.stderr.trim().lines().count(),
+            1,
+            "one line: {:?}",
+            run.stderr
+        );
+        assert_eq!(
+            paper_count(&db).await,
+            0,
+            "nothing imported from {contents}"
+        );
     }
 }

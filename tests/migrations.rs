@@ -1,6 +1,7 @@
 //! Migrations apply and roll back cleanly on both databases.
 
 use crate::storage_test;
+use crate::support::Backend;
 use crate::support::{TestDb, tables};
 
 const ALL_TABLES: [&str; 13] = [
@@ -19,44 +20,50 @@ const ALL_TABLES: [&str; 13] = [
     "users",
 ];
 
-storage_test! {
-    async fn migrations_go_up_down_and_up_again(backend) {
-        let test_db = TestDb::new(backend).await;
-        let settings = crate::support::settings(&test_db, &[]);
-        let db = api::db::connect(&settings).await.expect("connect");
+storage_test!(migrations_go_up_down_and_up_again);
+async fn migrations_go_up_down_and_up_again(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let settings = crate::support::settings(&test_db, &[]);
+    let db = api::db::connect(&settings).await.expect("connect");
 
-        api::db::migrate_up(&db).await.expect("up");
-        assert_eq!(tables(&db).await, ALL_TABLES);
-        let status = api::db::migration_status(&db).await.expect("status");
-        assert!(!status.is_empty() && status.iter().all(|(_, applied)| *applied));
+    api::db::migrate_up(&db).await.expect("up");
+    assert_eq!(tables(&db).await, ALL_TABLES);
+    let status = api::db::migration_status(&db).await.expect("status");
+    assert!(!status.is_empty() && status.iter().all(|(_, applied)| *applied));
 
-        api::db::migrate_down(&db).await.expect("down");
-        assert!(tables(&db).await.is_empty(), "down() leaves no table behind");
-        let status = api::db::migration_status(&db).await.expect("status");
-        assert!(status.iter().all(|(_, applied)| !applied));
+    api::db::migrate_down(&db).await.expect("down");
+    assert!(
+        tables(&db).await.is_empty(),
+        "down() leaves no table behind"
+    );
+    let status = api::db::migration_status(&db).await.expect("status");
+    assert!(status.iter().all(|(_, applied)| !applied));
 
-        api::db::migrate_up(&db).await.expect("up again");
-        assert_eq!(tables(&db).await, ALL_TABLES);
-    }
+    api::db::migrate_up(&db).await.expect("up again");
+    assert_eq!(tables(&db).await, ALL_TABLES);
 }
 
-storage_test! {
-    async fn the_schema_enforces_foreign_keys_and_uniqueness(backend) {
-        use sea_orm::ConnectionTrait;
-        let test_db = TestDb::new(backend).await;
-        let settings = crate::support::settings(&test_db, &[]);
-        let db = api::db::connect(&settings).await.expect("connect");
-        api::db::migrate_up(&db).await.expect("up");
+storage_test!(the_schema_enforces_foreign_keys_and_uniqueness);
+async fn the_schema_enforces_foreign_keys_and_uniqueness(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let test_db = TestDb::new(backend).await;
+    let settings = crate::support::settings(&test_db, &[]);
+    let db = api::db::connect(&settings).await.expect("connect");
+    api::db::migrate_up(&db).await.expect("up");
 
-        // A link to a paper that does not exist is refused (SQLite has foreign keys on).
-        let orphan = db
-            .execute_unprepared("INSERT INTO paper_authors (paper_id, position, author_id) VALUES (999, 0, 999)")
-            .await;
-        assert!(orphan.is_err(), "foreign keys are enforced");
+    // A link to a paper that does not exist is refused (SQLite has foreign keys on).
+    let orphan = db
+        .execute_unprepared(
+            "INSERT INTO paper_authors (paper_id, position, author_id) VALUES (999, 0, 999)",
+        )
+        .await;
+    assert!(orphan.is_err(), "foreign keys are enforced");
 
-        let insert = "INSERT INTO papers (arxiv_id, title, abstract, submitted_at, upvote_count, comment_count, trending_score) \
-                      VALUES ('2309.00916', 't', 'a', '2025-01-01T00:00:00Z', 0, 0, 0)";
-        db.execute_unprepared(insert).await.expect("first insert");
-        assert!(db.execute_unprepared(insert).await.is_err(), "arxiv_id is unique");
-    }
+    let insert = "INSERT INTO papers (arxiv_id, title, abstract, submitted_at, upvote_count, comment_count, trending_score) \
+                  VALUES ('2309.00916', 't', 'a', '2025-01-01T00:00:00Z', 0, 0, 0)";
+    db.execute_unprepared(insert).await.expect("first insert");
+    assert!(
+        db.execute_unprepared(insert).await.is_err(),
+        "arxiv_id is unique"
+    );
 }

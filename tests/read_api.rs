@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use serde_json::{Value, json};
 
 use crate::storage_test;
+use crate::support::Backend;
 use crate::support::{TestApp, error_codes};
 
 const PAGE: &str =
@@ -25,156 +26,208 @@ fn ids(page: &Value) -> Vec<String> {
         .collect()
 }
 
-storage_test! {
-    async fn paging_forward_and_backward_visits_every_paper_once_in_every_order(backend) {
-        let app = TestApp::spawn_with_demo(backend).await;
-        for order in ["TRENDING", "UPVOTES", "SUBMITTED_AT", "PUBLISHED_AT"] {
-            let all = app.data(PAGE, json!({ "order": order, "first": 100 })).await;
-            let expected = ids(&all["papers"]);
-            assert_eq!(expected.len(), 39, "{order}");
-
-            // Forward, 7 at a time (UPVOTES ties everywhere: all demo papers have 0 votes).
-            let mut seen = Vec::new();
-            let mut after = Value::Null;
-            loop {
-                let data = app.data(PAGE, json!({ "order": order, "first": 7, "after": after })).await;
-                let page = &data["papers"];
-                seen.extend(ids(page));
-                assert_eq!(page["pageInfo"]["hasPreviousPage"], !after.is_null());
-                if page["pageInfo"]["hasNextPage"] == false {
-                    break;
-                }
-                after = page["pageInfo"]["endCursor"].clone();
-            }
-            assert_eq!(seen, expected, "{order}: forward pages concatenate to the whole list");
-
-            // Backward, 10 at a time.
-            let mut seen_back: Vec<String> = Vec::new();
-            let mut before = Value::Null;
-            loop {
-                let data = app.data(PAGE, json!({ "order": order, "last": 10, "before": before })).await;
-                let page = &data["papers"];
-                let mut chunk = ids(page);
-                chunk.extend(seen_back);
-                seen_back = chunk;
-                if page["pageInfo"]["hasPreviousPage"] == false {
-                    break;
-                }
-                before = page["pageInfo"]["startCursor"].clone();
-            }
-            assert_eq!(seen_back, expected, "{order}: backward pages concatenate to the whole list");
-        }
-    }
-}
-
-storage_test! {
-    async fn a_cursor_at_the_very_end_gives_an_empty_last_page(backend) {
-        let app = TestApp::spawn_with_demo(backend).await;
-        let data = app.data(PAGE, json!({ "first": 39 })).await;
-        assert_eq!(data["papers"]["pageInfo"]["hasNextPage"], false);
-        let end = data["papers"]["pageInfo"]["endCursor"].clone();
-        let data = app.data(PAGE, json!({ "first": 5, "after": end })).await;
-        assert_eq!(data["papers"]["edges"], json!([]));
-        assert_eq!(data["papers"]["pageInfo"]["hasNextPage"], false);
-        assert_eq!(data["papers"]["totalCount"], 39);
-    }
-}
-
-storage_test! {
-    async fn an_empty_database_gives_an_empty_connection(backend) {
-        let app = TestApp::spawn(backend).await;
-        let data = app.data(PAGE, json!({})).await;
-        assert_eq!(data["papers"]["totalCount"], 0);
-        assert_eq!(data["papers"]["edges"], json!([]));
-        assert_eq!(data["papers"]["pageInfo"]["hasNextPage"], false);
-        assert_eq!(data["papers"]["pageInfo"]["startCursor"], Value::Null);
-    }
-}
-
-storage_test! {
-    async fn page_sizes_default_to_20_and_are_bounded(backend) {
-        let app = TestApp::spawn_with_demo(backend).await;
-        let data = app.data(PAGE, json!({})).await;
-        assert_eq!(ids(&data["papers"]).len(), 20);
-        for (first, last) in [(json!(0), Value::Null), (json!(-1), Value::Null), (json!(101), Value::Null), (Value::Null, json!(0)), (Value::Null, json!(101))] {
-            let body = app.gql(PAGE, json!({ "first": first, "last": last })).await;
-            assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "first {first} last {last}: {body}");
-            let field = body["errors"][0]["extensions"]["field"].as_str().unwrap_or_default();
-            assert!(field == "first" || field == "last", "{body}");
-        }
-    }
-}
-
-storage_test! {
-    async fn forged_truncated_and_foreign_cursors_are_bad_input(backend) {
-        let app = TestApp::spawn_with_demo(backend).await;
-        let data = app.data(PAGE, json!({ "order": "TRENDING", "first": 3 })).await;
-        let cursor = data["papers"]["pageInfo"]["endCursor"].as_str().expect("cursor").to_owned();
-        let truncated = cursor[..cursor.len() - 3].to_owned();
-        let forged = "cGFwZXJzOnRyZW5kaW5nfE5hTnwx".to_owned(); // "papers:trending|NaN|1"
-        for (order, bad) in [
-            ("TRENDING", "garbage!".to_owned()),
-            ("TRENDING", truncated),
-            ("TRENDING", forged),
-            ("TRENDING", String::new()),
-            ("UPVOTES", cursor.clone()),
-            ("PUBLISHED_AT", cursor),
-        ] {
-            let body = app.gql(PAGE, json!({ "order": order, "first": 3, "after": bad })).await;
-            assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{order} {bad}: {body}");
-            assert_eq!(body["errors"][0]["extensions"]["field"], "after");
-        }
-    }
-}
-
-storage_test! {
-    async fn a_paper_is_found_by_plain_and_versioned_arxiv_id(backend) {
-        let app = TestApp::spawn_with_demo(backend).await;
-        let query = "query ($id: String!) { paper(arxivId: $id) { arxivId title authorCount arxivUrl pdfUrl githubRepo publishedAt upvoteCount commentCount authors { position name } } }";
-        let plain = app.data(query, json!({ "id": "2309.00916" })).await;
-        assert_eq!(plain["paper"]["arxivId"], "2309.00916");
-        assert_eq!(plain["paper"]["authorCount"], 8);
-        assert_eq!(plain["paper"]["authors"][0], json!({ "position": 0, "name": "Chen Wang" }));
-        assert_eq!(plain["paper"]["arxivUrl"], "https://arxiv.org/abs/2309.00916");
-        assert_eq!(plain["paper"]["pdfUrl"], "https://arxiv.org/pdf/2309.00916");
-        let versioned = app.data(query, json!({ "id": "2309.00916v2" })).await;
-        assert_eq!(versioned, plain);
-        let long = app.data(query, json!({ "id": "2401.05566" })).await;
-        assert_eq!(long["paper"]["authorCount"], 39);
-        for unknown in ["2309.99999", "hep-th/9901001", "nonsense", "", "'; DROP TABLE papers; --"] {
-            let data = app.data(query, json!({ "id": unknown })).await;
-            assert_eq!(data["paper"], Value::Null, "{unknown}");
-        }
-    }
-}
-
-storage_test! {
-    async fn node_finds_papers_and_authors_by_global_id_and_nothing_else(backend) {
-        let app = TestApp::spawn_with_demo(backend).await;
-        let data = app
-            .data("{ paper(arxivId: \"2309.00916\") { id title authors { author { id name } } } }", json!({}))
+storage_test!(paging_forward_and_backward_visits_every_paper_once_in_every_order);
+async fn paging_forward_and_backward_visits_every_paper_once_in_every_order(backend: Backend) {
+    let app = TestApp::spawn_with_demo(backend).await;
+    for order in ["TRENDING", "UPVOTES", "SUBMITTED_AT", "PUBLISHED_AT"] {
+        let all = app
+            .data(PAGE, json!({ "order": order, "first": 100 }))
             .await;
-        let paper_id = data["paper"]["id"].as_str().expect("id").to_owned();
-        let author_id = data["paper"]["authors"][0]["author"]["id"].as_str().expect("id").to_owned();
-        let query = "query ($id: ID!) { node(id: $id) { __typename id ... on Paper { title } ... on Author { name } } }";
-        let node = app.data(query, json!({ "id": paper_id })).await;
-        assert_eq!(node["node"]["__typename"], "Paper");
-        assert_eq!(node["node"]["title"], data["paper"]["title"]);
-        let node = app.data(query, json!({ "id": author_id })).await;
-        assert_eq!(node["node"]["__typename"], "Author");
-        assert_eq!(node["node"]["name"], "Chen Wang");
-        for garbage in ["", "garbage", "UGFwZXI6OTk5OTk", "VXNlcjox", "UGFwZXI6LTE"] {
-            // Unknown row, a type we do not have, a negative id.
-            let node = app.data(query, json!({ "id": garbage })).await;
-            assert_eq!(node["node"], Value::Null, "{garbage}");
+        let expected = ids(&all["papers"]);
+        assert_eq!(expected.len(), 39, "{order}");
+
+        // Forward, 7 at a time (UPVOTES ties everywhere: all demo papers have 0 votes).
+        let mut seen = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let data = app
+                .data(PAGE, json!({ "order": order, "first": 7, "after": after }))
+                .await;
+            let page = &data["papers"];
+            seen.extend(ids(page));
+            assert_eq!(page["pageInfo"]["hasPreviousPage"], !after.is_null());
+            if page["pageInfo"]["hasNextPage"] == false {
+                break;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
         }
-        let nodes = app
-            .data("query ($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": [paper_id, "garbage", author_id] }))
-            .await;
-        assert_eq!(nodes["nodes"][0]["id"], paper_id.as_str());
-        assert_eq!(nodes["nodes"][1], Value::Null);
-        assert_eq!(nodes["nodes"][2]["id"], author_id.as_str());
-        let distinct: HashSet<&str> = [paper_id.as_str(), author_id.as_str()].into();
-        assert_eq!(distinct.len(), 2);
+        assert_eq!(
+            seen, expected,
+            "{order}: forward pages concatenate to the whole list"
+        );
+
+        // Backward, 10 at a time.
+        let mut seen_back: Vec<String> = Vec::new();
+        let mut before = Value::Null;
+        loop {
+            let data = app
+                .data(
+                    PAGE,
+                    json!({ "order": order, "last": 10, "before": before }),
+                )
+                .await;
+            let page = &data["papers"];
+            let mut chunk = ids(page);
+            chunk.extend(seen_back);
+            seen_back = chunk;
+            if page["pageInfo"]["hasPreviousPage"] == false {
+                break;
+            }
+            before = page["pageInfo"]["startCursor"].clone();
+        }
+        assert_eq!(
+            seen_back, expected,
+            "{order}: backward pages concatenate to the whole list"
+        );
     }
+}
+
+storage_test!(a_cursor_at_the_very_end_gives_an_empty_last_page);
+async fn a_cursor_at_the_very_end_gives_an_empty_last_page(backend: Backend) {
+    let app = TestApp::spawn_with_demo(backend).await;
+    let data = app.data(PAGE, json!({ "first": 39 })).await;
+    assert_eq!(data["papers"]["pageInfo"]["hasNextPage"], false);
+    let end = data["papers"]["pageInfo"]["endCursor"].clone();
+    let data = app.data(PAGE, json!({ "first": 5, "after": end })).await;
+    assert_eq!(data["papers"]["edges"], json!([]));
+    assert_eq!(data["papers"]["pageInfo"]["hasNextPage"], false);
+    assert_eq!(data["papers"]["totalCount"], 39);
+}
+
+storage_test!(an_empty_database_gives_an_empty_connection);
+async fn an_empty_database_gives_an_empty_connection(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let data = app.data(PAGE, json!({})).await;
+    assert_eq!(data["papers"]["totalCount"], 0);
+    assert_eq!(data["papers"]["edges"], json!([]));
+    assert_eq!(data["papers"]["pageInfo"]["hasNextPage"], false);
+    assert_eq!(data["papers"]["pageInfo"]["startCursor"], Value::Null);
+}
+
+storage_test!(page_sizes_default_to_20_and_are_bounded);
+async fn page_sizes_default_to_20_and_are_bounded(backend: Backend) {
+    let app = TestApp::spawn_with_demo(backend).await;
+    let data = app.data(PAGE, json!({})).await;
+    assert_eq!(ids(&data["papers"]).len(), 20);
+    for (first, last) in [
+        (json!(0), Value::Null),
+        (json!(-1), Value::Null),
+        (json!(101), Value::Null),
+        (Value::Null, json!(0)),
+        (Value::Null, json!(101)),
+    ] {
+        let body = app.gql(PAGE, json!({ "first": first, "last": last })).await;
+        assert_eq!(
+            error_codes(&body),
+            ["BAD_USER_INPUT"],
+            "first {first} last {last}: {body}"
+        );
+        let field = body["errors"][0]["extensions"]["field"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(field == "first" || field == "last", "{body}");
+    }
+}
+
+storage_test!(forged_truncated_and_foreign_cursors_are_bad_input);
+async fn forged_truncated_and_foreign_cursors_are_bad_input(backend: Backend) {
+    let app = TestApp::spawn_with_demo(backend).await;
+    let data = app
+        .data(PAGE, json!({ "order": "TRENDING", "first": 3 }))
+        .await;
+    let cursor = data["papers"]["pageInfo"]["endCursor"]
+        .as_str()
+        .expect("cursor")
+        .to_owned();
+    let truncated = cursor[..cursor.len() - 3].to_owned();
+    let forged = "cGFwZXJzOnRyZW5kaW5nfE5hTnwx".to_owned(); // "papers:trending|NaN|1"
+    for (order, bad) in [
+        ("TRENDING", "garbage!".to_owned()),
+        ("TRENDING", truncated),
+        ("TRENDING", forged),
+        ("TRENDING", String::new()),
+        ("UPVOTES", cursor.clone()),
+        ("PUBLISHED_AT", cursor),
+    ] {
+        let body = app
+            .gql(PAGE, json!({ "order": order, "first": 3, "after": bad }))
+            .await;
+        assert_eq!(
+            error_codes(&body),
+            ["BAD_USER_INPUT"],
+            "{order} {bad}: {body}"
+        );
+        assert_eq!(body["errors"][0]["extensions"]["field"], "after");
+    }
+}
+
+storage_test!(a_paper_is_found_by_plain_and_versioned_arxiv_id);
+async fn a_paper_is_found_by_plain_and_versioned_arxiv_id(backend: Backend) {
+    let app = TestApp::spawn_with_demo(backend).await;
+    let query = "query ($id: String!) { paper(arxivId: $id) { arxivId title authorCount arxivUrl pdfUrl githubRepo publishedAt upvoteCount commentCount authors { position name } } }";
+    let plain = app.data(query, json!({ "id": "2309.00916" })).await;
+    assert_eq!(plain["paper"]["arxivId"], "2309.00916");
+    assert_eq!(plain["paper"]["authorCount"], 8);
+    assert_eq!(
+        plain["paper"]["authors"][0],
+        json!({ "position": 0, "name": "Chen Wang" })
+    );
+    assert_eq!(
+        plain["paper"]["arxivUrl"],
+        "https://arxiv.org/abs/2309.00916"
+    );
+    assert_eq!(plain["paper"]["pdfUrl"], "https://arxiv.org/pdf/2309.00916");
+    let versioned = app.data(query, json!({ "id": "2309.00916v2" })).await;
+    assert_eq!(versioned, plain);
+    let long = app.data(query, json!({ "id": "2401.05566" })).await;
+    assert_eq!(long["paper"]["authorCount"], 39);
+    for unknown in [
+        "2309.99999",
+        "hep-th/9901001",
+        "nonsense",
+        "",
+        "'; DROP TABLE papers; --",
+    ] {
+        let data = app.data(query, json!({ "id": unknown })).await;
+        assert_eq!(data["paper"], Value::Null, "{unknown}");
+    }
+}
+
+storage_test!(node_finds_papers_and_authors_by_global_id_and_nothing_else);
+async fn node_finds_papers_and_authors_by_global_id_and_nothing_else(backend: Backend) {
+    let app = TestApp::spawn_with_demo(backend).await;
+    let data = app
+        .data(
+            "{ paper(arxivId: \"2309.00916\") { id title authors { author { id name } } } }",
+            json!({}),
+        )
+        .await;
+    let paper_id = data["paper"]["id"].as_str().expect("id").to_owned();
+    let author_id = data["paper"]["authors"][0]["author"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let query = "query ($id: ID!) { node(id: $id) { __typename id ... on Paper { title } ... on Author { name } } }";
+    let node = app.data(query, json!({ "id": paper_id })).await;
+    assert_eq!(node["node"]["__typename"], "Paper");
+    assert_eq!(node["node"]["title"], data["paper"]["title"]);
+    let node = app.data(query, json!({ "id": author_id })).await;
+    assert_eq!(node["node"]["__typename"], "Author");
+    assert_eq!(node["node"]["name"], "Chen Wang");
+    for garbage in ["", "garbage", "UGFwZXI6OTk5OTk", "VXNlcjox", "UGFwZXI6LTE"] {
+        // Unknown row, a type we do not have, a negative id.
+        let node = app.data(query, json!({ "id": garbage })).await;
+        assert_eq!(node["node"], Value::Null, "{garbage}");
+    }
+    let nodes = app
+        .data(
+            "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            json!({ "ids": [paper_id, "garbage", author_id] }),
+        )
+        .await;
+    assert_eq!(nodes["nodes"][0]["id"], paper_id.as_str());
+    assert_eq!(nodes["nodes"][1], Value::Null);
+    assert_eq!(nodes["nodes"][2]["id"], author_id.as_str());
+    let distinct: HashSet<&str> = [paper_id.as_str(), author_id.as_str()].into();
+    assert_eq!(distinct.len(), 2);
 }

@@ -5,6 +5,7 @@ use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 
 use crate::storage_test;
+use crate::support::Backend;
 use crate::support::fixtures;
 use crate::support::{TestApp, error_codes};
 
@@ -25,81 +26,166 @@ fn ids(data: &Value) -> Vec<String> {
         .collect()
 }
 
-storage_test! {
-    async fn title_matches_rank_above_author_matches_above_abstract_matches(backend) {
-        let app = TestApp::spawn(backend).await;
-        let db = app.db.connect().await;
-        let now = fixtures::now();
-        fixtures::paper(&db, "2401.00001", "Unrelated words", "Something about zebras in the wild.", &["Ann Other"], now, None).await;
-        fixtures::paper(&db, "2401.00002", "Zebras at scale", "Nothing else here.", &["Ann Other"], now, None).await;
-        fixtures::paper(&db, "2401.00003", "Another title", "Nothing else here.", &["Zebras Zed"], now, None).await;
-        fixtures::paper(&db, "2401.00004", "No match", "Nothing.", &["Ann Other"], now, None).await;
-        let data = app.data(SEARCH, json!({ "q": "zebras" })).await;
-        assert_eq!(ids(&data), ["2401.00002", "2401.00003", "2401.00001"]);
-        assert_eq!(data["searchPapers"]["totalCount"], 3);
-        let edges = data["searchPapers"]["edges"].as_array().expect("edges");
-        assert_eq!(edges[0]["highlightedTitle"], "<mark>Zebras</mark> at scale");
-        assert!(edges[2]["snippet"].as_str().expect("snippet").contains("<mark>zebras</mark>"));
-        let scores: Vec<f64> = edges.iter().map(|e| e["score"].as_f64().expect("score")).collect();
-        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
-    }
+storage_test!(title_matches_rank_above_author_matches_above_abstract_matches);
+async fn title_matches_rank_above_author_matches_above_abstract_matches(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let now = fixtures::now();
+    fixtures::paper(
+        &db,
+        "2401.00001",
+        "Unrelated words",
+        "Something about zebras in the wild.",
+        &["Ann Other"],
+        now,
+        None,
+    )
+    .await;
+    fixtures::paper(
+        &db,
+        "2401.00002",
+        "Zebras at scale",
+        "Nothing else here.",
+        &["Ann Other"],
+        now,
+        None,
+    )
+    .await;
+    fixtures::paper(
+        &db,
+        "2401.00003",
+        "Another title",
+        "Nothing else here.",
+        &["Zebras Zed"],
+        now,
+        None,
+    )
+    .await;
+    fixtures::paper(
+        &db,
+        "2401.00004",
+        "No match",
+        "Nothing.",
+        &["Ann Other"],
+        now,
+        None,
+    )
+    .await;
+    let data = app.data(SEARCH, json!({ "q": "zebras" })).await;
+    assert_eq!(ids(&data), ["2401.00002", "2401.00003", "2401.00001"]);
+    assert_eq!(data["searchPapers"]["totalCount"], 3);
+    let edges = data["searchPapers"]["edges"].as_array().expect("edges");
+    assert_eq!(edges[0]["highlightedTitle"], "<mark>Zebras</mark> at scale");
+    assert!(
+        edges[2]["snippet"]
+            .as_str()
+            .expect("snippet")
+            .contains("<mark>zebras</mark>")
+    );
+    let scores: Vec<f64> = edges
+        .iter()
+        .map(|e| e["score"].as_f64().expect("score"))
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
 }
 
-storage_test! {
-    async fn the_index_follows_inserts_and_edits(backend) {
-        let app = TestApp::spawn(backend).await;
-        let db = app.db.connect().await;
-        let paper = fixtures::paper(&db, "2401.00010", "Quokka behaviour", "Field notes.", &["Ann"], fixtures::now(), None).await;
-        assert_eq!(ids(&app.data(SEARCH, json!({ "q": "quokka" })).await), ["2401.00010"]);
-        let mut edit: entity::paper::ActiveModel = paper.into();
-        edit.title = Set("Wombat behaviour".into());
-        edit.update(&db).await.expect("edit");
-        assert!(ids(&app.data(SEARCH, json!({ "q": "quokka" })).await).is_empty());
-        assert_eq!(ids(&app.data(SEARCH, json!({ "q": "wombat" })).await), ["2401.00010"]);
-    }
+storage_test!(the_index_follows_inserts_and_edits);
+async fn the_index_follows_inserts_and_edits(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let paper = fixtures::paper(
+        &db,
+        "2401.00010",
+        "Quokka behaviour",
+        "Field notes.",
+        &["Ann"],
+        fixtures::now(),
+        None,
+    )
+    .await;
+    assert_eq!(
+        ids(&app.data(SEARCH, json!({ "q": "quokka" })).await),
+        ["2401.00010"]
+    );
+    let mut edit: entity::paper::ActiveModel = paper.into();
+    edit.title = Set("Wombat behaviour".into());
+    edit.update(&db).await.expect("edit");
+    assert!(ids(&app.data(SEARCH, json!({ "q": "quokka" })).await).is_empty());
+    assert_eq!(
+        ids(&app.data(SEARCH, json!({ "q": "wombat" })).await),
+        ["2401.00010"]
+    );
 }
 
-storage_test! {
-    async fn any_text_is_a_valid_query(backend) {
-        let app = TestApp::spawn_with_demo(backend).await;
-        let punctuation: String = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~".chars().cycle().take(500).collect();
-        let queries = [
-            "C++".to_owned(), "\"unbalanced".to_owned(), "*".to_owned(), "AND OR NOT".to_owned(),
-            "-".to_owned(), ":".to_owned(), "🚀🔥 training".to_owned(), punctuation, "".to_owned(),
-            "   ".to_owned(), "title:training".to_owned(), "NEAR(a b)".to_owned(), "a\0b".to_owned(),
-            "') OR 1=1 --".to_owned(), "train*".to_owned(), "^training".to_owned(), "x & y | !z".to_owned(),
-        ];
-        for q in queries {
-            let body = app.gql(SEARCH, json!({ "q": q })).await;
-            assert!(body.get("errors").is_none(), "{q:?}: {body}");
-            assert!(body["data"]["searchPapers"]["edges"].is_array(), "{q:?}");
+storage_test!(any_text_is_a_valid_query);
+async fn any_text_is_a_valid_query(backend: Backend) {
+    let app = TestApp::spawn_with_demo(backend).await;
+    let punctuation: String = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+        .chars()
+        .cycle()
+        .take(500)
+        .collect();
+    let queries = [
+        "C++".to_owned(),
+        "\"unbalanced".to_owned(),
+        "*".to_owned(),
+        "AND OR NOT".to_owned(),
+        "-".to_owned(),
+        ":".to_owned(),
+        "🚀🔥 training".to_owned(),
+        punctuation,
+        "".to_owned(),
+        "   ".to_owned(),
+        "title:training".to_owned(),
+        "NEAR(a b)".to_owned(),
+        "a\0b".to_owned(),
+        "') OR 1=1 --".to_owned(),
+        "train*".to_owned(),
+        "^training".to_owned(),
+        "x & y | !z".to_owned(),
+    ];
+    for q in queries {
+        let body = app.gql(SEARCH, json!({ "q": q })).await;
+        assert!(body.get("errors").is_none(), "{q:?}: {body}");
+        assert!(body["data"]["searchPapers"]["edges"].is_array(), "{q:?}");
+    }
+    let data = app.data(SEARCH, json!({ "q": "🚀🔥 training" })).await;
+    assert_eq!(
+        data["searchPapers"]["totalCount"], 39,
+        "every demo paper mentions training"
+    );
+}
+
+storage_test!(an_over_long_query_is_bad_input_and_search_pages);
+async fn an_over_long_query_is_bad_input_and_search_pages(backend: Backend) {
+    let app = TestApp::spawn_with_demo(backend).await;
+    let body = app.gql(SEARCH, json!({ "q": "a".repeat(1001) })).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
+    assert_eq!(body["errors"][0]["extensions"]["field"], "query");
+
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let data = app
+            .data(
+                SEARCH,
+                json!({ "q": "training", "first": 10, "after": after }),
+            )
+            .await;
+        seen.extend(ids(&data));
+        if data["searchPapers"]["pageInfo"]["hasNextPage"] == false {
+            break;
         }
-        let data = app.data(SEARCH, json!({ "q": "🚀🔥 training" })).await;
-        assert_eq!(data["searchPapers"]["totalCount"], 39, "every demo paper mentions training");
+        after = data["searchPapers"]["pageInfo"]["endCursor"].clone();
     }
-}
-
-storage_test! {
-    async fn an_over_long_query_is_bad_input_and_search_pages(backend) {
-        let app = TestApp::spawn_with_demo(backend).await;
-        let body = app.gql(SEARCH, json!({ "q": "a".repeat(1001) })).await;
-        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
-        assert_eq!(body["errors"][0]["extensions"]["field"], "query");
-
-        let mut seen = Vec::new();
-        let mut after = Value::Null;
-        loop {
-            let data = app.data(SEARCH, json!({ "q": "training", "first": 10, "after": after })).await;
-            seen.extend(ids(&data));
-            if data["searchPapers"]["pageInfo"]["hasNextPage"] == false {
-                break;
-            }
-            after = data["searchPapers"]["pageInfo"]["endCursor"].clone();
-        }
-        let unique: std::collections::HashSet<&String> = seen.iter().collect();
-        assert_eq!((seen.len(), unique.len()), (39, 39));
-        // A cursor of another query is refused.
-        let body = app.gql(SEARCH, json!({ "q": "reinforcement", "after": after })).await;
-        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
-    }
+    let unique: std::collections::HashSet<&String> = seen.iter().collect();
+    assert_eq!((seen.len(), unique.len()), (39, 39));
+    // A cursor of another query is refused.
+    let body = app
+        .gql(SEARCH, json!({ "q": "reinforcement", "after": after }))
+        .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
 }

@@ -3,6 +3,7 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 use crate::storage_test;
+use crate::support::Backend;
 use crate::support::{TestDb, count_rows};
 
 async fn migrated(backend: crate::support::Backend) -> (TestDb, DatabaseConnection) {
@@ -57,62 +58,74 @@ const MISMATCHES: &[(&str, &str)] = &[
     ),
 ];
 
-storage_test! {
-    async fn synthetic_data_has_realistic_proportions_and_consistent_counters(backend) {
-        let (_test_db, db) = migrated(backend).await;
-        let report = api::services::seed::seed(&db, 500, 7).await.expect("seed");
-        assert_eq!(report.papers, 500);
-        assert_eq!(count_rows(&db, "papers").await, 500);
-        assert_eq!(count_rows(&db, "users").await, 100);
-        assert_eq!(count_rows(&db, "comments").await, 500);
-        assert_eq!(count_rows(&db, "collections").await, 25);
-        let links = count_rows(&db, "paper_authors").await;
-        assert!((1200..=1800).contains(&links), "about 3 authors a paper: {links}");
-        let votes = count_rows(&db, "paper_upvotes").await;
-        assert!((3000..=7000).contains(&votes), "about 10 votes a paper: {votes}");
-        for (what, sql) in MISMATCHES {
-            assert_eq!(scalar(&db, sql).await, 0, "{what} counters equal their rows");
-        }
-        // A second seed into the now non-empty database is refused and changes nothing.
-        assert!(api::services::seed::seed(&db, 10, 7).await.is_err());
-        assert_eq!(count_rows(&db, "papers").await, 500);
+storage_test!(synthetic_data_has_realistic_proportions_and_consistent_counters);
+async fn synthetic_data_has_realistic_proportions_and_consistent_counters(backend: Backend) {
+    let (_test_db, db) = migrated(backend).await;
+    let report = api::services::seed::seed(&db, 500, 7).await.expect("seed");
+    assert_eq!(report.papers, 500);
+    assert_eq!(count_rows(&db, "papers").await, 500);
+    assert_eq!(count_rows(&db, "users").await, 100);
+    assert_eq!(count_rows(&db, "comments").await, 500);
+    assert_eq!(count_rows(&db, "collections").await, 25);
+    let links = count_rows(&db, "paper_authors").await;
+    assert!(
+        (1200..=1800).contains(&links),
+        "about 3 authors a paper: {links}"
+    );
+    let votes = count_rows(&db, "paper_upvotes").await;
+    assert!(
+        (3000..=7000).contains(&votes),
+        "about 10 votes a paper: {votes}"
+    );
+    for (what, sql) in MISMATCHES {
+        assert_eq!(
+            scalar(&db, sql).await,
+            0,
+            "{what} counters equal their rows"
+        );
     }
+    // A second seed into the now non-empty database is refused and changes nothing.
+    assert!(api::services::seed::seed(&db, 10, 7).await.is_err());
+    assert_eq!(count_rows(&db, "papers").await, 500);
 }
 
-storage_test! {
-    async fn the_same_seed_makes_the_same_data(backend) {
-        let fingerprint = |db: DatabaseConnection| async move {
-            let rows = db
-                .query_all_raw(Statement::from_string(
-                    db.get_database_backend(),
-                    "SELECT arxiv_id, title, upvote_count, comment_count, author_names FROM papers ORDER BY id".to_owned(),
-                ))
-                .await
-                .expect("rows");
-            rows.iter()
-                .map(|r| {
-                    format!(
-                        "{}|{}|{}|{}|{}",
-                        r.try_get::<String>("", "arxiv_id").expect("id"),
-                        r.try_get::<String>("", "title").expect("title"),
-                        r.try_get::<i32>("", "upvote_count").expect("votes"),
-                        r.try_get::<i32>("", "comment_count").expect("comments"),
-                        r.try_get::<String>("", "author_names").expect("authors"),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        let (_a, a) = migrated(backend).await;
-        let (_b, b) = migrated(backend).await;
-        let (_c, c) = migrated(backend).await;
-        api::services::seed::seed(&a, 200, 1).await.expect("seed a");
-        api::services::seed::seed(&b, 200, 1).await.expect("seed b");
-        api::services::seed::seed(&c, 200, 2).await.expect("seed c");
-        let (fa, fb, fc) = (fingerprint(a).await, fingerprint(b).await, fingerprint(c).await);
-        assert_eq!(fa.len(), 200);
-        assert_eq!(fa, fb, "same seed, same data");
-        assert_ne!(fa, fc, "another seed, other data");
-    }
+storage_test!(the_same_seed_makes_the_same_data);
+async fn the_same_seed_makes_the_same_data(backend: Backend) {
+    let fingerprint = |db: DatabaseConnection| async move {
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT arxiv_id, title, upvote_count, comment_count, author_names FROM papers ORDER BY id".to_owned(),
+            ))
+            .await
+            .expect("rows");
+        rows.iter()
+            .map(|r| {
+                format!(
+                    "{}|{}|{}|{}|{}",
+                    r.try_get::<String>("", "arxiv_id").expect("id"),
+                    r.try_get::<String>("", "title").expect("title"),
+                    r.try_get::<i32>("", "upvote_count").expect("votes"),
+                    r.try_get::<i32>("", "comment_count").expect("comments"),
+                    r.try_get::<String>("", "author_names").expect("authors"),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let (_a, a) = migrated(backend).await;
+    let (_b, b) = migrated(backend).await;
+    let (_c, c) = migrated(backend).await;
+    api::services::seed::seed(&a, 200, 1).await.expect("seed a");
+    api::services::seed::seed(&b, 200, 1).await.expect("seed b");
+    api::services::seed::seed(&c, 200, 2).await.expect("seed c");
+    let (fa, fb, fc) = (
+        fingerprint(a).await,
+        fingerprint(b).await,
+        fingerprint(c).await,
+    );
+    assert_eq!(fa.len(), 200);
+    assert_eq!(fa, fb, "same seed, same data");
+    assert_ne!(fa, fc, "another seed, other data");
 }
 
 #[tokio::test]

@@ -153,10 +153,12 @@ async fn nested_list_statements(backend: Backend, n: usize) -> u64 {
     count
 }
 
-crate::storage_test! {
-    async fn nested_lists_with_any_page_arguments_are_batched(backend) {
-        let few = nested_list_statements(backend, 3).await;
-        let many = nested_list_statements(backend, 12).await;
-        assert_eq!(few, many, "statements grow with the page: {few} for 3 parents, {many} for 12");
-    }
+crate::storage_test!(nested_lists_with_any_page_arguments_are_batched);
+async fn nested_lists_with_any_page_arguments_are_batched(backend: Backend) {
+    let few = nested_list_statements(backend, 3).await;
+    let many = nested_list_statements(backend, 12).await;
+    assert_eq!(
+        few, many,
+        "statements grow with the page: {few} for 3 parents, {many} for 12"
+    );
 }

@@ -9,46 +9,48 @@ use crate::storage_test;
 use crate::support::fixtures::{self, token_for};
 use crate::support::{Backend, TestApp, error_codes};
 
-storage_test! {
-    async fn removed_comments_cannot_be_upvoted(backend) {
-        let app = TestApp::spawn(backend).await;
-        let db = app.db.connect().await;
-        let ada = fixtures::user(&db, "ada").await;
-        let bob = token_for(&fixtures::user(&db, "bob").await);
-        let paper = fixtures::paper(&db, "2401.00001", "One", "x", &["A"], fixtures::now(), None).await;
-        let deleted = fixtures::comment(&db, &paper, &ada, None, "deleted").await;
-        let hidden = fixtures::comment(&db, &paper, &ada, None, "hidden").await;
-        let mut row: entity::comment::ActiveModel = deleted.clone().into();
-        row.deleted_at = Set(Some(fixtures::now()));
-        row.update(&db).await.expect("delete");
-        let mut row: entity::comment::ActiveModel = hidden.clone().into();
-        row.hidden_at = Set(Some(fixtures::now()));
-        row.update(&db).await.expect("hide");
-        let upvote = "mutation ($id: ID!) { upvoteComment(commentId: $id) { upvoteCount } }";
-        for comment in [&deleted, &hidden] {
-            let id = api::graphql::ids::encode(api::graphql::ids::NodeType::Comment, comment.id).to_string();
-            let body = app.gql_as(&bob, upvote, json!({ "id": id })).await;
-            assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
-            assert_eq!(body["errors"][0]["extensions"]["field"], "commentId");
-        }
-        assert_eq!(app.count_rows("comment_upvotes").await, 0);
+storage_test!(removed_comments_cannot_be_upvoted);
+async fn removed_comments_cannot_be_upvoted(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let ada = fixtures::user(&db, "ada").await;
+    let bob = token_for(&fixtures::user(&db, "bob").await);
+    let paper = fixtures::paper(&db, "2401.00001", "One", "x", &["A"], fixtures::now(), None).await;
+    let deleted = fixtures::comment(&db, &paper, &ada, None, "deleted").await;
+    let hidden = fixtures::comment(&db, &paper, &ada, None, "hidden").await;
+    let mut row: entity::comment::ActiveModel = deleted.clone().into();
+    row.deleted_at = Set(Some(fixtures::now()));
+    row.update(&db).await.expect("delete");
+    let mut row: entity::comment::ActiveModel = hidden.clone().into();
+    row.hidden_at = Set(Some(fixtures::now()));
+    row.update(&db).await.expect("hide");
+    let upvote = "mutation ($id: ID!) { upvoteComment(commentId: $id) { upvoteCount } }";
+    for comment in [&deleted, &hidden] {
+        let id =
+            api::graphql::ids::encode(api::graphql::ids::NodeType::Comment, comment.id).to_string();
+        let body = app.gql_as(&bob, upvote, json!({ "id": id })).await;
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "commentId");
     }
+    assert_eq!(app.count_rows("comment_upvotes").await, 0);
 }
 
-storage_test! {
-    async fn an_api_token_cannot_list_api_tokens(backend) {
-        let app = TestApp::spawn(backend).await;
-        let db = app.db.connect().await;
-        let session = token_for(&fixtures::user(&db, "ada").await);
-        let create = "mutation { createApiToken(input: { name: \"bot\", scopes: [READ] }) { token } }";
-        let api_token = app.data_as(&session, create, json!({})).await["createApiToken"]["token"].as_str().expect("token").to_owned();
-        let list = "{ viewer { username apiTokens { name } } }";
-        let body = app.gql_as(&api_token, list, json!({})).await;
-        assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
-        assert_eq!(body["data"]["viewer"]["username"], "ada");
-        let body = app.data_as(&session, list, json!({})).await;
-        assert_eq!(body["viewer"]["apiTokens"][0]["name"], "bot");
-    }
+storage_test!(an_api_token_cannot_list_api_tokens);
+async fn an_api_token_cannot_list_api_tokens(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let session = token_for(&fixtures::user(&db, "ada").await);
+    let create = "mutation { createApiToken(input: { name: \"bot\", scopes: [READ] }) { token } }";
+    let api_token = app.data_as(&session, create, json!({})).await["createApiToken"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let list = "{ viewer { username apiTokens { name } } }";
+    let body = app.gql_as(&api_token, list, json!({})).await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+    assert_eq!(body["data"]["viewer"]["username"], "ada");
+    let body = app.data_as(&session, list, json!({})).await;
+    assert_eq!(body["viewer"]["apiTokens"][0]["name"], "bot");
 }
 
 /// POSTs an operation as `token`, asking for `application/graphql-response+json`.

@@ -16,26 +16,22 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statemen
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-/// Runs a test body once on SQLite and once on PostgreSQL, as `<name>::sqlite` and
-/// `<name>::postgres`.
+/// Runs a storage test once on SQLite and once on PostgreSQL, as `<name>::sqlite` and
+/// `<name>::postgres`. The test itself is a plain `async fn <name>(backend: Backend)` beside the
+/// macro call, so rustfmt formats it like any other function.
 #[macro_export]
 macro_rules! storage_test {
-    ($(#[$meta:meta])* async fn $name:ident($backend:ident) $body:block) => {
+    ($name:ident) => {
         mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            $(#[$meta])*
-            async fn body($backend: $crate::support::Backend) $body
-
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                body($crate::support::Backend::Sqlite).await
+                super::$name($crate::support::Backend::Sqlite).await
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 if $crate::support::Backend::postgres_available() {
-                    body($crate::support::Backend::Postgres).await
+                    super::$name($crate::support::Backend::Postgres).await
                 }
             }
         }

@@ -3,8 +3,8 @@
 //! row was inserted (deleted), so counters equal rows always, also under concurrent votes; a
 //! repeated vote is no error and changes nothing.
 
-use entity::{collection, comment, paper};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use entity::{collection, collection_upvote, comment, comment_upvote, paper, paper_upvote};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QuerySelect};
 
 use crate::db;
@@ -18,17 +18,6 @@ pub enum Target {
     Paper,
     Comment,
     Collection,
-}
-
-impl Target {
-    /// (vote table, its target column, the target's table)
-    fn tables(self) -> (&'static str, &'static str, &'static str) {
-        match self {
-            Self::Paper => ("paper_upvotes", "paper_id", "papers"),
-            Self::Comment => ("comment_upvotes", "comment_id", "comments"),
-            Self::Collection => ("collection_upvotes", "collection_id", "collections"),
-        }
-    }
 }
 
 /// Whether the viewer may vote on the target: it exists and they can see it (another user's
@@ -101,19 +90,92 @@ async fn record(
     user_id: i64,
     up: bool,
 ) -> Result<(), AppError> {
-    let (votes, target_column, table) = target.tables();
+    let changed = match target {
+        Target::Paper => {
+            let row = (paper_upvote::Column::UserId, paper_upvote::Column::PaperId);
+            let created = paper_upvote::Column::CreatedAt;
+            toggle(txn, paper_upvote::Entity, row, created, (user_id, id), up).await?
+        }
+        Target::Comment => {
+            let row = (
+                comment_upvote::Column::UserId,
+                comment_upvote::Column::CommentId,
+            );
+            let created = comment_upvote::Column::CreatedAt;
+            toggle(txn, comment_upvote::Entity, row, created, (user_id, id), up).await?
+        }
+        Target::Collection => {
+            let row = (
+                collection_upvote::Column::UserId,
+                collection_upvote::Column::CollectionId,
+            );
+            let created = collection_upvote::Column::CreatedAt;
+            toggle(
+                txn,
+                collection_upvote::Entity,
+                row,
+                created,
+                (user_id, id),
+                up,
+            )
+            .await?
+        }
+    };
+    if !changed {
+        return Ok(());
+    }
+    let step = if up { 1 } else { -1 };
+    match target {
+        Target::Paper => {
+            count(
+                txn,
+                paper::Entity,
+                paper::Column::UpvoteCount,
+                paper::Column::Id,
+                id,
+                step,
+            )
+            .await?;
+            trending::refresh_paper(txn, id).await?;
+        }
+        Target::Comment => {
+            let upvotes = comment::Column::UpvoteCount;
+            count(txn, comment::Entity, upvotes, comment::Column::Id, id, step).await?;
+        }
+        Target::Collection => {
+            let upvotes = collection::Column::UpvoteCount;
+            count(
+                txn,
+                collection::Entity,
+                upvotes,
+                collection::Column::Id,
+                id,
+                step,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts the vote row `(user, target)` (ON CONFLICT DO NOTHING) or deletes it; whether a row
+/// changed.
+async fn toggle<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    votes: E,
+    (user_column, target_column): (E::Column, E::Column),
+    created_at: E::Column,
+    (user_id, id): (i64, i64),
+    up: bool,
+) -> Result<bool, AppError> {
     let changed = if up {
         let insert = Query::insert()
-            .into_table(Alias::new(votes))
-            .columns([
-                Alias::new("user_id"),
-                Alias::new(target_column),
-                Alias::new("created_at"),
-            ])
+            .into_table(votes)
+            .columns([user_column, target_column, created_at])
             .values([user_id.into(), id.into(), crate::services::now().into()])
             .map_err(|e| AppError::Internal(e.to_string()))?
             .on_conflict(
-                OnConflict::columns([Alias::new("user_id"), Alias::new(target_column)])
+                OnConflict::columns([user_column, target_column])
                     .do_nothing()
                     .to_owned(),
             )
@@ -121,26 +183,29 @@ async fn record(
         txn.execute(&insert).await?.rows_affected()
     } else {
         let delete = Query::delete()
-            .from_table(Alias::new(votes))
-            .and_where(Expr::col(Alias::new("user_id")).eq(user_id))
-            .and_where(Expr::col(Alias::new(target_column)).eq(id))
+            .from_table(votes)
+            .and_where(Expr::col(user_column).eq(user_id))
+            .and_where(Expr::col(target_column).eq(id))
             .to_owned();
         txn.execute(&delete).await?.rows_affected()
     };
-    if changed == 1 {
-        let step = if up { 1 } else { -1 };
-        let update = Query::update()
-            .table(Alias::new(table))
-            .value(
-                Alias::new("upvote_count"),
-                Expr::col(Alias::new("upvote_count")).add(step),
-            )
-            .and_where(Expr::col(Alias::new("id")).eq(id))
-            .to_owned();
-        txn.execute(&update).await?;
-        if target == Target::Paper {
-            trending::refresh_paper(txn, id).await?;
-        }
-    }
+    Ok(changed == 1)
+}
+
+/// Moves a target's `upvote_count` by `step`.
+async fn count<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    table: E,
+    counter: E::Column,
+    id_column: E::Column,
+    id: i64,
+    step: i32,
+) -> Result<(), AppError> {
+    let update = Query::update()
+        .table(table)
+        .value(counter, Expr::col(counter).add(step))
+        .and_where(Expr::col(id_column).eq(id))
+        .to_owned();
+    txn.execute(&update).await?;
     Ok(())
 }

@@ -106,7 +106,7 @@ async fn connections_beyond_the_cap_are_refused_at_once() {
     drop((first, second));
     // The slots come back once those connections are gone.
     let mut served = false;
-    for _ in 0..100 {
+    for _ in 0..400 {
         let response = reqwest::Client::new().get(app.url("/health")).send().await;
         if response.is_ok_and(|r| r.status().is_success()) {
             served = true;

@@ -19,7 +19,7 @@ async fn claims_are_decided_by_moderators_and_approval_links_the_author(backend:
     let ada = token_for(&fixtures::user(&db, "ada").await);
     let bob = token_for(&fixtures::user(&db, "bob").await);
     let mut mo_user: entity::user::ActiveModel = fixtures::user(&db, "mo").await.into();
-    mo_user.role = Set("moderator".into());
+    mo_user.role = Set(entity::user::Role::Moderator);
     let mo = token_for(&mo_user.update(&db).await.expect("promote"));
     fixtures::paper(
         &db,

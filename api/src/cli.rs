@@ -6,6 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use entity::user::Role;
+use sea_orm::ActiveEnum;
+
 use crate::config::Settings;
 use crate::services::papers::import;
 use crate::{app, db, graphql};
@@ -60,9 +63,27 @@ pub enum UserAction {
         /// The user's username.
         username: String,
         /// The role to give.
-        #[arg(value_parser = ["user", "moderator", "admin"])]
-        role: String,
+        #[arg(value_enum)]
+        role: RoleArg,
     },
+}
+
+/// A role, as the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    User,
+    Moderator,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::User => Self::User,
+            RoleArg::Moderator => Self::Moderator,
+            RoleArg::Admin => Self::Admin,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,7 +114,7 @@ pub async fn run(settings: Settings, command: Command) -> ExitCode {
         Command::Seed { synthetic, seed } => seed_synthetic(settings, synthetic, seed).await,
         Command::User {
             action: UserAction::Promote { username, role },
-        } => promote(settings, &username, &role).await,
+        } => promote(settings, &username, role.into()).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -198,7 +219,7 @@ async fn seed_synthetic(settings: Settings, papers: u64, seed: u64) -> CommandRe
     Ok(())
 }
 
-async fn promote(settings: Settings, username: &str, role: &str) -> CommandResult {
+async fn promote(settings: Settings, username: &str, role: Role) -> CommandResult {
     let db = connect(&settings).await?;
     db::migrate_up(&db)
         .await
@@ -206,6 +227,6 @@ async fn promote(settings: Settings, username: &str, role: &str) -> CommandResul
     let user = crate::services::accounts::set_role(&db, username, role)
         .await
         .map_err(|e| (EXIT_FAILURE, e.to_string()))?;
-    println!("{} is now {}", user.username, user.role);
+    println!("{} is now {}", user.username, user.role.to_value());
     Ok(())
 }

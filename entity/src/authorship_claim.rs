@@ -11,11 +11,22 @@ pub struct Model {
     pub paper_id: i64,
     pub position: i32,
     pub note: Option<String>,
-    /// `pending`, `approved` or `rejected`.
-    pub status: String,
+    pub status: ClaimStatus,
     pub created_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,
     pub decided_by: Option<i64>,
+}
+
+/// Where a claim stands, stored as `pending`, `approved` or `rejected`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ClaimStatus {
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,14 +12,34 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub password_hash: String,
-    /// `user`, `moderator` or `admin`.
-    pub role: String,
+    pub role: Role,
     pub bio: Option<String>,
     pub avatar_url: Option<String>,
     pub created_at: DateTimeUtc,
     pub disabled_at: Option<DateTimeUtc>,
     /// Access tokens issued before this instant are rejected.
     pub password_changed_at: DateTimeUtc,
+}
+
+/// What a user may do beyond their own content, stored as `user`, `moderator` or `admin`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Role {
+    #[sea_orm(string_value = "user")]
+    User,
+    /// Hides comments, decides authorship claims.
+    #[sea_orm(string_value = "moderator")]
+    Moderator,
+    /// Everything a moderator does.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+}
+
+impl Role {
+    /// Whether the role moderates (hides comments, decides claims).
+    pub fn moderates(self) -> bool {
+        matches!(self, Self::Moderator | Self::Admin)
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -156,7 +156,7 @@ async fn a_claim_is_decided_once_whatever_the_race(backend: Backend) {
     let db = app.db.connect().await;
     let ada = fixtures::user(&db, "ada").await;
     let mut moderator: entity::user::ActiveModel = fixtures::user(&db, "mo").await.into();
-    moderator.role = Set("moderator".into());
+    moderator.role = Set(entity::user::Role::Moderator);
     let mo = token_for(&moderator.update(&db).await.expect("promote"));
     fixtures::paper(
         &db,
@@ -211,7 +211,12 @@ async fn a_claim_is_decided_once_whatever_the_race(backend: Backend) {
         .await
         .expect("query")
         .expect("author");
-    assert_eq!(stored.status.to_uppercase(), status);
+    let expected = if status == "APPROVED" {
+        entity::authorship_claim::ClaimStatus::Approved
+    } else {
+        entity::authorship_claim::ClaimStatus::Rejected
+    };
+    assert_eq!(stored.status, expected);
     assert_eq!(
         author.user_id.is_some(),
         status == "APPROVED",

@@ -30,7 +30,7 @@ pub async fn user(db: &DatabaseConnection, username: &str) -> user::Model {
         display_name: Set(Some(format!("{username} display"))),
         email: Set(format!("{}@example.org", username.to_lowercase())),
         password_hash: Set("not-a-real-hash".into()),
-        role: Set("user".into()),
+        role: Set(entity::user::Role::User),
         bio: Set(None),
         avatar_url: Set(None),
         created_at: Set(now()),

@@ -1,7 +1,8 @@
-//! Authentication: who the viewer of a request is. Decided once, in the HTTP handler, from the
-//! `Authorization` header; an absent header is anonymous, a present but bad one is refused.
+//! Authentication: access tokens (JWTs) and who a request's caller is. The caller is resolved
+//! once per request from its `Authorization` header (`services::accounts::caller`); an absent
+//! header is anonymous, a present but bad one is refused.
 
+pub mod caller;
 pub mod jwt;
-pub mod viewer;
 
-pub use viewer::Viewer;
+pub use caller::{Caller, Scope};

@@ -3,11 +3,12 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use entity::authorship_claim;
+use entity::authorship_claim::ClaimStatus as Stored;
 
 use crate::error::{AppError, GqlResult};
 use crate::graphql::accounts::User;
 use crate::graphql::args::id_arg;
-use crate::graphql::context::{db, loaders, signed_in};
+use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::papers::Paper;
 use crate::graphql::papers::author::Author;
@@ -36,10 +37,10 @@ impl AuthorshipClaim {
 
     /// Where the claim stands.
     async fn status(&self) -> ClaimStatus {
-        match self.0.status.as_str() {
-            claims::APPROVED => ClaimStatus::Approved,
-            claims::REJECTED => ClaimStatus::Rejected,
-            _ => ClaimStatus::Pending,
+        match self.0.status {
+            Stored::Pending => ClaimStatus::Pending,
+            Stored::Approved => ClaimStatus::Approved,
+            Stored::Rejected => ClaimStatus::Rejected,
         }
     }
 
@@ -69,7 +70,7 @@ impl AuthorshipClaim {
             .user_by_id
             .load_one(self.0.user_id)
             .await?
-            .map(User)
+            .map(User::from)
             .ok_or_else(|| AppError::NotFound("no such user".into()).into_gql())
     }
 
@@ -107,9 +108,8 @@ impl ClaimMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The paper, the position and a note.")] input: ClaimAuthorshipInput,
     ) -> async_graphql::Result<AuthorshipClaim> {
-        let user = signed_in(ctx)?;
         let paper = id_arg(NodeType::Paper, &input.paper_id, "paperId")?;
-        let row = claims::claim(&db(ctx)?, &user, paper, input.position, input.note)
+        let row = claims::claim(&db(ctx)?, caller(ctx)?, paper, input.position, input.note)
             .await
             .gql()?;
         Ok(AuthorshipClaim(row))
@@ -123,10 +123,11 @@ impl ClaimMutation {
         #[graphql(desc = "An `AuthorshipClaim` ID.")] id: ID,
         #[graphql(desc = "True to approve, false to reject.")] approve: bool,
     ) -> async_graphql::Result<AuthorshipClaim> {
-        let user = signed_in(ctx)?;
         let id = id_arg(NodeType::Claim, &id, "id")?;
         Ok(AuthorshipClaim(
-            claims::decide(&db(ctx)?, &user, id, approve).await.gql()?,
+            claims::decide(&db(ctx)?, caller(ctx)?, id, approve)
+                .await
+                .gql()?,
         ))
     }
 }

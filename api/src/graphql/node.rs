@@ -44,7 +44,7 @@ pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<No
             .user_by_id
             .load_one(row)
             .await?
-            .map(|u| Node::User(User(u))),
+            .map(|u| Node::User(User::from(u))),
         NodeType::Comment => loaders
             .comment_by_id
             .load_one(row)

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 
 use crate::error::{AppError, GqlResult};
 use crate::graphql::accounts::User;
-use crate::graphql::context::viewer;
+use crate::graphql::context::caller;
 use crate::graphql::node::{self, Node};
 
 /// The most IDs one `nodes` call may ask for.
@@ -48,6 +48,6 @@ impl RootQuery {
 
     /// The signed-in user; null when anonymous.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        Ok(viewer(ctx)?.user.clone().map(User))
+        Ok(caller(ctx)?.user.clone().map(User::from))
     }
 }

@@ -5,11 +5,12 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::api_token;
 
-use crate::error::{AppError, GqlResult};
+use crate::auth::Scope;
+use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
-use crate::graphql::context::{db, signed_in, viewer};
+use crate::graphql::context::{caller, db};
 use crate::graphql::ids::{self, NodeType};
-use crate::services::tokens::{self, Scope};
+use crate::services::tokens;
 
 /// What an API token may do.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -98,15 +99,8 @@ impl TokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The token's name and scopes.")] input: CreateApiTokenInput,
     ) -> async_graphql::Result<CreateApiTokenPayload> {
-        let user = signed_in(ctx)?;
-        if viewer(ctx)?.is_api_token() {
-            return Err(AppError::Forbidden(
-                "API tokens are made with a session, not another token".into(),
-            ))
-            .gql();
-        }
         let scopes: Vec<_> = input.scopes.into_iter().map(Into::into).collect();
-        let (token, row) = tokens::create(&db(ctx)?, &user, &input.name, &scopes)
+        let (token, row) = tokens::create(&db(ctx)?, caller(ctx)?, &input.name, &scopes)
             .await
             .gql()?;
         Ok(CreateApiTokenPayload {
@@ -121,8 +115,7 @@ impl TokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "An `ApiToken` ID.")] id: ID,
     ) -> async_graphql::Result<bool> {
-        let user = signed_in(ctx)?;
         let id = id_arg(NodeType::ApiToken, &id, "id")?;
-        tokens::revoke(&db(ctx)?, &user, id).await.gql()
+        tokens::revoke(&db(ctx)?, caller(ctx)?, id).await.gql()
     }
 }

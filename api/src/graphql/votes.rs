@@ -5,15 +5,16 @@ use async_graphql::{Context, ID, Object};
 use crate::error::{AppError, GqlResult};
 use crate::graphql::args::id_arg;
 use crate::graphql::collections::Collection;
-use crate::graphql::context::{db, loaders, signed_in};
+use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::Comment;
 use crate::graphql::ids::NodeType;
 use crate::graphql::papers::Paper;
 use crate::services::votes::{self, Target};
 
 async fn vote(ctx: &Context<'_>, target: Target, id: i64, up: bool) -> async_graphql::Result<()> {
-    let user = signed_in(ctx)?;
-    votes::vote(&db(ctx)?, target, id, user.id, up).await.gql()
+    votes::vote(&db(ctx)?, target, id, caller(ctx)?, up)
+        .await
+        .gql()
 }
 
 async fn reload_paper(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Paper> {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod claims;
 pub mod collections;
 pub mod discussion;
+pub mod input;
 pub mod pagination;
 pub mod papers;
 pub mod seed;

@@ -7,11 +7,12 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::user;
 
+use crate::auth::Caller;
 use crate::error::GqlResult;
 use crate::graphql::args;
 use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, connection};
-use crate::graphql::context::{db, is_self, loaders};
+use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::PapersOf;
@@ -21,7 +22,44 @@ use crate::services::collections::CollectionList;
 use crate::services::discussion::CommentList;
 use crate::services::papers::PaperList;
 
-pub struct User(pub user::Model);
+pub struct User(pub user::Model, JustSignedIn);
+
+/// Whether the request itself signed this user in (`register`, `login`, …): the account's own
+/// fields (`email`) are then shown although the request came anonymously.
+#[derive(Debug, Clone, Copy)]
+pub struct JustSignedIn(bool);
+
+impl From<user::Model> for User {
+    fn from(row: user::Model) -> Self {
+        Self(row, JustSignedIn(false))
+    }
+}
+
+impl User {
+    /// The user a mutation of this request just signed in.
+    pub fn just_signed_in(row: user::Model) -> Self {
+        Self(row, JustSignedIn(true))
+    }
+
+    /// The caller as this user's owner: the request's own caller, or the session this request
+    /// just started.
+    fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Caller> {
+        let caller = caller(ctx)?;
+        if !self.1.0 {
+            return Ok(caller.clone());
+        }
+        Ok(Caller {
+            user: Some(self.0.clone()),
+            api_scopes: None,
+            address: caller.address,
+        })
+    }
+
+    /// Whether the user is the one asking.
+    fn is_self(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(self.1.0 || caller(ctx)?.user_id() == Some(self.0.id))
+    }
+}
 
 connection!(
     UserConnection,
@@ -66,22 +104,16 @@ impl User {
 
     /// The user's email address: answered to the user themself only, null for everyone else.
     async fn email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
-        Ok(is_self(ctx, self.0.id)?.then_some(self.0.email.as_str()))
+        Ok(self.is_self(ctx)?.then_some(self.0.email.as_str()))
     }
 
     /// The user's API tokens that still work, newest first: answered to the user themself only,
     /// signed in with a session (`FORBIDDEN` to an API token), null for everyone else.
     async fn api_tokens(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<ApiToken>>> {
-        if !is_self(ctx, self.0.id)? {
+        if !self.is_self(ctx)? {
             return Ok(None);
         }
-        if crate::graphql::context::viewer(ctx)?.is_api_token() {
-            return Err(crate::error::AppError::Forbidden(
-                "API tokens are listed to a session, not to another token".into(),
-            ))
-            .gql();
-        }
-        let rows = crate::services::tokens::list(&db(ctx)?, self.0.id)
+        let rows = crate::services::tokens::list(&db(ctx)?, &self.owner(ctx)?, self.0.id)
             .await
             .gql()?;
         Ok(Some(rows.into_iter().map(ApiToken).collect()))

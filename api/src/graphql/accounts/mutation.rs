@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::GqlResult;
 use crate::graphql::accounts::User;
-use crate::graphql::context::{db, record_sign_in, request, signed_in, state};
+use crate::graphql::context::{caller, db, state};
 use crate::services::accounts::{self, ProfileChange, Registration, Session};
 
 /// A signed-in session.
@@ -23,14 +23,13 @@ pub struct AuthPayload {
 
 impl AuthPayload {
     /// The payload of a session this request started; its user may see their own email.
-    fn signed_in(ctx: &Context<'_>, session: Session) -> async_graphql::Result<Self> {
-        record_sign_in(ctx, session.user.id)?;
-        Ok(Self {
+    fn signed_in(session: Session) -> Self {
+        Self {
             access_token: session.access_token,
             refresh_token: session.refresh_token,
             expires_at: session.expires_at,
-            user: User(session.user),
-        })
+            user: User::just_signed_in(session.user),
+        }
     }
 }
 
@@ -96,19 +95,17 @@ impl AccountMutation {
         )
         .gql()?;
         let state = state(ctx)?;
-        // Every sign-up that reaches the database counts, taken or not: the limit also slows
-        // down probing which names and emails exist.
-        if let Some(client) = request(ctx)?.client {
-            let _counted = state
-                .throttles
-                .registrations_per_address
-                .reserve(&client.to_string())
-                .gql()?;
-        }
-        let session = accounts::register(&state.db, &state.jwt, &state.hasher, new)
-            .await
-            .gql()?;
-        AuthPayload::signed_in(ctx, session)
+        let session = accounts::register(
+            &state.db,
+            &state.jwt,
+            &state.hasher,
+            &state.throttles,
+            caller(ctx)?,
+            new,
+        )
+        .await
+        .gql()?;
+        Ok(AuthPayload::signed_in(session))
     }
 
     /// Signs in with a username or email and a password. A wrong password and an unknown
@@ -119,22 +116,18 @@ impl AccountMutation {
         #[graphql(desc = "The credentials.")] input: LoginInput,
     ) -> async_graphql::Result<AuthPayload> {
         let state = state(ctx)?;
-        let client = request(ctx)?.client;
-        let attempt = accounts::Attempt {
-            throttles: &state.throttles,
-            client,
-        };
         let session = accounts::login(
             &state.db,
             &state.jwt,
             &state.hasher,
-            attempt,
+            &state.throttles,
+            caller(ctx)?,
             &input.username_or_email,
             input.password,
         )
         .await
         .gql()?;
-        AuthPayload::signed_in(ctx, session)
+        Ok(AuthPayload::signed_in(session))
     }
 
     /// Trades a refresh token for a new session; the token is spent. Presenting a spent token
@@ -148,7 +141,7 @@ impl AccountMutation {
         let session = accounts::refresh(&state.db, &state.jwt, &refresh_token)
             .await
             .gql()?;
-        AuthPayload::signed_in(ctx, session)
+        Ok(AuthPayload::signed_in(session))
     }
 
     /// Ends the session of a refresh token; false when the token names no session.
@@ -166,10 +159,9 @@ impl AccountMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateProfileInput,
     ) -> async_graphql::Result<User> {
-        let user = signed_in(ctx)?;
         let change = ProfileChange::parse(input.display_name, input.bio, input.avatar_url).gql()?;
-        Ok(User(
-            accounts::update_profile(&db(ctx)?, &user, change)
+        Ok(User::from(
+            accounts::update_profile(&db(ctx)?, caller(ctx)?, change)
                 .await
                 .gql()?,
         ))
@@ -181,23 +173,18 @@ impl AccountMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The current and the new password.")] input: ChangePasswordInput,
     ) -> async_graphql::Result<AuthPayload> {
-        let user = signed_in(ctx)?;
         let state = state(ctx)?;
-        let attempt = accounts::Attempt {
-            throttles: &state.throttles,
-            client: request(ctx)?.client,
-        };
         let session = accounts::change_password(
             &state.db,
             &state.jwt,
             &state.hasher,
-            attempt,
-            &user,
+            &state.throttles,
+            caller(ctx)?,
             input.current_password,
             input.new_password,
         )
         .await
         .gql()?;
-        AuthPayload::signed_in(ctx, session)
+        Ok(AuthPayload::signed_in(session))
     }
 }

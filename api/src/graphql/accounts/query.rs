@@ -22,6 +22,6 @@ impl AccountQuery {
         Ok(users::find_by_username(&db(ctx)?, &username)
             .await
             .gql()?
-            .map(User))
+            .map(User::from))
     }
 }

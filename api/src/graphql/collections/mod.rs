@@ -67,7 +67,7 @@ impl Collection {
             .user_by_id
             .load_one(self.0.owner_id)
             .await?
-            .map(User)
+            .map(User::from)
             .ok_or_else(|| AppError::NotFound("owner not found".into()).into_gql())
     }
 

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
 use crate::graphql::collections::Collection;
-use crate::graphql::context::{db, signed_in};
+use crate::graphql::context::{caller, db};
 use crate::graphql::ids::NodeType;
 use crate::services::collections;
 
@@ -72,10 +72,9 @@ impl CollectionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The collection.")] input: CreateCollectionInput,
     ) -> async_graphql::Result<Collection> {
-        let user = signed_in(ctx)?;
         let row = collections::create(
             &db(ctx)?,
-            &user,
+            caller(ctx)?,
             &input.title,
             input.description,
             input.is_private.unwrap_or(false),
@@ -91,11 +90,10 @@ impl CollectionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateCollectionInput,
     ) -> async_graphql::Result<Collection> {
-        let user = signed_in(ctx)?;
         let id = id_arg(NodeType::Collection, &input.id, "id")?;
         let row = collections::update(
             &db(ctx)?,
-            &user,
+            caller(ctx)?,
             id,
             input.title,
             input.description,
@@ -112,9 +110,8 @@ impl CollectionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Collection` ID.")] id: ID,
     ) -> async_graphql::Result<bool> {
-        let user = signed_in(ctx)?;
         let id = id_arg(NodeType::Collection, &id, "id")?;
-        collections::delete(&db(ctx)?, &user, id).await.gql()
+        collections::delete(&db(ctx)?, caller(ctx)?, id).await.gql()
     }
 
     /// Adds a paper to the viewer's collection; a paper already in it is `CONFLICT`.
@@ -123,12 +120,11 @@ impl CollectionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The item.")] input: AddCollectionItemInput,
     ) -> async_graphql::Result<Collection> {
-        let user = signed_in(ctx)?;
         let collection = id_arg(NodeType::Collection, &input.collection_id, "collectionId")?;
         let paper = id_arg(NodeType::Paper, &input.paper_id, "paperId")?;
         let row = collections::add_item(
             &db(ctx)?,
-            &user,
+            caller(ctx)?,
             collection,
             paper,
             input.note,
@@ -145,12 +141,11 @@ impl CollectionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateCollectionItemInput,
     ) -> async_graphql::Result<Collection> {
-        let user = signed_in(ctx)?;
         let collection = id_arg(NodeType::Collection, &input.collection_id, "collectionId")?;
         let paper = id_arg(NodeType::Paper, &input.paper_id, "paperId")?;
         let row = collections::update_item(
             &db(ctx)?,
-            &user,
+            caller(ctx)?,
             collection,
             paper,
             input.note,
@@ -168,11 +163,10 @@ impl CollectionMutation {
         #[graphql(desc = "A `Collection` ID.")] collection_id: ID,
         #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
     ) -> async_graphql::Result<Collection> {
-        let user = signed_in(ctx)?;
         let collection = id_arg(NodeType::Collection, &collection_id, "collectionId")?;
         let paper = id_arg(NodeType::Paper, &paper_id, "paperId")?;
         Ok(Collection(
-            collections::remove_item(&db(ctx)?, &user, collection, paper)
+            collections::remove_item(&db(ctx)?, caller(ctx)?, collection, paper)
                 .await
                 .gql()?,
         ))

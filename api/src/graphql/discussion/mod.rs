@@ -9,10 +9,9 @@ use entity::comment;
 use crate::graphql::accounts::User;
 use crate::graphql::args;
 use crate::graphql::connection::{Parts, Totals, connection};
-use crate::graphql::context::{loaders, viewer};
+use crate::graphql::context::{caller, loaders};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::papers::Paper;
-use crate::services::discussion;
 use crate::services::discussion::CommentList;
 use crate::services::discussion::markdown;
 
@@ -33,11 +32,7 @@ impl Comment {
             return Ok(true);
         }
         if self.0.hidden_at.is_some() {
-            let moderator = viewer(ctx)?
-                .user
-                .as_ref()
-                .is_some_and(discussion::is_moderator);
-            return Ok(!moderator);
+            return Ok(!caller(ctx)?.is_moderator());
         }
         Ok(false)
     }
@@ -69,7 +64,11 @@ impl Comment {
         let Some(user_id) = self.0.user_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.user_by_id.load_one(user_id).await?.map(User))
+        Ok(loaders(ctx)?
+            .user_by_id
+            .load_one(user_id)
+            .await?
+            .map(User::from))
     }
 
     /// The markdown source; empty for a tombstone.

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
-use crate::graphql::context::{db, signed_in, state};
+use crate::graphql::context::{caller, db, state};
 use crate::graphql::discussion::Comment;
 use crate::graphql::ids::NodeType;
 use crate::services::discussion;
@@ -42,26 +42,23 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The comment.")] input: AddCommentInput,
     ) -> async_graphql::Result<Comment> {
-        let user = signed_in(ctx)?;
         let paper = id_arg(NodeType::Paper, &input.paper_id, "paperId")?;
         let parent = input
             .parent_id
             .map(|id| id_arg(NodeType::Comment, &id, "parentId"))
             .transpose()?;
-        // Reserved before the write, given back when it is refused: refused input does not use
-        // the allowance up, and parallel requests cannot pass the limit together.
-        let slot = state(ctx)?
-            .throttles
-            .comments_per_user
-            .reserve(&user.id.to_string())
-            .gql()?;
-        match discussion::add(&db(ctx)?, &user, paper, input.body, parent).await {
-            Ok(row) => Ok(Comment(row)),
-            Err(refused) => {
-                slot.release();
-                Err(refused.into_gql())
-            }
-        }
+        let state = state(ctx)?;
+        let row = discussion::add(
+            &state.db,
+            &state.throttles,
+            caller(ctx)?,
+            paper,
+            input.body,
+            parent,
+        )
+        .await
+        .gql()?;
+        Ok(Comment(row))
     }
 
     /// Replaces the body of the viewer's own comment and marks it edited.
@@ -70,10 +67,9 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The comment and its new body.")] input: EditCommentInput,
     ) -> async_graphql::Result<Comment> {
-        let user = signed_in(ctx)?;
         let id = id_arg(NodeType::Comment, &input.id, "id")?;
         Ok(Comment(
-            discussion::edit(&db(ctx)?, &user, id, input.body)
+            discussion::edit(&db(ctx)?, caller(ctx)?, id, input.body)
                 .await
                 .gql()?,
         ))
@@ -85,10 +81,11 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Comment` ID.")] id: ID,
     ) -> async_graphql::Result<Comment> {
-        let user = signed_in(ctx)?;
         let id = id_arg(NodeType::Comment, &id, "id")?;
         Ok(Comment(
-            discussion::delete(&db(ctx)?, &user, id).await.gql()?,
+            discussion::delete(&db(ctx)?, caller(ctx)?, id)
+                .await
+                .gql()?,
         ))
     }
 
@@ -99,10 +96,9 @@ impl DiscussionMutation {
         #[graphql(desc = "A `Comment` ID.")] id: ID,
         #[graphql(desc = "Why, for the record; 1–500 characters.")] reason: String,
     ) -> async_graphql::Result<Comment> {
-        let user = signed_in(ctx)?;
         let id = id_arg(NodeType::Comment, &id, "id")?;
         Ok(Comment(
-            discussion::hide(&db(ctx)?, &user, id, &reason)
+            discussion::hide(&db(ctx)?, caller(ctx)?, id, &reason)
                 .await
                 .gql()?,
         ))

@@ -32,7 +32,11 @@ impl Author {
         let Some(user_id) = self.0.user_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.user_by_id.load_one(user_id).await?.map(User))
+        Ok(loaders(ctx)?
+            .user_by_id
+            .load_one(user_id)
+            .await?
+            .map(User::from))
     }
 
     /// The papers listing this author, latest to enter the feed first.

@@ -113,7 +113,11 @@ impl Paper {
         let Some(user_id) = self.0.submitted_by else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.user_by_id.load_one(user_id).await?.map(User))
+        Ok(loaders(ctx)?
+            .user_by_id
+            .load_one(user_id)
+            .await?
+            .map(User::from))
     }
 
     /// Upvotes cast on this site.
@@ -152,7 +156,7 @@ impl Paper {
             .await?;
         let total = u64::try_from(self.0.upvote_count).unwrap_or(0);
         let totals = Totals::new(move || async move { Ok(total) });
-        Ok(UserConnection(Parts::from_page(page, totals, User)))
+        Ok(UserConnection(Parts::from_page(page, totals, User::from)))
     }
 
     /// Comments on the paper, deleted ones not counted.
@@ -256,7 +260,11 @@ impl PaperAuthor {
         let Some(user_id) = self.0.author.user_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.user_by_id.load_one(user_id).await?.map(User))
+        Ok(loaders(ctx)?
+            .user_by_id
+            .load_one(user_id)
+            .await?
+            .map(User::from))
     }
 }
 

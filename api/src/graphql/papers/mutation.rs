@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, Object};
 use chrono::{DateTime, Utc};
 
 use crate::error::GqlResult;
-use crate::graphql::context::{db, signed_in, state};
+use crate::graphql::context::{caller, state};
 use crate::graphql::papers::Paper;
 use crate::services::papers;
 
@@ -40,7 +40,6 @@ impl PaperMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The paper.")] input: SubmitPaperInput,
     ) -> async_graphql::Result<Paper> {
-        let user = signed_in(ctx)?;
         let new = papers::Submission::parse(
             &input.arxiv_id,
             &input.title,
@@ -51,17 +50,10 @@ impl PaperMutation {
             input.project_page,
         )
         .gql()?;
-        let slot = state(ctx)?
-            .throttles
-            .submissions_per_user
-            .reserve(&user.id.to_string())
+        let state = state(ctx)?;
+        let row = papers::submit(&state.db, &state.throttles, caller(ctx)?, new)
+            .await
             .gql()?;
-        match papers::submit(&db(ctx)?, &user, new).await {
-            Ok(row) => Ok(Paper(row)),
-            Err(refused) => {
-                slot.release();
-                Err(refused.into_gql())
-            }
-        }
+        Ok(Paper(row))
     }
 }

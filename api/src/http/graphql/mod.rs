@@ -10,13 +10,14 @@ use async_graphql::parser::types::OperationType;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::Value;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use crate::auth::{self, Viewer};
+use crate::auth::Caller;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 use crate::graphql::PapersSchema;
 use crate::graphql::checks::{self, DocumentLimits};
@@ -25,6 +26,7 @@ use crate::graphql::limits::CostBudget;
 use crate::graphql::loaders::Loaders;
 use crate::http::negotiate::{self, ResponseFormat};
 use crate::http::nesting;
+use crate::services::accounts;
 use crate::state::AppState;
 
 mod params;
@@ -69,8 +71,8 @@ pub async fn post(
             ErrorCode::BadUserInput,
         );
     }
-    let viewer = match authenticate(&state, &headers).await {
-        Ok(viewer) => viewer,
+    let caller = match authenticate(&state, &headers, client).await {
+        Ok(caller) => caller,
         Err(response) => return response,
     };
     if nesting::json_depth(&body, state.max_nesting).is_none() {
@@ -88,14 +90,11 @@ pub async fn post(
         }
     };
     match body {
-        Value::Array(batch) => run_batch(&state, &viewer, client, format, batch).await,
+        Value::Array(batch) => run_batch(&state, &caller, format, batch).await,
         single => match params_from_json(single) {
             Ok(params) => {
                 let budget = CostBudget::new(state.max_complexity);
-                respond(
-                    format,
-                    run(&state, &viewer, client, params, false, &budget).await,
-                )
+                respond(format, run(&state, &caller, params, false, &budget).await)
             }
             Err(message) => plain_error(
                 StatusCode::BAD_REQUEST,
@@ -135,8 +134,8 @@ pub async fn get(
     let Some(format) = negotiate::response_format(&headers) else {
         return not_acceptable();
     };
-    let viewer = match authenticate(&state, &headers).await {
-        Ok(viewer) => viewer,
+    let caller = match authenticate(&state, &headers, client).await {
+        Ok(caller) => caller,
         Err(response) => return response,
     };
     let variables = param("variables");
@@ -150,10 +149,7 @@ pub async fn get(
     match params {
         Ok(params) => {
             let budget = CostBudget::new(state.max_complexity);
-            respond(
-                format,
-                run(&state, &viewer, client, params, true, &budget).await,
-            )
+            respond(format, run(&state, &caller, params, true, &budget).await)
         }
         Err(message) => plain_error(
             StatusCode::BAD_REQUEST,
@@ -164,10 +160,15 @@ pub async fn get(
     }
 }
 
-/// The viewer of the request, or the 401 response for a bad `Authorization` header.
-async fn authenticate(state: &GraphqlState, headers: &HeaderMap) -> Result<Viewer, Response> {
-    match auth::viewer::from_headers(headers, &state.app.jwt, &state.app.db).await {
-        Ok(viewer) => Ok(viewer),
+/// The caller of the request, or the 401 response for a bad `Authorization` header.
+async fn authenticate(
+    state: &GraphqlState,
+    headers: &HeaderMap,
+    client: Option<IpAddr>,
+) -> Result<Caller, Response> {
+    let authorization = headers.get(AUTHORIZATION).map(HeaderValue::as_bytes);
+    match accounts::caller(&state.app.db, &state.app.jwt, authorization, client).await {
+        Ok(caller) => Ok(caller),
         Err(err) => {
             let code = err.code();
             let message = match code {
@@ -196,8 +197,7 @@ async fn authenticate(state: &GraphqlState, headers: &HeaderMap) -> Result<Viewe
 
 async fn run_batch(
     state: &GraphqlState,
-    viewer: &Viewer,
-    client: Option<std::net::IpAddr>,
+    caller: &Caller,
     format: ResponseFormat,
     batch: Vec<Value>,
 ) -> Response {
@@ -219,7 +219,7 @@ async fn run_batch(
     let mut bodies: Vec<Vec<u8>> = Vec::with_capacity(batch.len());
     for item in batch {
         let outcome = match params_from_json(item) {
-            Ok(params) => run(state, viewer, client, params, false, &budget).await,
+            Ok(params) => run(state, caller, params, false, &budget).await,
             Err(message) => Outcome::Refused(
                 vec![ServerError::new(message, None)],
                 ErrorCode::BadUserInput,
@@ -236,8 +236,7 @@ async fn run_batch(
 /// Parses, checks and runs one operation.
 async fn run(
     state: &GraphqlState,
-    viewer: &Viewer,
-    client: Option<std::net::IpAddr>,
+    caller: &Caller,
     params: Params,
     over_get: bool,
     budget: &Arc<CostBudget>,
@@ -266,7 +265,7 @@ async fn run(
     if over_get && mutation {
         return Outcome::MutationOverGet;
     }
-    if mutation && !viewer.may_write() {
+    if mutation && !caller.may_write() {
         return Outcome::ReadOnly;
     }
     let checked = state.limits.check(document).and_then(|()| {
@@ -279,11 +278,10 @@ async fn run(
         );
     }
     let request = request
-        .data(RequestData::new(
-            viewer.clone(),
-            client,
-            Loaders::new(&state.app.db, viewer.user_id(), state.loader_delay),
-        ))
+        .data(RequestData {
+            loaders: Loaders::new(&state.app.db, caller.user_id(), state.loader_delay),
+            caller: caller.clone(),
+        })
         .data(budget.clone());
     match tokio::time::timeout(state.timeout, state.schema.execute(request)).await {
         Err(_) => Outcome::TimedOut,

@@ -1,6 +1,7 @@
 //! Account input, parsed once: usernames, emails, passwords, profile fields.
 
 use crate::error::AppError;
+use crate::services::input;
 
 /// Usernames nobody may take: they name parts of the site or would mislead.
 pub const RESERVED_USERNAMES: &[&str] = &[
@@ -33,7 +34,6 @@ pub const USERNAME_CHARS: std::ops::RangeInclusive<usize> = 3..=32;
 pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 10..=128;
 pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
 pub const MAX_BIO_CHARS: usize = 500;
-pub const MAX_URL_CHARS: usize = 500;
 
 /// A username: 3–32 characters of `a-z 0-9 - _` (given in any case, kept lowercase), not
 /// reserved.
@@ -90,40 +90,6 @@ pub fn check_password(password: &str, field: &str) -> Result<(), AppError> {
     }
 }
 
-/// An optional free-text field: trimmed, empty meaning none, bounded.
-fn optional_text(
-    input: Option<String>,
-    field: &str,
-    max: usize,
-) -> Result<Option<String>, AppError> {
-    let Some(text) = input.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    if text.chars().count() > max || text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} has at most {max} characters"),
-        ));
-    }
-    Ok(Some(text))
-}
-
-fn optional_url(input: Option<String>, field: &str) -> Result<Option<String>, AppError> {
-    let url = optional_text(input, field, MAX_URL_CHARS)?;
-    match url {
-        Some(url)
-            if !(url.starts_with("https://") || url.starts_with("http://"))
-                || url.contains(char::is_whitespace) =>
-        {
-            Err(AppError::bad_input(
-                field,
-                format!("{field} must be an http(s) URL"),
-            ))
-        }
-        other => Ok(other),
-    }
-}
-
 /// New account data, checked.
 pub struct Registration {
     pub username: String,
@@ -142,7 +108,7 @@ impl Registration {
         let username = parse_username(username)?;
         let email = parse_email(email)?;
         check_password(&password, "password")?;
-        let display_name = optional_text(display_name, "displayName", MAX_DISPLAY_NAME_CHARS)?;
+        let display_name = input::optional(display_name, "displayName", MAX_DISPLAY_NAME_CHARS)?;
         Ok(Self {
             username,
             email,
@@ -167,13 +133,13 @@ impl ProfileChange {
     ) -> Result<Self, AppError> {
         Ok(Self {
             display_name: display_name
-                .map(|v| optional_text(Some(v), "displayName", MAX_DISPLAY_NAME_CHARS))
+                .map(|v| input::optional(Some(v), "displayName", MAX_DISPLAY_NAME_CHARS))
                 .transpose()?,
             bio: bio
-                .map(|v| optional_text(Some(v), "bio", MAX_BIO_CHARS))
+                .map(|v| input::optional(Some(v), "bio", MAX_BIO_CHARS))
                 .transpose()?,
             avatar_url: avatar_url
-                .map(|v| optional_url(Some(v), "avatarUrl"))
+                .map(|v| input::http_url(Some(v), "avatarUrl"))
                 .transpose()?,
         })
     }

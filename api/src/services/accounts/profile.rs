@@ -6,18 +6,29 @@ use sea_orm::{
     Set,
 };
 
+use crate::auth::Caller;
 use crate::auth::jwt::JwtKeys;
 use crate::db;
 use crate::error::AppError;
 use crate::services::accounts::passwords::Hasher;
 use crate::services::accounts::{ProfileChange, Registration, Session, start_session};
+use crate::services::throttle::Throttles;
 
+/// Creates an account and signs it in. Every sign-up that reaches the database counts against
+/// the address's throttle, taken or not: the limit also slows down probing which names exist.
 pub async fn register(
     db: &DatabaseConnection,
     keys: &JwtKeys,
     hasher: &Hasher,
+    throttles: &Throttles,
+    caller: &Caller,
     new: Registration,
 ) -> Result<Session, AppError> {
+    if let Some(address) = caller.address {
+        let _counted = throttles
+            .registrations_per_address
+            .reserve(&address.to_string())?;
+    }
     ensure_free(db, &new.username, &new.email).await?;
     let hash = hasher.hash(new.password).await?;
     let txn = db::begin_write(db).await?;
@@ -29,7 +40,7 @@ pub async fn register(
         display_name: Set(new.display_name),
         email: Set(new.email),
         password_hash: Set(hash),
-        role: Set("user".into()),
+        role: Set(user::Role::User),
         bio: Set(None),
         avatar_url: Set(None),
         created_at: Set(now),
@@ -72,9 +83,10 @@ async fn ensure_free<C: ConnectionTrait>(
 
 pub async fn update_profile(
     db: &DatabaseConnection,
-    user: &user::Model,
+    caller: &Caller,
     change: ProfileChange,
 ) -> Result<user::Model, AppError> {
+    let user = caller.signed_in()?;
     let mut row: user::ActiveModel = user.clone().into();
     if let Some(v) = change.display_name {
         row.display_name = Set(v);
@@ -88,25 +100,16 @@ pub async fn update_profile(
     Ok(row.update(db).await?)
 }
 
-/// The roles a user may have.
-pub const ROLES: &[&str] = &["user", "moderator", "admin"];
-
 /// Gives a user a role (`papers user promote USERNAME ROLE`).
 pub async fn set_role(
     db: &DatabaseConnection,
     username: &str,
-    role: &str,
+    role: user::Role,
 ) -> Result<user::Model, AppError> {
-    if !ROLES.contains(&role) {
-        return Err(AppError::bad_input(
-            "role",
-            format!("a role is one of {}", ROLES.join(", ")),
-        ));
-    }
     let user = crate::services::accounts::users::find_by_username(db, username)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no user named {username}")))?;
     let mut row: user::ActiveModel = user.into();
-    row.role = Set(role.to_owned());
+    row.role = Set(role);
     Ok(row.update(db).await?)
 }

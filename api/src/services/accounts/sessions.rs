@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
+use crate::auth::Caller;
 use crate::auth::jwt::JwtKeys;
 use crate::db;
 use crate::error::AppError;
@@ -82,9 +83,9 @@ fn bad_login() -> AppError {
 
 /// Where a failed password check is counted: the account (whichever name it was typed as, or
 /// the typed name when no account has it) and the client's address.
-pub struct Attempt<'a> {
-    pub throttles: &'a Throttles,
-    pub client: Option<std::net::IpAddr>,
+struct Attempt<'a> {
+    throttles: &'a Throttles,
+    client: Option<std::net::IpAddr>,
 }
 
 impl Attempt<'_> {
@@ -121,10 +122,15 @@ pub async fn login(
     db: &DatabaseConnection,
     keys: &JwtKeys,
     hasher: &Hasher,
-    attempt: Attempt<'_>,
+    throttles: &Throttles,
+    caller: &Caller,
     username_or_email: &str,
     password: String,
 ) -> Result<Session, AppError> {
+    let attempt = Attempt {
+        throttles,
+        client: caller.address,
+    };
     let name = username_or_email.trim().to_lowercase();
     let column = if name.contains('@') {
         user::Column::Email
@@ -239,11 +245,16 @@ pub async fn change_password(
     db: &DatabaseConnection,
     keys: &JwtKeys,
     hasher: &Hasher,
-    attempt: Attempt<'_>,
-    user: &user::Model,
+    throttles: &Throttles,
+    caller: &Caller,
     current: String,
     new: String,
 ) -> Result<Session, AppError> {
+    let user = caller.signed_in()?;
+    let attempt = Attempt {
+        throttles,
+        client: caller.address,
+    };
     check_password(&new, "newPassword")?;
     let slots = attempt.reserve(&account_key(user.id))?;
     if !hasher.verify(current, user.password_hash.clone()).await? {

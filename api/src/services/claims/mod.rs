@@ -3,36 +3,28 @@
 //! filed again; a second pending claim on the same author is `CONFLICT` (a partial unique index
 //! backs the check).
 
-use entity::{author, authorship_claim, paper_author, user};
+use entity::authorship_claim::ClaimStatus;
+use entity::{author, authorship_claim, paper_author};
+use sea_orm::ActiveEnum;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
+use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
-use crate::services::discussion::is_moderator;
+use crate::services::input;
 
 pub const MAX_NOTE_CHARS: usize = 1_000;
-pub const PENDING: &str = "pending";
-pub const APPROVED: &str = "approved";
-pub const REJECTED: &str = "rejected";
 
 pub async fn claim(
     db: &DatabaseConnection,
-    user: &user::Model,
+    caller: &Caller,
     paper_id: i64,
     position: i32,
     note: Option<String>,
 ) -> Result<authorship_claim::Model, AppError> {
-    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    if note
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
-    {
-        return Err(AppError::bad_input(
-            "note",
-            format!("a note has at most {MAX_NOTE_CHARS} characters"),
-        ));
-    }
+    let user = caller.signed_in()?;
+    let note = input::optional(note, "note", MAX_NOTE_CHARS)?;
     let link = paper_author::Entity::find_by_id((paper_id, position))
         .one(db)
         .await?
@@ -49,7 +41,7 @@ pub async fn claim(
     }
     let pending = authorship_claim::Entity::find()
         .filter(authorship_claim::Column::AuthorId.eq(author.id))
-        .filter(authorship_claim::Column::Status.eq(PENDING))
+        .filter(authorship_claim::Column::Status.eq(ClaimStatus::Pending))
         .one(&txn)
         .await?;
     if pending.is_some() {
@@ -63,7 +55,7 @@ pub async fn claim(
         paper_id: Set(paper_id),
         position: Set(position),
         note: Set(note),
-        status: Set(PENDING.into()),
+        status: Set(ClaimStatus::Pending),
         created_at: Set(crate::services::now()),
         decided_at: Set(None),
         decided_by: Set(None),
@@ -81,14 +73,16 @@ pub async fn claim(
 /// one has claimed it meanwhile.
 pub async fn decide(
     db: &DatabaseConnection,
-    moderator: &user::Model,
+    caller: &Caller,
     id: i64,
     approve: bool,
 ) -> Result<authorship_claim::Model, AppError> {
-    if !is_moderator(moderator) {
-        return Err(AppError::Forbidden("only moderators decide claims".into()));
-    }
-    let status = if approve { APPROVED } else { REJECTED };
+    let moderator = caller.moderator("decide claims")?;
+    let status = if approve {
+        ClaimStatus::Approved
+    } else {
+        ClaimStatus::Rejected
+    };
     db::retrying(|| async {
         let txn = db::begin_write(db).await?;
         let decided = authorship_claim::Entity::update_many()
@@ -102,7 +96,7 @@ pub async fn decide(
                 Expr::value(moderator.id),
             )
             .filter(authorship_claim::Column::Id.eq(id))
-            .filter(authorship_claim::Column::Status.eq(PENDING))
+            .filter(authorship_claim::Column::Status.eq(ClaimStatus::Pending))
             .exec(&txn)
             .await?;
         let claim = authorship_claim::Entity::find_by_id(id)
@@ -112,7 +106,7 @@ pub async fn decide(
         if decided.rows_affected == 0 {
             return Err(AppError::Conflict(format!(
                 "the claim was {} already",
-                claim.status
+                claim.status.to_value()
             )));
         }
         if approve {

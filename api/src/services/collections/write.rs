@@ -9,35 +9,16 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
+use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
+use crate::services::input;
 
 pub const MAX_TITLE_CHARS: usize = 100;
 pub const MAX_DESCRIPTION_CHARS: usize = 1_000;
 pub const MAX_NOTE_CHARS: usize = 500;
 /// Most papers in one collection.
 pub const MAX_ITEMS: u64 = 1_000;
-
-fn check_title(title: &str) -> Result<String, AppError> {
-    let title = title.trim();
-    if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
-        return Err(AppError::bad_input(
-            "title",
-            format!("a title has 1 to {MAX_TITLE_CHARS} characters"),
-        ));
-    }
-    Ok(title.to_owned())
-}
-
-fn check_text(text: Option<String>, field: &str, max: usize) -> Result<Option<String>, AppError> {
-    match text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
-        Some(t) if t.chars().count() > max => Err(AppError::bad_input(
-            field,
-            format!("{field} has at most {max} characters"),
-        )),
-        other => Ok(other),
-    }
-}
 
 /// `owner/title-words-<id>`: readable, unique through the id, fixed at creation so links
 /// survive renames.
@@ -80,13 +61,14 @@ fn check_owner(
 
 pub async fn create(
     db: &DatabaseConnection,
-    owner: &user::Model,
+    caller: &Caller,
     title: &str,
     description: Option<String>,
     is_private: bool,
 ) -> Result<collection::Model, AppError> {
-    let title = check_title(title)?;
-    let description = check_text(description, "description", MAX_DESCRIPTION_CHARS)?;
+    let owner = caller.signed_in()?;
+    let title = input::required(title, "title", MAX_TITLE_CHARS)?;
+    let description = input::optional(description, "description", MAX_DESCRIPTION_CHARS)?;
     let now = crate::services::now();
     let txn = db::begin_write(db).await?;
     let row = collection::ActiveModel {
@@ -113,15 +95,18 @@ pub async fn create(
 
 pub async fn update(
     db: &DatabaseConnection,
-    user: &user::Model,
+    caller: &Caller,
     id: i64,
     title: Option<String>,
     description: Option<String>,
     is_private: Option<bool>,
 ) -> Result<collection::Model, AppError> {
-    let title = title.map(|t| check_title(&t)).transpose()?;
+    let user = caller.signed_in()?;
+    let title = title
+        .map(|t| input::required(&t, "title", MAX_TITLE_CHARS))
+        .transpose()?;
     let description = description
-        .map(|d| check_text(Some(d), "description", MAX_DESCRIPTION_CHARS))
+        .map(|d| input::optional(Some(d), "description", MAX_DESCRIPTION_CHARS))
         .transpose()?;
     let row = owned(db, user, id).await?;
     let mut change: collection::ActiveModel = row.into();
@@ -138,11 +123,8 @@ pub async fn update(
     Ok(change.update(db).await?)
 }
 
-pub async fn delete(
-    db: &DatabaseConnection,
-    user: &user::Model,
-    id: i64,
-) -> Result<bool, AppError> {
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<bool, AppError> {
+    let user = caller.signed_in()?;
     let row = owned(db, user, id).await?;
     collection::Entity::delete_by_id(row.id).exec(db).await?;
     Ok(true)
@@ -232,13 +214,14 @@ async fn touch<C: ConnectionTrait>(
 /// Adds a paper at `position` (clamped; the end when absent), shifting later items down.
 pub async fn add_item(
     db: &DatabaseConnection,
-    user: &user::Model,
+    caller: &Caller,
     collection_id: i64,
     paper_id: i64,
     note: Option<String>,
     position: Option<i32>,
 ) -> Result<collection::Model, AppError> {
-    let note = check_text(note, "note", MAX_NOTE_CHARS)?;
+    let user = caller.signed_in()?;
+    let note = input::optional(note, "note", MAX_NOTE_CHARS)?;
     if position.is_some_and(|p| p < 0) {
         return Err(AppError::bad_input("position", "a position is 0 or more"));
     }
@@ -290,14 +273,15 @@ pub async fn add_item(
 /// Changes an item's note (an empty one clears it) and/or moves it to `position` (clamped).
 pub async fn update_item(
     db: &DatabaseConnection,
-    user: &user::Model,
+    caller: &Caller,
     collection_id: i64,
     paper_id: i64,
     note: Option<String>,
     position: Option<i32>,
 ) -> Result<collection::Model, AppError> {
+    let user = caller.signed_in()?;
     let note = note
-        .map(|n| check_text(Some(n), "note", MAX_NOTE_CHARS))
+        .map(|n| input::optional(Some(n), "note", MAX_NOTE_CHARS))
         .transpose()?;
     if position.is_some_and(|p| p < 0) {
         return Err(AppError::bad_input("position", "a position is 0 or more"));
@@ -362,10 +346,11 @@ async fn park<C: ConnectionTrait>(
 
 pub async fn remove_item(
     db: &DatabaseConnection,
-    user: &user::Model,
+    caller: &Caller,
     collection_id: i64,
     paper_id: i64,
 ) -> Result<collection::Model, AppError> {
+    let user = caller.signed_in()?;
     db::retrying(|| async {
         let txn = db::begin_write(db).await?;
         lock_owned(&txn, user, collection_id).await?;

@@ -5,8 +5,10 @@ use entity::{comment, paper, user};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
+use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
+use crate::services::throttle::Throttles;
 
 /// Longest comment body, in characters.
 pub const MAX_BODY_CHARS: usize = 10_000;
@@ -14,10 +16,6 @@ pub const MAX_BODY_CHARS: usize = 10_000;
 pub const MAX_DEPTH: i32 = 8;
 /// Longest moderation reason, in characters.
 pub const MAX_REASON_CHARS: usize = 500;
-
-pub fn is_moderator(user: &user::Model) -> bool {
-    user.role == "moderator" || user.role == "admin"
-}
 
 fn check_body(body: &str) -> Result<(), AppError> {
     let chars = body.trim().chars().count();
@@ -30,14 +28,36 @@ fn check_body(body: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Comments on a paper, or replies to a comment of the same paper. Counted against the
+/// author's comment throttle: the slot is reserved before the write (parallel requests cannot
+/// pass the limit together) and given back when the comment is refused.
 pub async fn add(
+    db: &DatabaseConnection,
+    throttles: &Throttles,
+    caller: &Caller,
+    paper_id: i64,
+    body: String,
+    parent_id: Option<i64>,
+) -> Result<comment::Model, AppError> {
+    let author = caller.signed_in()?;
+    check_body(&body)?;
+    let slot = throttles
+        .comments_per_user
+        .reserve(&author.id.to_string())?;
+    let added = insert(db, author, paper_id, body, parent_id).await;
+    if added.is_err() {
+        slot.release();
+    }
+    added
+}
+
+async fn insert(
     db: &DatabaseConnection,
     author: &user::Model,
     paper_id: i64,
     body: String,
     parent_id: Option<i64>,
 ) -> Result<comment::Model, AppError> {
-    check_body(&body)?;
     if paper::Entity::find_by_id(paper_id).one(db).await?.is_none() {
         return Err(AppError::NotFound("no such paper".into()));
     }
@@ -133,10 +153,11 @@ async fn own_comment(
 /// standing, so an edit racing a delete can never write text into the tombstone.
 pub async fn edit(
     db: &DatabaseConnection,
-    user: &user::Model,
+    caller: &Caller,
     id: i64,
     body: String,
 ) -> Result<comment::Model, AppError> {
+    let user = caller.signed_in()?;
     check_body(&body)?;
     own_comment(db, user, id).await?;
     let edited = comment::Entity::update_many()
@@ -162,9 +183,10 @@ pub async fn edit(
 /// Deletes the user's comment: its body goes, the row stays as a tombstone holding its replies.
 pub async fn delete(
     db: &DatabaseConnection,
-    user: &user::Model,
+    caller: &Caller,
     id: i64,
 ) -> Result<comment::Model, AppError> {
+    let user = caller.signed_in()?;
     let row = own_comment(db, user, id).await?;
     let txn = db::begin_write(db).await?;
     // Conditional, so that two concurrent deletes move the counter once.
@@ -198,13 +220,11 @@ pub async fn delete(
 /// Hides a comment (moderators only): it reads as a tombstone to everyone but moderators.
 pub async fn hide(
     db: &DatabaseConnection,
-    moderator: &user::Model,
+    caller: &Caller,
     id: i64,
     reason: &str,
 ) -> Result<comment::Model, AppError> {
-    if !is_moderator(moderator) {
-        return Err(AppError::Forbidden("only moderators hide comments".into()));
-    }
+    let moderator = caller.moderator("hide comments")?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
         return Err(AppError::bad_input(

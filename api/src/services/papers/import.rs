@@ -13,8 +13,9 @@ use serde::Deserialize;
 
 use crate::db;
 use crate::error::AppError;
+use crate::services::input;
 use crate::services::papers::arxiv::ArxivId;
-use crate::services::papers::trending;
+use crate::services::papers::{submit, trending};
 
 /// Longest accepted title, in characters.
 pub const MAX_TITLE_CHARS: usize = 1_000;
@@ -96,29 +97,9 @@ pub fn parse_file(json: &str) -> Result<Vec<NewPaper>, ImportError> {
 fn check_record(raw: RawRecord) -> Result<NewPaper, String> {
     let arxiv_id = ArxivId::parse(&raw.arxiv_id)
         .ok_or_else(|| format!("arxiv_id {:?} is not an arXiv identifier", raw.arxiv_id))?;
-    let title = raw.title.trim().to_owned();
-    if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
-        return Err(format!("title must be 1 to {MAX_TITLE_CHARS} characters"));
-    }
-    let abstract_text = raw.abstract_text.trim().to_owned();
-    if abstract_text.is_empty() || abstract_text.chars().count() > MAX_ABSTRACT_CHARS {
-        return Err(format!(
-            "abstract must be 1 to {MAX_ABSTRACT_CHARS} characters"
-        ));
-    }
-    if raw.authors.is_empty() || raw.authors.len() > MAX_AUTHORS {
-        return Err(format!("authors must list 1 to {MAX_AUTHORS} names"));
-    }
-    let mut authors = Vec::with_capacity(raw.authors.len());
-    for (i, name) in raw.authors.iter().enumerate() {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > MAX_AUTHOR_NAME_CHARS {
-            return Err(format!(
-                "author {i} must be 1 to {MAX_AUTHOR_NAME_CHARS} characters"
-            ));
-        }
-        authors.push(name.to_owned());
-    }
+    let (title, abstract_text, authors) =
+        submit::parse_fields(&raw.title, &raw.abstract_text, &raw.authors)
+            .map_err(|e| e.to_string())?;
     let published_at = match raw.published_on.as_deref() {
         None => None,
         Some(date) => Some(
@@ -138,11 +119,7 @@ fn check_record(raw: RawRecord) -> Result<NewPaper, String> {
                 .ok_or_else(|| format!("upvotes {n} must be a non-negative count"))?,
         ),
     };
-    let github_repo = match raw.github_repo {
-        None => None,
-        Some(url) if url.starts_with("https://") || url.starts_with("http://") => Some(url),
-        Some(url) => return Err(format!("github_repo {url:?} is not an http(s) URL")),
-    };
+    let github_repo = input::http_url(raw.github_repo, "github_repo").map_err(|e| e.to_string())?;
     Ok(NewPaper {
         arxiv_id,
         title,

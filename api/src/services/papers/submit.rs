@@ -8,13 +8,16 @@ use sea_orm::{
     QueryFilter, Set,
 };
 
+use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
+use crate::services::input;
 use crate::services::papers::arxiv::ArxivId;
 use crate::services::papers::import::{
     self, MAX_ABSTRACT_CHARS, MAX_AUTHOR_NAME_CHARS, MAX_AUTHORS, MAX_TITLE_CHARS,
 };
 use crate::services::papers::trending;
+use crate::services::throttle::Throttles;
 
 /// A submitted paper, checked.
 pub struct Submission {
@@ -27,21 +30,29 @@ pub struct Submission {
     pub project_page: Option<String>,
 }
 
-fn url(input: Option<String>, field: &str) -> Result<Option<String>, AppError> {
-    match input.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) {
-        Some(u)
-            if (u.starts_with("https://") || u.starts_with("http://"))
-                && u.len() <= 500
-                && !u.contains(char::is_whitespace) =>
-        {
-            Ok(Some(u))
-        }
-        Some(_) => Err(AppError::bad_input(
-            field,
-            format!("{field} must be an http(s) URL"),
-        )),
-        None => Ok(None),
+/// A paper's title, abstract and author names, as submissions and imports both check them.
+pub(super) fn parse_fields(
+    title: &str,
+    abstract_text: &str,
+    authors: &[String],
+) -> Result<(String, String, Vec<String>), AppError> {
+    let title = input::required(title, "title", MAX_TITLE_CHARS)?;
+    let abstract_text = input::required(abstract_text, "abstract", MAX_ABSTRACT_CHARS)?;
+    let authors: Vec<String> = authors.iter().map(|a| a.trim().to_owned()).collect();
+    if authors.is_empty()
+        || authors.len() > MAX_AUTHORS
+        || authors
+            .iter()
+            .any(|a| a.is_empty() || a.chars().count() > MAX_AUTHOR_NAME_CHARS)
+    {
+        return Err(AppError::bad_input(
+            "authors",
+            format!(
+                "authors lists 1 to {MAX_AUTHORS} names of 1 to {MAX_AUTHOR_NAME_CHARS} characters"
+            ),
+        ));
     }
+    Ok((title, abstract_text, authors))
 }
 
 impl Submission {
@@ -56,34 +67,7 @@ impl Submission {
     ) -> Result<Self, AppError> {
         let arxiv_id = ArxivId::parse(arxiv_id)
             .ok_or_else(|| AppError::bad_input("arxivId", "not an arXiv identifier"))?;
-        let title = title.trim().to_owned();
-        if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
-            return Err(AppError::bad_input(
-                "title",
-                format!("a title has 1 to {MAX_TITLE_CHARS} characters"),
-            ));
-        }
-        let abstract_text = abstract_text.trim().to_owned();
-        if abstract_text.is_empty() || abstract_text.chars().count() > MAX_ABSTRACT_CHARS {
-            return Err(AppError::bad_input(
-                "abstract",
-                format!("an abstract has 1 to {MAX_ABSTRACT_CHARS} characters"),
-            ));
-        }
-        let authors: Vec<String> = authors.iter().map(|a| a.trim().to_owned()).collect();
-        if authors.is_empty()
-            || authors.len() > MAX_AUTHORS
-            || authors
-                .iter()
-                .any(|a| a.is_empty() || a.chars().count() > MAX_AUTHOR_NAME_CHARS)
-        {
-            return Err(AppError::bad_input(
-                "authors",
-                format!(
-                    "authors lists 1 to {MAX_AUTHORS} names of 1 to {MAX_AUTHOR_NAME_CHARS} characters"
-                ),
-            ));
-        }
+        let (title, abstract_text, authors) = parse_fields(title, abstract_text, &authors)?;
         if published_at.is_some_and(|p| p > Utc::now() + chrono::Duration::days(1)) {
             return Err(AppError::bad_input(
                 "publishedAt",
@@ -96,26 +80,36 @@ impl Submission {
             abstract_text,
             authors,
             published_at,
-            github_repo: url(github_repo, "githubRepo")?,
-            project_page: url(project_page, "projectPage")?,
+            github_repo: input::http_url(github_repo, "githubRepo")?,
+            project_page: input::http_url(project_page, "projectPage")?,
         })
     }
 }
 
-/// Lists a submitted paper. Of parallel submissions of one arXiv id one succeeds and the
-/// others get `CONFLICT`.
+/// Lists a submitted paper, counted against the submitter's throttle. Of parallel submissions
+/// of one arXiv id one succeeds and the others get `CONFLICT`.
 pub async fn submit(
     db: &DatabaseConnection,
-    submitter: &user::Model,
+    throttles: &Throttles,
+    caller: &Caller,
     new: Submission,
 ) -> Result<paper::Model, AppError> {
-    db::retrying(|| async {
+    let submitter = caller.signed_in()?;
+    // Reserved before the write, given back when the submission is refused.
+    let slot = throttles
+        .submissions_per_user
+        .reserve(&submitter.id.to_string())?;
+    let submitted = db::retrying(|| async {
         let txn = db::begin_write(db).await?;
         let row = insert(&txn, submitter, &new).await?;
         txn.commit().await?;
         Ok(row)
     })
-    .await
+    .await;
+    if submitted.is_err() {
+        slot.release();
+    }
+    submitted
 }
 
 async fn insert(

@@ -61,7 +61,7 @@ pub(super) async fn write(db: &DatabaseConnection, world: World) -> Result<SeedR
                 format!("Synthetic User {u}").into(),
                 format!("user{u}@example.org").into(),
                 password_hash.clone().into(),
-                "user".into(),
+                user::Role::User.into(),
                 Option::<String>::None.into(),
                 Option::<String>::None.into(),
                 (now - span).into(),

@@ -1,13 +1,14 @@
 //! API tokens for integrations: opaque `papers_…` secrets shown once and stored as a SHA-256
 //! hash, scoped (`read`, `write`), revocable, with `last_used_at` kept.
 
-use entity::{api_token, user};
+use entity::api_token;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use sha2::{Digest, Sha256};
 
+use crate::auth::{Caller, Scope};
 use crate::error::AppError;
 
 /// The recognisable prefix of every API token (secret scanners can match it).
@@ -15,21 +16,6 @@ pub const PREFIX: &str = "papers_";
 pub const MAX_NAME_CHARS: usize = 100;
 /// `last_used_at` is written at most this often per token, not on every request.
 const LAST_USED_GRANULARITY: chrono::Duration = chrono::Duration::minutes(1);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    Read,
-    Write,
-}
-
-impl Scope {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Read => "read",
-            Self::Write => "write",
-        }
-    }
-}
 
 /// The scopes stored for a token.
 pub fn scopes_of(row: &api_token::Model) -> Vec<Scope> {
@@ -50,10 +36,11 @@ fn hash(token: &str) -> String {
 /// Creates a token; returns the secret (shown once) and its row.
 pub async fn create(
     db: &DatabaseConnection,
-    owner: &user::Model,
+    caller: &Caller,
     name: &str,
     scopes: &[Scope],
 ) -> Result<(String, api_token::Model), AppError> {
+    let owner = caller.with_session()?;
     use base64::Engine;
     use rand::RngCore;
     let name = name.trim();
@@ -93,8 +80,14 @@ pub async fn create(
 /// The owner's tokens that still work, newest first.
 pub async fn list(
     db: &DatabaseConnection,
+    caller: &Caller,
     owner_id: i64,
 ) -> Result<Vec<api_token::Model>, AppError> {
+    // Listed to their owner only, signed in with a session: a token cannot read tokens.
+    if caller.user_id() != Some(owner_id) {
+        return Err(AppError::NotFound("no such user".into()));
+    }
+    caller.with_session()?;
     Ok(api_token::Entity::find()
         .filter(api_token::Column::UserId.eq(owner_id))
         .filter(api_token::Column::RevokedAt.is_null())
@@ -104,11 +97,8 @@ pub async fn list(
 }
 
 /// Revokes one of the owner's tokens; another user's token answers as if it did not exist.
-pub async fn revoke(
-    db: &DatabaseConnection,
-    owner: &user::Model,
-    id: i64,
-) -> Result<bool, AppError> {
+pub async fn revoke(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<bool, AppError> {
+    let owner = caller.signed_in()?;
     let row = api_token::Entity::find_by_id(id)
         .one(db)
         .await?

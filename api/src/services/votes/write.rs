@@ -7,6 +7,7 @@ use entity::{collection, collection_upvote, comment, comment_upvote, paper, pape
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QuerySelect};
 
+use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
 use crate::services::collections;
@@ -69,9 +70,10 @@ pub async fn vote(
     db: &DatabaseConnection,
     target: Target,
     id: i64,
-    user_id: i64,
+    caller: &Caller,
     up: bool,
 ) -> Result<(), AppError> {
+    let user_id = caller.signed_in()?.id;
     db::retrying(|| async {
         let txn = db::begin_write(db).await?;
         ensure_votable(&txn, target, id, user_id, up).await?;

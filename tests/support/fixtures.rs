@@ -1,14 +1,15 @@
-//! Rows written behind the API's back, for read tests that need users, votes, comments and
-//! collections before the write API exists to make them. Counters are kept as the services keep
-//! them (equal to their rows).
+//! State for tests: users and papers written directly (a user has no real password; a paper
+//! enters the feed at a chosen time), votes, comments and collections made through the services,
+//! so that counters, trending scores and slugs are exactly what the site makes.
 
 #![allow(dead_code)]
 
+use api::auth::Caller;
+use api::services::throttle::Throttles;
+use api::services::votes::{self, Target};
+use api::services::{collections, discussion};
 use chrono::{DateTime, Duration, Utc};
-use entity::{
-    author, collection, collection_item, comment, paper, paper_author, paper_upvote, user,
-};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use entity::{author, collection, comment, paper, paper_author, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 /// The JWT secret the test servers use.
@@ -108,26 +109,16 @@ pub async fn paper(
     row
 }
 
+/// The user's upvote of the paper, cast through the votes service (counter and trending score
+/// move as on the site).
 pub async fn upvote(db: &DatabaseConnection, user: &user::Model, paper: &paper::Model) {
-    paper_upvote::ActiveModel {
-        user_id: Set(user.id),
-        paper_id: Set(paper.id),
-        created_at: Set(now()),
-    }
-    .insert(db)
-    .await
-    .expect("insert upvote");
-    paper::Entity::update_many()
-        .col_expr(
-            paper::Column::UpvoteCount,
-            Expr::col(paper::Column::UpvoteCount).add(1),
-        )
-        .filter(paper::Column::Id.eq(paper.id))
-        .exec(db)
+    let caller = Caller::session(user.clone());
+    votes::vote(db, Target::Paper, paper.id, &caller, true)
         .await
-        .expect("count upvote");
+        .expect("upvote");
 }
 
+/// A comment or reply, written through the discussion service.
 pub async fn comment(
     db: &DatabaseConnection,
     paper: &paper::Model,
@@ -135,48 +126,21 @@ pub async fn comment(
     parent: Option<&comment::Model>,
     body: &str,
 ) -> comment::Model {
-    let row = comment::ActiveModel {
-        paper_id: Set(paper.id),
-        user_id: Set(Some(user.id)),
-        parent_id: Set(parent.map(|p| p.id)),
-        depth: Set(parent.map_or(0, |p| p.depth + 1)),
-        body: Set(body.into()),
-        created_at: Set(now()),
-        edited_at: Set(None),
-        deleted_at: Set(None),
-        hidden_at: Set(None),
-        hidden_reason: Set(None),
-        hidden_by: Set(None),
-        upvote_count: Set(0),
-        reply_count: Set(0),
-        ..Default::default()
-    }
-    .insert(db)
+    let caller = Caller::session(user.clone());
+    discussion::add(
+        db,
+        &Throttles::disabled(),
+        &caller,
+        paper.id,
+        body.to_owned(),
+        parent.map(|p| p.id),
+    )
     .await
-    .expect("insert comment");
-    paper::Entity::update_many()
-        .col_expr(
-            paper::Column::CommentCount,
-            Expr::col(paper::Column::CommentCount).add(1),
-        )
-        .filter(paper::Column::Id.eq(paper.id))
-        .exec(db)
-        .await
-        .expect("count comment");
-    if let Some(parent) = parent {
-        comment::Entity::update_many()
-            .col_expr(
-                comment::Column::ReplyCount,
-                Expr::col(comment::Column::ReplyCount).add(1),
-            )
-            .filter(comment::Column::Id.eq(parent.id))
-            .exec(db)
-            .await
-            .expect("count reply");
-    }
-    row
+    .expect("add a comment")
 }
 
+/// A collection holding the papers in order, each with a note, made through the collections
+/// service (real slug, counters).
 pub async fn collection(
     db: &DatabaseConnection,
     owner: &user::Model,
@@ -184,39 +148,16 @@ pub async fn collection(
     is_private: bool,
     papers: &[&paper::Model],
 ) -> collection::Model {
-    let slug = format!(
-        "{}/{}-{}",
-        owner.username,
-        title.to_lowercase().replace(' ', "-"),
-        uuid::Uuid::new_v4().simple()
-    );
-    let row = collection::ActiveModel {
-        slug: Set(slug),
-        owner_id: Set(owner.id),
-        title: Set(title.into()),
-        description: Set(Some(format!("About {title}"))),
-        is_private: Set(is_private),
-        created_at: Set(now()),
-        updated_at: Set(now()),
-        upvote_count: Set(0),
-        item_count: Set(i32::try_from(papers.len()).expect("count")),
-        trending_score: Set(0.0),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .expect("insert collection");
-    for (position, paper) in papers.iter().enumerate() {
-        collection_item::ActiveModel {
-            collection_id: Set(row.id),
-            paper_id: Set(paper.id),
-            position: Set(i32::try_from(position).expect("position")),
-            note: Set(Some(format!("note {position}"))),
-            added_at: Set(now()),
-        }
-        .insert(db)
+    let caller = Caller::session(owner.clone());
+    let description = Some(format!("About {title}"));
+    let mut row = collections::create(db, &caller, title, description, is_private)
         .await
-        .expect("insert item");
+        .expect("create a collection");
+    for (position, paper) in papers.iter().enumerate() {
+        let note = Some(format!("note {position}"));
+        row = collections::add_item(db, &caller, row.id, paper.id, note, None)
+            .await
+            .expect("add an item");
     }
     row
 }

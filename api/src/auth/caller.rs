@@ -43,6 +43,15 @@ impl Caller {
         }
     }
 
+    /// A user signed in with a session (no API token), from no particular address.
+    pub fn session(user: user::Model) -> Self {
+        Self {
+            user: Some(user),
+            api_scopes: None,
+            address: None,
+        }
+    }
+
     pub fn user_id(&self) -> Option<i64> {
         self.user.as_ref().map(|u| u.id)
     }

@@ -110,6 +110,18 @@ pub struct Throttles {
 }
 
 impl Throttles {
+    /// Throttles that never refuse (`--rate-limits off`): for commands and test fixtures.
+    pub fn disabled() -> Self {
+        let off = |limit: u64| Throttle::new(limit, Duration::from_secs(60), false);
+        Self {
+            login_failures_per_account: off(1),
+            login_failures_per_address: off(1),
+            registrations_per_address: off(1),
+            comments_per_user: off(1),
+            submissions_per_user: off(1),
+        }
+    }
+
     pub fn new(settings: &Settings) -> Self {
         let on = settings.rate_limits_enabled();
         let minutes = |m: u64| Duration::from_secs(m * 60);

@@ -46,12 +46,7 @@ impl AuthorshipClaim {
 
     /// The paper the claim was made on.
     async fn paper(&self, ctx: &Context<'_>) -> async_graphql::Result<Paper> {
-        loaders(ctx)?
-            .paper_by_id
-            .load_one(self.0.paper_id)
-            .await?
-            .map(Paper)
-            .ok_or_else(|| AppError::NotFound("no such paper".into()).into_gql())
+        Ok(Paper(loaders(ctx)?.paper(self.0.paper_id).await?))
     }
 
     /// The author identity claimed.

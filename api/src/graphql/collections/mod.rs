@@ -13,7 +13,7 @@ use crate::graphql::args;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{db, loaders};
 use crate::graphql::ids::{self, NodeType};
-use crate::graphql::loaders::ItemsOf;
+use crate::graphql::loaders::{ItemsOf, VoteKind};
 use crate::graphql::papers::Paper;
 use crate::services::collections;
 
@@ -114,14 +114,9 @@ impl Collection {
 
     /// Whether the signed-in viewer has upvoted it; false when anonymous.
     async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        match &loaders(ctx)?.viewer {
-            Some(viewer) => Ok(viewer
-                .collection_upvoted
-                .load_one(self.0.id)
-                .await?
-                .unwrap_or(false)),
-            None => Ok(false),
-        }
+        loaders(ctx)?
+            .viewer_upvoted(VoteKind::Collection, self.0.id)
+            .await
     }
 
     /// When it was created.
@@ -140,12 +135,7 @@ impl Collection {
 impl CollectionItem {
     /// The paper.
     async fn paper(&self, ctx: &Context<'_>) -> async_graphql::Result<Paper> {
-        loaders(ctx)?
-            .paper_by_id
-            .load_one(self.0.paper_id)
-            .await?
-            .map(Paper)
-            .ok_or_else(|| AppError::NotFound("paper not found".into()).into_gql())
+        Ok(Paper(loaders(ctx)?.paper(self.0.paper_id).await?))
     }
 
     /// The owner's note on this paper.

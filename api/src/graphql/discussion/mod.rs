@@ -11,6 +11,7 @@ use crate::graphql::args;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, loaders};
 use crate::graphql::ids::{self, NodeType};
+use crate::graphql::loaders::VoteKind;
 use crate::graphql::papers::Paper;
 use crate::services::discussion::CommentList;
 use crate::services::discussion::markdown;
@@ -48,12 +49,7 @@ impl Comment {
 
     /// The paper the comment is on.
     async fn paper(&self, ctx: &Context<'_>) -> async_graphql::Result<Paper> {
-        loaders(ctx)?
-            .paper_by_id
-            .load_one(self.0.paper_id)
-            .await?
-            .map(Paper)
-            .ok_or_else(|| crate::error::AppError::NotFound("paper not found".into()).into_gql())
+        Ok(Paper(loaders(ctx)?.paper(self.0.paper_id).await?))
     }
 
     /// Who wrote it; null for a tombstone or a deleted account.
@@ -61,14 +57,7 @@ impl Comment {
         if self.is_tombstone(ctx)? {
             return Ok(None);
         }
-        let Some(user_id) = self.0.user_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .user_by_id
-            .load_one(user_id)
-            .await?
-            .map(User::from))
+        Ok(loaders(ctx)?.user(self.0.user_id).await?.map(User::from))
     }
 
     /// The markdown source; empty for a tombstone.
@@ -151,13 +140,8 @@ impl Comment {
 
     /// Whether the signed-in viewer has upvoted it; false when anonymous.
     async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        match &loaders(ctx)?.viewer {
-            Some(viewer) => Ok(viewer
-                .comment_upvoted
-                .load_one(self.0.id)
-                .await?
-                .unwrap_or(false)),
-            None => Ok(false),
-        }
+        loaders(ctx)?
+            .viewer_upvoted(VoteKind::Comment, self.0.id)
+            .await
     }
 }

@@ -34,13 +34,20 @@ pub trait NestedList: Copy + Eq + Hash + Send + Sync + 'static {
         args: &PageArgs,
     ) -> impl Future<Output = Result<HashMap<i64, Page<Self::Row>>, AppError>> + Send;
 
-    /// How many rows each parent's list holds.
+    /// How many rows each parent's list holds. Lists whose size the parent row keeps (an
+    /// `upvote_count`, an `item_count`) are never counted here.
     fn counts(
         self,
-        db: &DatabaseConnection,
-        viewer: Option<i64>,
-        parents: &[i64],
-    ) -> impl Future<Output = Result<HashMap<i64, u64>, AppError>> + Send;
+        _db: &DatabaseConnection,
+        _viewer: Option<i64>,
+        _parents: &[i64],
+    ) -> impl Future<Output = Result<HashMap<i64, u64>, AppError>> + Send {
+        async {
+            Err(AppError::Internal(
+                "this list is counted by its parent".into(),
+            ))
+        }
+    }
 }
 
 impl NestedList for CommentList {
@@ -141,17 +148,6 @@ impl NestedList for UpvotersOf {
     ) -> Result<HashMap<i64, Page<user::Model>>, AppError> {
         votes::upvoters(db, parents, args).await
     }
-
-    async fn counts(
-        self,
-        _: &DatabaseConnection,
-        _: Option<i64>,
-        _: &[i64],
-    ) -> Result<HashMap<i64, u64>, AppError> {
-        Err(AppError::Internal(
-            "upvoters are counted by upvote_count".into(),
-        ))
-    }
 }
 
 /// The items of a collection (counted by the collection's own `item_count`).
@@ -169,15 +165,6 @@ impl NestedList for ItemsOf {
         args: &PageArgs,
     ) -> Result<HashMap<i64, Page<collection_item::Model>>, AppError> {
         collections::items(db, parents, args).await
-    }
-
-    async fn counts(
-        self,
-        _: &DatabaseConnection,
-        _: Option<i64>,
-        _: &[i64],
-    ) -> Result<HashMap<i64, u64>, AppError> {
-        Err(AppError::Internal("items are counted by item_count".into()))
     }
 }
 

@@ -72,8 +72,9 @@ pub struct ViewerUpvoted {
     kind: VoteKind,
 }
 
+/// What a viewer may have upvoted.
 #[derive(Clone, Copy)]
-enum VoteKind {
+pub enum VoteKind {
     Paper,
     Comment,
     Collection,
@@ -168,6 +169,37 @@ impl Loaders {
             upvoters: ListLoaders::new(db, viewer_id, delay),
             items: ListLoaders::new(db, viewer_id, delay),
             viewer,
+        }
+    }
+}
+
+impl Loaders {
+    /// Whether the viewer upvoted the object; false when anonymous.
+    pub async fn viewer_upvoted(&self, kind: VoteKind, id: i64) -> async_graphql::Result<bool> {
+        let Some(viewer) = &self.viewer else {
+            return Ok(false);
+        };
+        let loader = match kind {
+            VoteKind::Paper => &viewer.paper_upvoted,
+            VoteKind::Comment => &viewer.comment_upvoted,
+            VoteKind::Collection => &viewer.collection_upvoted,
+        };
+        Ok(loader.load_one(id).await?.unwrap_or(false))
+    }
+
+    /// The paper a row refers to; `NOT_FOUND` if it is gone.
+    pub async fn paper(&self, id: i64) -> async_graphql::Result<paper::Model> {
+        self.paper_by_id
+            .load_one(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("no such paper".into()).into_gql())
+    }
+
+    /// The user a row refers to, if any.
+    pub async fn user(&self, id: Option<i64>) -> async_graphql::Result<Option<user::Model>> {
+        match id {
+            Some(id) => self.user_by_id.load_one(id).await,
+            None => Ok(None),
         }
     }
 }

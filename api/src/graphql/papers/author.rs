@@ -29,14 +29,7 @@ impl Author {
 
     /// The user who claimed this author identity, once approved.
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(user_id) = self.0.user_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .user_by_id
-            .load_one(user_id)
-            .await?
-            .map(User::from))
+        Ok(loaders(ctx)?.user(self.0.user_id).await?.map(User::from))
     }
 
     /// The papers listing this author, latest to enter the feed first.

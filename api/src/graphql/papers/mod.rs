@@ -19,7 +19,7 @@ use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::papers::author::Author;
 
-use crate::graphql::loaders::{PapersOf, UpvotersOf};
+use crate::graphql::loaders::{PapersOf, UpvotersOf, VoteKind};
 use crate::services::collections::CollectionList;
 use crate::services::discussion::{CommentList, CommentOrder};
 use crate::services::pagination::PageArgs;
@@ -110,12 +110,8 @@ impl Paper {
 
     /// The user who submitted the paper to the feed; null for imported papers.
     async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(user_id) = self.0.submitted_by else {
-            return Ok(None);
-        };
         Ok(loaders(ctx)?
-            .user_by_id
-            .load_one(user_id)
+            .user(self.0.submitted_by)
             .await?
             .map(User::from))
     }
@@ -127,14 +123,9 @@ impl Paper {
 
     /// Whether the signed-in viewer has upvoted the paper; false when anonymous.
     async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        match &loaders(ctx)?.viewer {
-            Some(viewer) => Ok(viewer
-                .paper_upvoted
-                .load_one(self.0.id)
-                .await?
-                .unwrap_or(false)),
-            None => Ok(false),
-        }
+        loaders(ctx)?
+            .viewer_upvoted(VoteKind::Paper, self.0.id)
+            .await
     }
 
     /// The users who upvoted the paper, latest first.
@@ -257,12 +248,8 @@ impl PaperAuthor {
 
     /// The user who claimed this author identity, once a moderator approved the claim.
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(user_id) = self.0.author.user_id else {
-            return Ok(None);
-        };
         Ok(loaders(ctx)?
-            .user_by_id
-            .load_one(user_id)
+            .user(self.0.author.user_id)
             .await?
             .map(User::from))
     }

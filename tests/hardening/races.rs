@@ -6,6 +6,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde_json::{Value, json};
 
 use super::{in_parallel, tally};
+use api::graphql::ids::{self, NodeType};
+
 use crate::storage_test;
 use crate::support::Backend;
 use crate::support::TestApp;
@@ -33,12 +35,18 @@ fn dense(n: usize) -> Vec<i32> {
     (0..i32::try_from(n).expect("small")).collect()
 }
 
+/// The global ID the API gives an object.
+fn global_id(kind: NodeType, id: i64) -> Value {
+    json!(ids::encode(kind, id).to_string())
+}
+
+/// `n` papers, as global IDs.
 async fn paper_ids(app: &TestApp, n: usize) -> Vec<Value> {
     let db = app.db.connect().await;
     let mut ids = Vec::new();
     for i in 0..n {
         let arxiv = format!("2401.{i:05}");
-        fixtures::paper(
+        let row = fixtures::paper(
             &db,
             &arxiv,
             &format!("Paper {i}"),
@@ -48,8 +56,7 @@ async fn paper_ids(app: &TestApp, n: usize) -> Vec<Value> {
             None,
         )
         .await;
-        let query = format!("{{ paper(arxivId: \"{arxiv}\") {{ id }} }}");
-        ids.push(app.data(&query, json!({})).await["paper"]["id"].clone());
+        ids.push(global_id(NodeType::Paper, row.id));
     }
     ids
 }
@@ -61,13 +68,7 @@ async fn parallel_item_writes_keep_positions_dense_and_unique(backend: Backend) 
     let owner = fixtures::user(&db, "owner").await;
     let token = token_for(&owner);
     let row = fixtures::collection(&db, &owner, "Reading list", false, &[]).await;
-    let collection = app
-        .data(
-            "query ($s: String!) { collection(slug: $s) { id } }",
-            json!({ "s": row.slug }),
-        )
-        .await["collection"]["id"]
-        .clone();
+    let collection = global_id(NodeType::Collection, row.id);
     let papers = paper_ids(&app, 16).await;
 
     let bodies = in_parallel(
@@ -128,13 +129,7 @@ async fn the_same_paper_added_in_parallel_is_one_item_and_conflicts(backend: Bac
     let db = app.db.connect().await;
     let owner = fixtures::user(&db, "owner").await;
     let row = fixtures::collection(&db, &owner, "Reading list", false, &[]).await;
-    let collection = app
-        .data(
-            "query ($s: String!) { collection(slug: $s) { id } }",
-            json!({ "s": row.slug }),
-        )
-        .await["collection"]["id"]
-        .clone();
+    let collection = global_id(NodeType::Collection, row.id);
     let papers = paper_ids(&app, 1).await;
     let bodies = in_parallel(
         &app,
@@ -263,9 +258,7 @@ async fn an_edit_racing_a_delete_never_writes_into_the_tombstone(backend: Backen
     let mut ids = Vec::new();
     for i in 0..10 {
         let row = fixtures::comment(&db, &paper, &ada, None, &format!("comment {i}")).await;
-        ids.push(json!(
-            api::graphql::ids::encode(api::graphql::ids::NodeType::Comment, row.id).to_string()
-        ));
+        ids.push(global_id(NodeType::Comment, row.id));
     }
     let edit =
         "mutation ($id: ID!) { editComment(input: { id: $id, body: \"edited text\" }) { id } }";

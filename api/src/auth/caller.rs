@@ -76,7 +76,7 @@ impl Caller {
     /// The signed-in user if a moderator or an admin, else `FORBIDDEN`.
     pub fn moderator(&self, what: &str) -> Result<&user::Model, AppError> {
         let user = self.signed_in()?;
-        if is_moderator(user) {
+        if user.role.moderates() {
             Ok(user)
         } else {
             Err(AppError::Forbidden(format!("only moderators {what}")))
@@ -98,10 +98,6 @@ impl Caller {
 
     /// Whether the caller moderates (sees hidden comments, decides claims).
     pub fn is_moderator(&self) -> bool {
-        self.user.as_ref().is_some_and(is_moderator)
+        self.user.as_ref().is_some_and(|u| u.role.moderates())
     }
-}
-
-pub fn is_moderator(user: &user::Model) -> bool {
-    user.role.moderates()
 }

@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 use api::auth::Caller;
+use api::ids::{CollectionId, CommentId, PaperId};
+use api::services::collections::{Item, ItemChange, NewCollection};
 use api::services::throttle::Throttles;
 use api::services::votes::{self, Target};
 use api::services::{collections, discussion};
@@ -113,7 +115,7 @@ pub async fn paper(
 /// move as on the site).
 pub async fn upvote(db: &DatabaseConnection, user: &user::Model, paper: &paper::Model) {
     let caller = Caller::session(user.clone());
-    votes::vote(db, Target::Paper, paper.id, &caller, true)
+    votes::vote(db, &caller, Target::Paper(PaperId(paper.id)), true)
         .await
         .expect("upvote");
 }
@@ -131,9 +133,9 @@ pub async fn comment(
         db,
         &Throttles::disabled(),
         &caller,
-        paper.id,
-        body.to_owned(),
-        parent.map(|p| p.id),
+        PaperId(paper.id),
+        discussion::Body::parse(body.to_owned(), "body").expect("a body"),
+        parent.map(|p| CommentId(p.id)),
     )
     .await
     .expect("add a comment")
@@ -150,12 +152,18 @@ pub async fn collection(
 ) -> collection::Model {
     let caller = Caller::session(owner.clone());
     let description = Some(format!("About {title}"));
-    let mut row = collections::create(db, &caller, title, description, is_private)
+    let new = NewCollection::parse(title, description, is_private).expect("a collection");
+    let mut row = collections::create(db, &caller, new)
         .await
         .expect("create a collection");
     for (position, paper) in papers.iter().enumerate() {
         let note = Some(format!("note {position}"));
-        row = collections::add_item(db, &caller, row.id, paper.id, note, None)
+        let item = Item {
+            collection: CollectionId(row.id),
+            paper: PaperId(paper.id),
+        };
+        let change = ItemChange::parse(note, None).expect("a note");
+        row = collections::add_item(db, &caller, item, change)
             .await
             .expect("add an item");
     }

@@ -3,7 +3,7 @@
 use async_graphql::ID;
 
 use crate::error::{AppError, GqlResult};
-use crate::graphql::ids::{self, NodeType};
+use crate::graphql::ids::{self, Global};
 use crate::services::pagination::PageArgs;
 
 /// Checks Relay page arguments.
@@ -17,12 +17,14 @@ pub fn page(
 }
 
 /// Decodes an ID argument that must name an object of one type, as a resolver's error.
-pub fn id_arg(kind: NodeType, id: &ID, field: &str) -> async_graphql::Result<i64> {
-    id_of(kind, id, field).gql()
+pub fn id_arg<T: Global>(id: &ID, field: &str) -> async_graphql::Result<T> {
+    id_of(id, field).gql()
 }
 
 /// Decodes an ID argument that must name an object of one type.
-pub fn id_of(kind: NodeType, id: &ID, field: &str) -> Result<i64, AppError> {
-    ids::decode_as(kind, id)
-        .ok_or_else(|| AppError::bad_input(field, format!("{field} is not a valid {kind:?} ID")))
+pub fn id_of<T: Global>(id: &ID, field: &str) -> Result<T, AppError> {
+    ids::decode_as(id).ok_or_else(|| {
+        let kind = T::TYPE;
+        AppError::bad_input(field, format!("{field} is not a valid {kind:?} ID"))
+    })
 }

@@ -103,8 +103,9 @@ impl ClaimMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The paper, the position and a note.")] input: ClaimAuthorshipInput,
     ) -> async_graphql::Result<AuthorshipClaim> {
-        let paper = id_arg(NodeType::Paper, &input.paper_id, "paperId")?;
-        let row = claims::claim(&db(ctx)?, caller(ctx)?, paper, input.position, input.note)
+        let paper = id_arg(&input.paper_id, "paperId")?;
+        let note = claims::Note::parse_optional(input.note, "note").gql()?;
+        let row = claims::claim(&db(ctx)?, caller(ctx)?, paper, input.position, note)
             .await
             .gql()?;
         Ok(AuthorshipClaim(row))
@@ -118,7 +119,7 @@ impl ClaimMutation {
         #[graphql(desc = "An `AuthorshipClaim` ID.")] id: ID,
         #[graphql(desc = "True to approve, false to reject.")] approve: bool,
     ) -> async_graphql::Result<AuthorshipClaim> {
-        let id = id_arg(NodeType::Claim, &id, "id")?;
+        let id = id_arg(&id, "id")?;
         Ok(AuthorshipClaim(
             claims::decide(&db(ctx)?, caller(ctx)?, id, approve)
                 .await

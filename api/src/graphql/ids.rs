@@ -44,6 +44,33 @@ impl NodeType {
     }
 }
 
+/// A typed row id whose global ID names one node type.
+pub trait Global: Copy {
+    const TYPE: NodeType;
+    fn from_row(row: i64) -> Self;
+}
+
+macro_rules! global {
+    ($($id:ident => $kind:ident),*) => {$(
+        impl Global for crate::ids::$id {
+            const TYPE: NodeType = NodeType::$kind;
+            fn from_row(row: i64) -> Self {
+                Self(row)
+            }
+        }
+    )*};
+}
+
+global!(
+    PaperId => Paper,
+    AuthorId => Author,
+    UserId => User,
+    CommentId => Comment,
+    CollectionId => Collection,
+    TokenId => ApiToken,
+    ClaimId => Claim
+);
+
 pub fn encode(kind: NodeType, id: i64) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.name())))
 }
@@ -59,8 +86,10 @@ pub fn decode(id: &str) -> Option<(NodeType, i64)> {
 }
 
 /// Decodes an ID that must be of the given type.
-pub fn decode_as(kind: NodeType, id: &str) -> Option<i64> {
-    decode(id).filter(|(k, _)| *k == kind).map(|(_, row)| row)
+pub fn decode_as<T: Global>(id: &str) -> Option<T> {
+    decode(id)
+        .filter(|(k, _)| *k == T::TYPE)
+        .map(|(_, row)| T::from_row(row))
 }
 
 #[cfg(test)]
@@ -71,7 +100,11 @@ mod tests {
     fn ids_round_trip_and_keep_their_type() {
         let id = encode(NodeType::Paper, 7);
         assert_eq!(decode(&id), Some((NodeType::Paper, 7)));
-        assert_eq!(decode_as(NodeType::Author, &id), None);
+        assert_eq!(decode_as::<crate::ids::AuthorId>(&id), None);
+        assert_eq!(
+            decode_as::<crate::ids::PaperId>(&id),
+            Some(crate::ids::PaperId(7))
+        );
         assert_eq!(decode("garbage!"), None);
         assert_eq!(decode(&URL_SAFE_NO_PAD.encode("Paper:-1")), None);
         assert_eq!(decode(&URL_SAFE_NO_PAD.encode("Secret:1")), None);

@@ -10,7 +10,7 @@ use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
 use crate::graphql::context::{caller, db};
 use crate::graphql::ids::{self, NodeType};
-use crate::services::tokens;
+use crate::services::tokens::{self, TokenName};
 
 /// What an API token may do.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +100,8 @@ impl TokenMutation {
         #[graphql(desc = "The token's name and scopes.")] input: CreateApiTokenInput,
     ) -> async_graphql::Result<CreateApiTokenPayload> {
         let scopes: Vec<_> = input.scopes.into_iter().map(Into::into).collect();
-        let (token, row) = tokens::create(&db(ctx)?, caller(ctx)?, &input.name, &scopes)
+        let name = TokenName::parse(&input.name, "name").gql()?;
+        let (token, row) = tokens::create(&db(ctx)?, caller(ctx)?, name, &scopes)
             .await
             .gql()?;
         Ok(CreateApiTokenPayload {
@@ -115,7 +116,7 @@ impl TokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "An `ApiToken` ID.")] id: ID,
     ) -> async_graphql::Result<bool> {
-        let id = id_arg(NodeType::ApiToken, &id, "id")?;
+        let id = id_arg(&id, "id")?;
         tokens::revoke(&db(ctx)?, caller(ctx)?, id).await.gql()
     }
 }

@@ -7,17 +7,15 @@ use crate::graphql::args::id_arg;
 use crate::graphql::collections::Collection;
 use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::Comment;
-use crate::graphql::ids::NodeType;
 use crate::graphql::papers::Paper;
+use crate::ids::{CollectionId, CommentId, PaperId};
 use crate::services::votes::{self, Target};
 
-async fn vote(ctx: &Context<'_>, target: Target, id: i64, up: bool) -> async_graphql::Result<()> {
-    votes::vote(&db(ctx)?, target, id, caller(ctx)?, up)
-        .await
-        .gql()
+async fn vote(ctx: &Context<'_>, target: Target, up: bool) -> async_graphql::Result<()> {
+    votes::vote(&db(ctx)?, caller(ctx)?, target, up).await.gql()
 }
 
-async fn reload_paper(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Paper> {
+async fn reload_paper(ctx: &Context<'_>, id: PaperId) -> async_graphql::Result<Paper> {
     crate::services::papers::find_by_id(&db(ctx)?, id)
         .await
         .gql()?
@@ -25,19 +23,22 @@ async fn reload_paper(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Paper
         .ok_or_else(|| AppError::NotFound("no such paper".into()).into_gql())
 }
 
-async fn reload_comment(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Comment> {
+async fn reload_comment(ctx: &Context<'_>, id: CommentId) -> async_graphql::Result<Comment> {
     loaders(ctx)?
         .comment_by_id
-        .load_one(id)
+        .load_one(id.0)
         .await?
         .map(Comment)
         .ok_or_else(|| AppError::NotFound("no such comment".into()).into_gql())
 }
 
-async fn reload_collection(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Collection> {
+async fn reload_collection(
+    ctx: &Context<'_>,
+    id: CollectionId,
+) -> async_graphql::Result<Collection> {
     loaders(ctx)?
         .collection_by_id
-        .load_one(id)
+        .load_one(id.0)
         .await?
         .map(Collection)
         .ok_or_else(|| AppError::NotFound("no such collection".into()).into_gql())
@@ -55,8 +56,8 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
     ) -> async_graphql::Result<Paper> {
-        let id = id_arg(NodeType::Paper, &paper_id, "paperId")?;
-        vote(ctx, Target::Paper, id, true).await?;
+        let id = id_arg(&paper_id, "paperId")?;
+        vote(ctx, Target::Paper(id), true).await?;
         reload_paper(ctx, id).await
     }
 
@@ -66,8 +67,8 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
     ) -> async_graphql::Result<Paper> {
-        let id = id_arg(NodeType::Paper, &paper_id, "paperId")?;
-        vote(ctx, Target::Paper, id, false).await?;
+        let id = id_arg(&paper_id, "paperId")?;
+        vote(ctx, Target::Paper(id), false).await?;
         reload_paper(ctx, id).await
     }
 
@@ -77,8 +78,8 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Comment` ID.")] comment_id: ID,
     ) -> async_graphql::Result<Comment> {
-        let id = id_arg(NodeType::Comment, &comment_id, "commentId")?;
-        vote(ctx, Target::Comment, id, true).await?;
+        let id = id_arg(&comment_id, "commentId")?;
+        vote(ctx, Target::Comment(id), true).await?;
         reload_comment(ctx, id).await
     }
 
@@ -88,8 +89,8 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Comment` ID.")] comment_id: ID,
     ) -> async_graphql::Result<Comment> {
-        let id = id_arg(NodeType::Comment, &comment_id, "commentId")?;
-        vote(ctx, Target::Comment, id, false).await?;
+        let id = id_arg(&comment_id, "commentId")?;
+        vote(ctx, Target::Comment(id), false).await?;
         reload_comment(ctx, id).await
     }
 
@@ -99,8 +100,8 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Collection` ID.")] collection_id: ID,
     ) -> async_graphql::Result<Collection> {
-        let id = id_arg(NodeType::Collection, &collection_id, "collectionId")?;
-        vote(ctx, Target::Collection, id, true).await?;
+        let id = id_arg(&collection_id, "collectionId")?;
+        vote(ctx, Target::Collection(id), true).await?;
         reload_collection(ctx, id).await
     }
 
@@ -110,8 +111,8 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Collection` ID.")] collection_id: ID,
     ) -> async_graphql::Result<Collection> {
-        let id = id_arg(NodeType::Collection, &collection_id, "collectionId")?;
-        vote(ctx, Target::Collection, id, false).await?;
+        let id = id_arg(&collection_id, "collectionId")?;
+        vote(ctx, Target::Collection(id), false).await?;
         reload_collection(ctx, id).await
     }
 }

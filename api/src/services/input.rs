@@ -1,5 +1,6 @@
-//! Input parsed once, by the rules every service shares: required and optional text, http(s)
-//! URLs. A broken rule is `BAD_USER_INPUT` naming the field; what passes is trimmed.
+//! Input parsed once, by the rules every service shares, into types that say it was: text of a
+//! bounded length, http(s) URLs, markdown ("parse, don't validate"). A broken rule is
+//! `BAD_USER_INPUT` naming the field; a service that takes a `Title` need not check it again.
 
 use crate::error::AppError;
 
@@ -12,84 +13,166 @@ fn has_control(text: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
-/// Text that must be there: trimmed, 1 to `max` characters.
-pub fn required(input: &str, field: &str, max: usize) -> Result<String, AppError> {
-    let text = input.trim();
-    if text.is_empty() || text.chars().count() > max || has_control(text) {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} has 1 to {max} characters"),
-        ));
+/// Text a person typed, parsed: trimmed, 1 to `MAX` characters, no control characters other
+/// than line breaks and tabs. Each domain names its kinds (`papers::Title`,
+/// `collections::Note`, …) so the limit travels with the type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<const MAX: usize>(String);
+
+impl<const MAX: usize> Text<MAX> {
+    /// Text that must be there.
+    pub fn parse(input: &str, field: &str) -> Result<Self, AppError> {
+        let text = input.trim();
+        if text.is_empty() || text.chars().count() > MAX || has_control(text) {
+            return Err(AppError::bad_input(
+                field,
+                format!("{field} has 1 to {MAX} characters"),
+            ));
+        }
+        Ok(Self(text.to_owned()))
     }
-    Ok(text.to_owned())
+
+    /// Optional text: absent or blank is none.
+    pub fn parse_optional(input: Option<String>, field: &str) -> Result<Option<Self>, AppError> {
+        match input.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => Self::parse(text, field).map(Some).map_err(|_| {
+                AppError::bad_input(field, format!("{field} has at most {MAX} characters"))
+            }),
+        }
+    }
+
+    /// A change to optional text: absent leaves it (`None`), blank clears it (`Some(None)`).
+    pub fn parse_change(
+        input: Option<String>,
+        field: &str,
+    ) -> Result<Option<Option<Self>>, AppError> {
+        input
+            .map(|text| Self::parse_optional(Some(text), field))
+            .transpose()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
-/// Optional text: trimmed, empty meaning none, at most `max` characters.
-pub fn optional(
-    input: Option<String>,
-    field: &str,
-    max: usize,
-) -> Result<Option<String>, AppError> {
-    let Some(text) = input.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    if text.chars().count() > max || has_control(&text) {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} has at most {max} characters"),
-        ));
+impl<const MAX: usize> From<Text<MAX>> for String {
+    fn from(text: Text<MAX>) -> String {
+        text.0
     }
-    Ok(Some(text))
 }
 
-/// An optional http(s) URL: trimmed, empty meaning none, at most [`MAX_URL_CHARS`], no spaces.
-pub fn http_url(input: Option<String>, field: &str) -> Result<Option<String>, AppError> {
-    let Some(url) = input.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) else {
-        return Ok(None);
-    };
-    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-    if !scheme_ok
-        || url.chars().count() > MAX_URL_CHARS
-        || url.contains(char::is_whitespace)
-        || has_control(&url)
-    {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} must be an http(s) URL of at most {MAX_URL_CHARS} characters"),
-        ));
+/// An http(s) URL: trimmed, at most [`MAX_URL_CHARS`], no spaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpUrl(String);
+
+impl HttpUrl {
+    /// An optional URL: absent or blank is none.
+    pub fn parse(input: Option<String>, field: &str) -> Result<Option<Self>, AppError> {
+        let Some(url) = input.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) else {
+            return Ok(None);
+        };
+        let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+        if !scheme_ok
+            || url.chars().count() > MAX_URL_CHARS
+            || url.contains(char::is_whitespace)
+            || has_control(&url)
+        {
+            return Err(AppError::bad_input(
+                field,
+                format!("{field} must be an http(s) URL of at most {MAX_URL_CHARS} characters"),
+            ));
+        }
+        Ok(Some(Self(url)))
     }
-    Ok(Some(url))
+
+    /// A change to an optional URL: absent leaves it (`None`), blank clears it (`Some(None)`).
+    pub fn parse_change(
+        input: Option<String>,
+        field: &str,
+    ) -> Result<Option<Option<Self>>, AppError> {
+        input.map(|url| Self::parse(Some(url), field)).transpose()
+    }
+}
+
+impl From<HttpUrl> for String {
+    fn from(url: HttpUrl) -> String {
+        url.0
+    }
+}
+
+/// Markdown a person wrote (a comment): kept exactly as written, since its whitespace is part
+/// of the text (code blocks, line breaks); not blank; at most `MAX` characters. It is rendered
+/// to safe HTML only on output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Markdown<const MAX: usize>(String);
+
+impl<const MAX: usize> Markdown<MAX> {
+    pub fn parse(input: String, field: &str) -> Result<Self, AppError> {
+        if input.trim().is_empty() || input.chars().count() > MAX {
+            return Err(AppError::bad_input(
+                field,
+                format!("{field} has 1 to {MAX} characters"),
+            ));
+        }
+        Ok(Self(input))
+    }
+}
+
+impl<const MAX: usize> From<Markdown<MAX>> for String {
+    fn from(text: Markdown<MAX>) -> String {
+        text.0
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    type Short = Text<10>;
+
     #[test]
     fn text_is_trimmed_bounded_and_free_of_control_characters() {
+        let title = Short::parse("  a title ", "title").ok();
+        assert_eq!(title.as_ref().map(Short::as_str), Some("a title"));
+        assert!(Short::parse("   ", "title").is_err());
+        assert!(Short::parse("eleven char", "title").is_err());
+        assert!(Short::parse("a\u{0}b", "title").is_err());
+        assert_eq!(
+            Short::parse_optional(Some("  ".into()), "note").ok(),
+            Some(None)
+        );
         assert!(matches!(
-            required("  a title ", "title", 10).as_deref(),
-            Ok("a title")
-        ));
-        assert!(required("   ", "title", 10).is_err());
-        assert!(required("eleven char", "title", 10).is_err());
-        assert!(required("a\u{0}b", "title", 10).is_err());
-        assert!(matches!(optional(Some("  ".into()), "note", 5), Ok(None)));
-        assert!(matches!(
-            optional(Some(" two\nlines ".into()), "note", 20),
+            Short::parse_optional(Some(" two\nlines".into()), "note"),
             Ok(Some(_))
         ));
-        assert!(optional(Some("toolong".into()), "note", 5).is_err());
+        assert!(Short::parse_optional(Some("much too long".into()), "note").is_err());
+        assert_eq!(Short::parse_change(None, "note").ok(), Some(None));
+        assert_eq!(
+            Short::parse_change(Some(" ".into()), "note").ok(),
+            Some(Some(None))
+        );
     }
 
     #[test]
     fn urls_are_http_or_https_without_spaces() {
-        assert!(
-            matches!(http_url(Some(" https://x.org/a ".into()), "u"), Ok(Some(ref u)) if u == "https://x.org/a")
-        );
-        assert!(matches!(http_url(None, "u"), Ok(None)));
-        assert!(http_url(Some("javascript:alert(1)".into()), "u").is_err());
-        assert!(http_url(Some("https://x.org/a b".into()), "u").is_err());
-        assert!(http_url(Some(format!("https://{}", "a".repeat(600))), "u").is_err());
+        let url = HttpUrl::parse(Some(" https://x.org/a ".into()), "u")
+            .ok()
+            .flatten();
+        assert_eq!(url.map(String::from).as_deref(), Some("https://x.org/a"));
+        assert_eq!(HttpUrl::parse(None, "u").ok(), Some(None));
+        assert!(HttpUrl::parse(Some("javascript:alert(1)".into()), "u").is_err());
+        assert!(HttpUrl::parse(Some("https://x.org/a b".into()), "u").is_err());
+        assert!(HttpUrl::parse(Some(format!("https://{}", "a".repeat(600))), "u").is_err());
+    }
+
+    #[test]
+    fn markdown_keeps_its_whitespace_and_is_not_blank() {
+        let code = "    indented code\n".to_owned();
+        let body = Markdown::<100>::parse(code.clone(), "body").ok();
+        assert_eq!(body.map(String::from), Some(code));
+        assert!(Markdown::<100>::parse(" \n ".into(), "body").is_err());
+        assert!(Markdown::<3>::parse("four".into(), "body").is_err());
     }
 }

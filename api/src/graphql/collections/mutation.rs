@@ -6,8 +6,7 @@ use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
 use crate::graphql::collections::Collection;
 use crate::graphql::context::{caller, db};
-use crate::graphql::ids::NodeType;
-use crate::services::collections;
+use crate::services::collections::{self, CollectionChange, Item, ItemChange, NewCollection};
 
 /// A new collection.
 #[derive(InputObject)]
@@ -72,16 +71,12 @@ impl CollectionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The collection.")] input: CreateCollectionInput,
     ) -> async_graphql::Result<Collection> {
-        let row = collections::create(
-            &db(ctx)?,
-            caller(ctx)?,
-            &input.title,
-            input.description,
-            input.is_private.unwrap_or(false),
-        )
-        .await
-        .gql()?;
-        Ok(Collection(row))
+        let is_private = input.is_private.unwrap_or(false);
+        let new = NewCollection::parse(&input.title, input.description, is_private).gql()?;
+        let db = db(ctx)?;
+        Ok(Collection(
+            collections::create(&db, caller(ctx)?, new).await.gql()?,
+        ))
     }
 
     /// Changes the viewer's collection (its slug stays).
@@ -90,18 +85,11 @@ impl CollectionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateCollectionInput,
     ) -> async_graphql::Result<Collection> {
-        let id = id_arg(NodeType::Collection, &input.id, "id")?;
-        let row = collections::update(
-            &db(ctx)?,
-            caller(ctx)?,
-            id,
-            input.title,
-            input.description,
-            input.is_private,
-        )
-        .await
-        .gql()?;
-        Ok(Collection(row))
+        let id = id_arg(&input.id, "id")?;
+        let changes = CollectionChange::parse(input.title, input.description, input.is_private);
+        let db = db(ctx)?;
+        let row = collections::update(&db, caller(ctx)?, id, changes.gql()?);
+        Ok(Collection(row.await.gql()?))
     }
 
     /// Deletes the viewer's collection.
@@ -110,7 +98,7 @@ impl CollectionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Collection` ID.")] id: ID,
     ) -> async_graphql::Result<bool> {
-        let id = id_arg(NodeType::Collection, &id, "id")?;
+        let id = id_arg(&id, "id")?;
         collections::delete(&db(ctx)?, caller(ctx)?, id).await.gql()
     }
 
@@ -120,19 +108,14 @@ impl CollectionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The item.")] input: AddCollectionItemInput,
     ) -> async_graphql::Result<Collection> {
-        let collection = id_arg(NodeType::Collection, &input.collection_id, "collectionId")?;
-        let paper = id_arg(NodeType::Paper, &input.paper_id, "paperId")?;
-        let row = collections::add_item(
-            &db(ctx)?,
-            caller(ctx)?,
-            collection,
-            paper,
-            input.note,
-            input.position,
-        )
-        .await
-        .gql()?;
-        Ok(Collection(row))
+        let item = item(&input.collection_id, &input.paper_id)?;
+        let change = ItemChange::parse(input.note, input.position).gql()?;
+        let db = db(ctx)?;
+        Ok(Collection(
+            collections::add_item(&db, caller(ctx)?, item, change)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Changes the note or the position of an item of the viewer's collection.
@@ -141,19 +124,14 @@ impl CollectionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateCollectionItemInput,
     ) -> async_graphql::Result<Collection> {
-        let collection = id_arg(NodeType::Collection, &input.collection_id, "collectionId")?;
-        let paper = id_arg(NodeType::Paper, &input.paper_id, "paperId")?;
-        let row = collections::update_item(
-            &db(ctx)?,
-            caller(ctx)?,
-            collection,
-            paper,
-            input.note,
-            input.position,
-        )
-        .await
-        .gql()?;
-        Ok(Collection(row))
+        let item = item(&input.collection_id, &input.paper_id)?;
+        let change = ItemChange::parse(input.note, input.position).gql()?;
+        let db = db(ctx)?;
+        Ok(Collection(
+            collections::update_item(&db, caller(ctx)?, item, change)
+                .await
+                .gql()?,
+        ))
     }
 
     /// Removes a paper from the viewer's collection.
@@ -163,12 +141,20 @@ impl CollectionMutation {
         #[graphql(desc = "A `Collection` ID.")] collection_id: ID,
         #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
     ) -> async_graphql::Result<Collection> {
-        let collection = id_arg(NodeType::Collection, &collection_id, "collectionId")?;
-        let paper = id_arg(NodeType::Paper, &paper_id, "paperId")?;
+        let item = item(&collection_id, &paper_id)?;
+        let db = db(ctx)?;
         Ok(Collection(
-            collections::remove_item(&db(ctx)?, caller(ctx)?, collection, paper)
+            collections::remove_item(&db, caller(ctx)?, item)
                 .await
                 .gql()?,
         ))
     }
+}
+
+/// The item named by a collection's and a paper's global IDs.
+fn item(collection_id: &ID, paper_id: &ID) -> async_graphql::Result<Item> {
+    Ok(Item {
+        collection: id_arg(collection_id, "collectionId")?,
+        paper: id_arg(paper_id, "paperId")?,
+    })
 }

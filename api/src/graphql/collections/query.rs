@@ -8,7 +8,6 @@ use crate::graphql::collections::{
     Collection, CollectionConnection, filtered_collection_connection,
 };
 use crate::graphql::context::{db, viewer_id};
-use crate::graphql::ids::NodeType;
 use crate::services::collections::{self, CollectionFilter, CollectionOrder};
 
 /// How a list of collections is ordered; ties go to the newest collection.
@@ -91,7 +90,7 @@ impl CollectionQuery {
         };
         filter.containing_paper = input
             .paper_id
-            .map(|id| args::id_of(NodeType::Paper, &id, "filter.paperId"))
+            .map(|id| args::id_of(&id, "filter.paperId"))
             .transpose()
             .gql()?;
         let order = order_by.unwrap_or(CollectionOrderArg::Trending).into();

@@ -6,8 +6,7 @@ use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
 use crate::graphql::context::{caller, db, state};
 use crate::graphql::discussion::Comment;
-use crate::graphql::ids::NodeType;
-use crate::services::discussion;
+use crate::services::discussion::{self, Body, Reason};
 
 /// A new comment, or a reply.
 #[derive(InputObject)]
@@ -42,18 +41,19 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The comment.")] input: AddCommentInput,
     ) -> async_graphql::Result<Comment> {
-        let paper = id_arg(NodeType::Paper, &input.paper_id, "paperId")?;
+        let paper = id_arg(&input.paper_id, "paperId")?;
         let parent = input
             .parent_id
-            .map(|id| id_arg(NodeType::Comment, &id, "parentId"))
+            .map(|id| id_arg(&id, "parentId"))
             .transpose()?;
+        let body = Body::parse(input.body, "body").gql()?;
         let state = state(ctx)?;
         let row = discussion::add(
             &state.db,
             &state.throttles,
             caller(ctx)?,
             paper,
-            input.body,
+            body,
             parent,
         )
         .await
@@ -67,9 +67,10 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The comment and its new body.")] input: EditCommentInput,
     ) -> async_graphql::Result<Comment> {
-        let id = id_arg(NodeType::Comment, &input.id, "id")?;
+        let id = id_arg(&input.id, "id")?;
+        let body = Body::parse(input.body, "body").gql()?;
         Ok(Comment(
-            discussion::edit(&db(ctx)?, caller(ctx)?, id, input.body)
+            discussion::edit(&db(ctx)?, caller(ctx)?, id, body)
                 .await
                 .gql()?,
         ))
@@ -81,7 +82,7 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Comment` ID.")] id: ID,
     ) -> async_graphql::Result<Comment> {
-        let id = id_arg(NodeType::Comment, &id, "id")?;
+        let id = id_arg(&id, "id")?;
         Ok(Comment(
             discussion::delete(&db(ctx)?, caller(ctx)?, id)
                 .await
@@ -96,9 +97,10 @@ impl DiscussionMutation {
         #[graphql(desc = "A `Comment` ID.")] id: ID,
         #[graphql(desc = "Why, for the record; 1–500 characters.")] reason: String,
     ) -> async_graphql::Result<Comment> {
-        let id = id_arg(NodeType::Comment, &id, "id")?;
+        let id = id_arg(&id, "id")?;
+        let reason = Reason::parse(&reason, "reason").gql()?;
         Ok(Comment(
-            discussion::hide(&db(ctx)?, caller(ctx)?, id, &reason)
+            discussion::hide(&db(ctx)?, caller(ctx)?, id, reason)
                 .await
                 .gql()?,
         ))

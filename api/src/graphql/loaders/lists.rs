@@ -20,6 +20,19 @@ use crate::services::pagination::{Page, PageArgs};
 use crate::services::papers::PaperList;
 use crate::services::{collections, discussion, papers, votes};
 
+/// The parents of one wave that ask for the same list, and who asks.
+#[derive(Clone, Copy)]
+pub struct Wave<'a> {
+    pub db: &'a DatabaseConnection,
+    pub viewer: Option<i64>,
+    pub parents: &'a [i64],
+}
+
+/// What a nested list answers: the same page of each parent's list.
+type Found<T> = Result<HashMap<i64, Page<T>>, AppError>;
+/// How many rows each parent's list holds.
+type Counted = Result<HashMap<i64, u64>, AppError>;
+
 /// A kind of nested list: rows that belong to a parent (a paper's comments, a user's papers, …)
 /// and can be paged and counted for many parents at once.
 pub trait NestedList: Copy + Eq + Hash + Send + Sync + 'static {
@@ -28,20 +41,13 @@ pub trait NestedList: Copy + Eq + Hash + Send + Sync + 'static {
     /// The same page of each parent's list.
     fn pages(
         self,
-        db: &DatabaseConnection,
-        viewer: Option<i64>,
-        parents: &[i64],
+        wave: Wave<'_>,
         args: &PageArgs,
-    ) -> impl Future<Output = Result<HashMap<i64, Page<Self::Row>>, AppError>> + Send;
+    ) -> impl Future<Output = Found<Self::Row>> + Send;
 
     /// How many rows each parent's list holds. Lists whose size the parent row keeps (an
     /// `upvote_count`, an `item_count`) are never counted here.
-    fn counts(
-        self,
-        _db: &DatabaseConnection,
-        _viewer: Option<i64>,
-        _parents: &[i64],
-    ) -> impl Future<Output = Result<HashMap<i64, u64>, AppError>> + Send {
+    fn counts(self, _wave: Wave<'_>) -> impl Future<Output = Counted> + Send {
         async {
             Err(AppError::Internal(
                 "this list is counted by its parent".into(),
@@ -53,23 +59,12 @@ pub trait NestedList: Copy + Eq + Hash + Send + Sync + 'static {
 impl NestedList for CommentList {
     type Row = comment::Model;
 
-    async fn pages(
-        self,
-        db: &DatabaseConnection,
-        _: Option<i64>,
-        parents: &[i64],
-        args: &PageArgs,
-    ) -> Result<HashMap<i64, Page<comment::Model>>, AppError> {
-        discussion::pages(db, self, parents, args).await
+    async fn pages(self, wave: Wave<'_>, args: &PageArgs) -> Found<Self::Row> {
+        discussion::pages(wave.db, self, wave.parents, args).await
     }
 
-    async fn counts(
-        self,
-        db: &DatabaseConnection,
-        _: Option<i64>,
-        parents: &[i64],
-    ) -> Result<HashMap<i64, u64>, AppError> {
-        discussion::counts(db, self, parents).await
+    async fn counts(self, wave: Wave<'_>) -> Counted {
+        discussion::counts(wave.db, self, wave.parents).await
     }
 }
 
@@ -83,28 +78,17 @@ pub enum PapersOf {
 impl NestedList for PapersOf {
     type Row = paper::Model;
 
-    async fn pages(
-        self,
-        db: &DatabaseConnection,
-        _: Option<i64>,
-        parents: &[i64],
-        args: &PageArgs,
-    ) -> Result<HashMap<i64, Page<paper::Model>>, AppError> {
+    async fn pages(self, wave: Wave<'_>, args: &PageArgs) -> Found<Self::Row> {
         match self {
-            Self::List(list) => papers::pages(db, list, parents, args).await,
-            Self::UpvotedBy => votes::upvoted_papers(db, parents, args).await,
+            Self::List(list) => papers::pages(wave.db, list, wave.parents, args).await,
+            Self::UpvotedBy => votes::upvoted_papers(wave.db, wave.parents, args).await,
         }
     }
 
-    async fn counts(
-        self,
-        db: &DatabaseConnection,
-        _: Option<i64>,
-        parents: &[i64],
-    ) -> Result<HashMap<i64, u64>, AppError> {
+    async fn counts(self, wave: Wave<'_>) -> Counted {
         match self {
-            Self::List(list) => papers::counts(db, list, parents).await,
-            Self::UpvotedBy => votes::upvoted_counts(db, parents).await,
+            Self::List(list) => papers::counts(wave.db, list, wave.parents).await,
+            Self::UpvotedBy => votes::upvoted_counts(wave.db, wave.parents).await,
         }
     }
 }
@@ -112,23 +96,12 @@ impl NestedList for PapersOf {
 impl NestedList for CollectionList {
     type Row = collection::Model;
 
-    async fn pages(
-        self,
-        db: &DatabaseConnection,
-        viewer: Option<i64>,
-        parents: &[i64],
-        args: &PageArgs,
-    ) -> Result<HashMap<i64, Page<collection::Model>>, AppError> {
-        collections::pages(db, self, viewer, parents, args).await
+    async fn pages(self, wave: Wave<'_>, args: &PageArgs) -> Found<Self::Row> {
+        collections::pages(wave.db, self, wave.viewer, wave.parents, args).await
     }
 
-    async fn counts(
-        self,
-        db: &DatabaseConnection,
-        viewer: Option<i64>,
-        parents: &[i64],
-    ) -> Result<HashMap<i64, u64>, AppError> {
-        collections::counts(db, self, viewer, parents).await
+    async fn counts(self, wave: Wave<'_>) -> Counted {
+        collections::counts(wave.db, self, wave.viewer, wave.parents).await
     }
 }
 
@@ -139,14 +112,8 @@ pub struct UpvotersOf;
 impl NestedList for UpvotersOf {
     type Row = user::Model;
 
-    async fn pages(
-        self,
-        db: &DatabaseConnection,
-        _: Option<i64>,
-        parents: &[i64],
-        args: &PageArgs,
-    ) -> Result<HashMap<i64, Page<user::Model>>, AppError> {
-        votes::upvoters(db, parents, args).await
+    async fn pages(self, wave: Wave<'_>, args: &PageArgs) -> Found<Self::Row> {
+        votes::upvoters(wave.db, wave.parents, args).await
     }
 }
 
@@ -157,29 +124,34 @@ pub struct ItemsOf;
 impl NestedList for ItemsOf {
     type Row = collection_item::Model;
 
-    async fn pages(
-        self,
-        db: &DatabaseConnection,
-        _: Option<i64>,
-        parents: &[i64],
-        args: &PageArgs,
-    ) -> Result<HashMap<i64, Page<collection_item::Model>>, AppError> {
-        collections::items(db, parents, args).await
+    async fn pages(self, wave: Wave<'_>, args: &PageArgs) -> Found<Self::Row> {
+        collections::items(wave.db, wave.parents, args).await
     }
 }
 
-/// Pages of a kind of nested list, for every parent of a wave: one query per distinct list and
-/// page arguments, whatever the page size or cursor and however many parents ask.
-pub struct Pages<L> {
+/// One kind of nested list, loaded for every parent of a wave: a page (one query per distinct
+/// list and page arguments, whatever the page size or cursor and however many parents ask)
+/// or a size (one query per list).
+pub struct Lists<L> {
     db: DatabaseConnection,
     viewer: Option<i64>,
     list: std::marker::PhantomData<L>,
 }
 
+impl<L> Lists<L> {
+    fn wave<'a>(&'a self, parents: &'a [i64]) -> Wave<'a> {
+        Wave {
+            db: &self.db,
+            viewer: self.viewer,
+            parents,
+        }
+    }
+}
+
 /// A parent, its list and the page asked of it.
 pub type PageKey<L> = (i64, L, PageArgs);
 
-impl<L: NestedList> Loader<PageKey<L>> for Pages<L> {
+impl<L: NestedList> Loader<PageKey<L>> for Lists<L> {
     type Value = Page<L::Row>;
     type Error = async_graphql::Error;
 
@@ -193,10 +165,7 @@ impl<L: NestedList> Loader<PageKey<L>> for Pages<L> {
         }
         let mut pages = HashMap::with_capacity(keys.len());
         for ((list, args), parents) in groups {
-            let found = list
-                .pages(&self.db, self.viewer, &parents, args)
-                .await
-                .map_err(gql)?;
+            let found = list.pages(self.wave(&parents), args).await.map_err(gql)?;
             for (parent, page) in found {
                 pages.insert((parent, list, args.clone()), page);
             }
@@ -205,14 +174,7 @@ impl<L: NestedList> Loader<PageKey<L>> for Pages<L> {
     }
 }
 
-/// The sizes of a kind of nested list, for every parent of a wave: one query per list.
-pub struct Counts<L> {
-    db: DatabaseConnection,
-    viewer: Option<i64>,
-    list: std::marker::PhantomData<L>,
-}
-
-impl<L: NestedList> Loader<(i64, L)> for Counts<L> {
+impl<L: NestedList> Loader<(i64, L)> for Lists<L> {
     type Value = u64;
     type Error = async_graphql::Error;
 
@@ -223,48 +185,24 @@ impl<L: NestedList> Loader<(i64, L)> for Counts<L> {
         }
         let mut counts = HashMap::with_capacity(keys.len());
         for (list, parents) in groups {
-            let found = list
-                .counts(&self.db, self.viewer, &parents)
-                .await
-                .map_err(gql)?;
+            let found = list.counts(self.wave(&parents)).await.map_err(gql)?;
             counts.extend(found.into_iter().map(|(parent, n)| ((parent, list), n)));
         }
         Ok(counts)
     }
 }
 
-/// The loaders of the nested lists of one kind: pages, and counts shared with the lazily
-/// counted `totalCount`s.
-pub struct ListLoaders<L: NestedList> {
-    pub pages: DataLoader<Pages<L>>,
-    pub counts: Arc<DataLoader<Counts<L>>>,
-}
+/// The loader of the nested lists of one kind, shared with the lazily counted `totalCount`s.
+pub struct ListLoaders<L: NestedList>(Arc<DataLoader<Lists<L>>>);
 
 impl<L: NestedList> ListLoaders<L> {
     pub(super) fn new(db: &DatabaseConnection, viewer: Option<i64>, delay: Duration) -> Self {
-        let list = std::marker::PhantomData;
-        Self {
-            pages: DataLoader::new(
-                Pages {
-                    db: db.clone(),
-                    viewer,
-                    list,
-                },
-                tokio::spawn,
-            )
-            .delay(delay),
-            counts: Arc::new(
-                DataLoader::new(
-                    Counts {
-                        db: db.clone(),
-                        viewer,
-                        list,
-                    },
-                    tokio::spawn,
-                )
-                .delay(delay),
-            ),
-        }
+        let lists = Lists {
+            db: db.clone(),
+            viewer,
+            list: std::marker::PhantomData,
+        };
+        Self(Arc::new(DataLoader::new(lists, tokio::spawn).delay(delay)))
     }
 
     /// The page of `parent`'s list (an empty page when it has none).
@@ -275,7 +213,7 @@ impl<L: NestedList> ListLoaders<L> {
         args: PageArgs,
     ) -> async_graphql::Result<Page<L::Row>> {
         Ok(self
-            .pages
+            .0
             .load_one((parent, list, args))
             .await?
             .unwrap_or_else(Page::empty))
@@ -283,7 +221,7 @@ impl<L: NestedList> ListLoaders<L> {
 
     /// A lazy count of `parent`'s list, batched with the other parents that ask.
     pub fn total(&self, parent: i64, list: L) -> Totals {
-        let counts = self.counts.clone();
+        let counts = self.0.clone();
         Totals::new(move || {
             let counts = counts.clone();
             async move {

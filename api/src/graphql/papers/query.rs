@@ -5,11 +5,11 @@ use async_graphql::{Context, Enum, ID, InputObject, Object};
 use crate::error::{AppError, GqlResult};
 use crate::graphql::args;
 use crate::graphql::context::{db, loaders};
-use crate::graphql::ids::NodeType;
 use crate::graphql::papers::author::Author;
 use crate::graphql::papers::search::PaperSearchConnection;
 use crate::graphql::papers::{Paper, PaperConnection, paper_connection};
 use crate::graphql::scalars::Date;
+use crate::ids::AuthorId;
 use crate::services::accounts::users;
 use crate::services::papers::dates::{self, Range};
 use crate::services::papers::search;
@@ -89,7 +89,7 @@ async fn paper_filter(
         .transpose()?;
     let author_id = input
         .author_id
-        .map(|id| args::id_of(NodeType::Author, &id, "filter.authorId"))
+        .map(|id| args::id_of(&id, "filter.authorId"))
         .transpose()?;
     let mut filter = PaperFilter {
         submitted,
@@ -238,9 +238,13 @@ impl PaperQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "An `Author` ID.")] id: ID,
     ) -> async_graphql::Result<Option<Author>> {
-        let Some(row) = crate::graphql::ids::decode_as(NodeType::Author, &id) else {
+        let Some(row) = crate::graphql::ids::decode_as::<AuthorId>(&id) else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.author_by_id.load_one(row).await?.map(Author))
+        Ok(loaders(ctx)?
+            .author_by_id
+            .load_one(row.0)
+            .await?
+            .map(Author))
     }
 }

@@ -11,7 +11,9 @@ use crate::auth::jwt::JwtKeys;
 use crate::db;
 use crate::error::AppError;
 use crate::services::accounts::passwords::Hasher;
-use crate::services::accounts::{ProfileChange, Registration, Session, start_session};
+use crate::services::accounts::{
+    Email, ProfileChange, Registration, Session, Username, start_session,
+};
 use crate::services::throttle::Throttles;
 
 /// Creates an account and signs it in. Every sign-up that reaches the database counts against
@@ -30,15 +32,15 @@ pub async fn register(
             .reserve(&address.to_string())?;
     }
     ensure_free(db, &new.username, &new.email).await?;
-    let hash = hasher.hash(new.password).await?;
+    let hash = hasher.hash(new.password.reveal()).await?;
     let txn = db::begin_write(db).await?;
     // Checked again inside the transaction: another sign-up may have taken the name meanwhile.
     ensure_free(&txn, &new.username, &new.email).await?;
     let now = crate::services::now();
     let user = user::ActiveModel {
-        username: Set(new.username),
-        display_name: Set(new.display_name),
-        email: Set(new.email),
+        username: Set(new.username.as_str().to_owned()),
+        display_name: Set(new.display_name.map(String::from)),
+        email: Set(new.email.as_str().to_owned()),
         password_hash: Set(hash),
         role: Set(user::Role::User),
         bio: Set(None),
@@ -57,11 +59,11 @@ pub async fn register(
 
 async fn ensure_free<C: ConnectionTrait>(
     db: &C,
-    username: &str,
-    email: &str,
+    username: &Username,
+    email: &Email,
 ) -> Result<(), AppError> {
     if user::Entity::find()
-        .filter(user::Column::Username.eq(username))
+        .filter(user::Column::Username.eq(username.as_str()))
         .one(db)
         .await?
         .is_some()
@@ -69,7 +71,7 @@ async fn ensure_free<C: ConnectionTrait>(
         return Err(AppError::Conflict("this username is taken".into()));
     }
     if user::Entity::find()
-        .filter(user::Column::Email.eq(email))
+        .filter(user::Column::Email.eq(email.as_str()))
         .one(db)
         .await?
         .is_some()
@@ -89,13 +91,13 @@ pub async fn update_profile(
     let user = caller.signed_in()?;
     let mut row: user::ActiveModel = user.clone().into();
     if let Some(v) = change.display_name {
-        row.display_name = Set(v);
+        row.display_name = Set(v.map(String::from));
     }
     if let Some(v) = change.bio {
-        row.bio = Set(v);
+        row.bio = Set(v.map(String::from));
     }
     if let Some(v) = change.avatar_url {
-        row.avatar_url = Set(v);
+        row.avatar_url = Set(v.map(String::from));
     }
     Ok(row.update(db).await?)
 }

@@ -14,7 +14,7 @@ use crate::auth::Caller;
 use crate::auth::jwt::JwtKeys;
 use crate::db;
 use crate::error::AppError;
-use crate::services::accounts::check_password;
+use crate::services::accounts::Password;
 use crate::services::accounts::passwords::Hasher;
 use crate::services::throttle::{Slot, Throttles};
 
@@ -255,7 +255,7 @@ pub async fn change_password(
         throttles,
         client: caller.address,
     };
-    check_password(&new, "newPassword")?;
+    let new = Password::parse(new, "newPassword")?;
     let slots = attempt.reserve(&account_key(user.id))?;
     if !hasher.verify(current, user.password_hash.clone()).await? {
         return Err(AppError::bad_input(
@@ -264,7 +264,7 @@ pub async fn change_password(
         ));
     }
     slots.into_iter().for_each(Slot::release);
-    let hash = hasher.hash(new).await?;
+    let hash = hasher.hash(new.reveal()).await?;
     let now = crate::services::now();
     let txn = db::begin_write(db).await?;
     let mut row: user::ActiveModel = user.clone().into();

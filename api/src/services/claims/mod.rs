@@ -12,19 +12,22 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
-use crate::services::input;
+use crate::ids::{ClaimId, PaperId};
+use crate::services::input::Text;
 
 pub const MAX_NOTE_CHARS: usize = 1_000;
+/// The claimant's note to the moderators.
+pub type Note = Text<MAX_NOTE_CHARS>;
 
 pub async fn claim(
     db: &DatabaseConnection,
     caller: &Caller,
-    paper_id: i64,
+    paper: PaperId,
     position: i32,
-    note: Option<String>,
+    note: Option<Note>,
 ) -> Result<authorship_claim::Model, AppError> {
     let user = caller.signed_in()?;
-    let note = input::optional(note, "note", MAX_NOTE_CHARS)?;
+    let paper_id = paper.0;
     let link = paper_author::Entity::find_by_id((paper_id, position))
         .one(db)
         .await?
@@ -54,7 +57,7 @@ pub async fn claim(
         author_id: Set(author.id),
         paper_id: Set(paper_id),
         position: Set(position),
-        note: Set(note),
+        note: Set(note.map(String::from)),
         status: Set(ClaimStatus::Pending),
         created_at: Set(crate::services::now()),
         decided_at: Set(None),
@@ -74,10 +77,11 @@ pub async fn claim(
 pub async fn decide(
     db: &DatabaseConnection,
     caller: &Caller,
-    id: i64,
+    claim: ClaimId,
     approve: bool,
 ) -> Result<authorship_claim::Model, AppError> {
     let moderator = caller.moderator("decide claims")?;
+    let id = claim.0;
     let status = if approve {
         ClaimStatus::Approved
     } else {

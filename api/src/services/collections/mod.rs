@@ -1,7 +1,9 @@
 //! Collections: ordered, annotated lists of papers, public or private to their owner.
 
+mod items;
 mod read;
 mod write;
 
+pub use items::*;
 pub use read::*;
 pub use write::*;

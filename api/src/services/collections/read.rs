@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use crate::error::AppError;
+use crate::ids::PaperId;
 use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, counts_of};
 
 /// Public collections, and the viewer's own private ones.
@@ -66,7 +67,7 @@ impl CollectionOrder {
 #[derive(Debug, Clone, Default)]
 pub struct CollectionFilter {
     pub owner_id: Option<i64>,
-    pub containing_paper: Option<i64>,
+    pub containing_paper: Option<PaperId>,
     /// Matches nothing (an owner name that names no user).
     pub nothing: bool,
 }

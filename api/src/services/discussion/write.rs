@@ -8,6 +8,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
+use crate::ids::{CommentId, PaperId};
+use crate::services::input::{Markdown, Text};
 use crate::services::throttle::Throttles;
 
 /// Longest comment body, in characters.
@@ -17,16 +19,10 @@ pub const MAX_DEPTH: i32 = 8;
 /// Longest moderation reason, in characters.
 pub const MAX_REASON_CHARS: usize = 500;
 
-fn check_body(body: &str) -> Result<(), AppError> {
-    let chars = body.trim().chars().count();
-    if chars == 0 || body.chars().count() > MAX_BODY_CHARS {
-        return Err(AppError::bad_input(
-            "body",
-            format!("a comment has 1 to {MAX_BODY_CHARS} characters"),
-        ));
-    }
-    Ok(())
-}
+/// A comment's markdown body.
+pub type Body = Markdown<MAX_BODY_CHARS>;
+/// Why a moderator hid a comment.
+pub type Reason = Text<MAX_REASON_CHARS>;
 
 /// Comments on a paper, or replies to a comment of the same paper. Counted against the
 /// author's comment throttle: the slot is reserved before the write (parallel requests cannot
@@ -35,16 +31,16 @@ pub async fn add(
     db: &DatabaseConnection,
     throttles: &Throttles,
     caller: &Caller,
-    paper_id: i64,
-    body: String,
-    parent_id: Option<i64>,
+    paper: PaperId,
+    body: Body,
+    parent: Option<CommentId>,
 ) -> Result<comment::Model, AppError> {
     let author = caller.signed_in()?;
-    check_body(&body)?;
+    let (paper_id, parent_id) = (paper.0, parent.map(|p| p.0));
     let slot = throttles
         .comments_per_user
         .reserve(&author.id.to_string())?;
-    let added = insert(db, author, paper_id, body, parent_id).await;
+    let added = insert(db, author, paper_id, body.into(), parent_id).await;
     if added.is_err() {
         slot.release();
     }
@@ -154,14 +150,14 @@ async fn own_comment(
 pub async fn edit(
     db: &DatabaseConnection,
     caller: &Caller,
-    id: i64,
-    body: String,
+    comment: CommentId,
+    body: Body,
 ) -> Result<comment::Model, AppError> {
     let user = caller.signed_in()?;
-    check_body(&body)?;
+    let id = comment.0;
     own_comment(db, user, id).await?;
     let edited = comment::Entity::update_many()
-        .col_expr(comment::Column::Body, Expr::value(body))
+        .col_expr(comment::Column::Body, Expr::value(String::from(body)))
         .col_expr(
             comment::Column::EditedAt,
             Expr::value(crate::services::now()),
@@ -184,9 +180,10 @@ pub async fn edit(
 pub async fn delete(
     db: &DatabaseConnection,
     caller: &Caller,
-    id: i64,
+    comment: CommentId,
 ) -> Result<comment::Model, AppError> {
     let user = caller.signed_in()?;
+    let id = comment.0;
     let row = own_comment(db, user, id).await?;
     let txn = db::begin_write(db).await?;
     // Conditional, so that two concurrent deletes move the counter once.
@@ -221,24 +218,18 @@ pub async fn delete(
 pub async fn hide(
     db: &DatabaseConnection,
     caller: &Caller,
-    id: i64,
-    reason: &str,
+    comment: CommentId,
+    reason: Reason,
 ) -> Result<comment::Model, AppError> {
     let moderator = caller.moderator("hide comments")?;
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-        return Err(AppError::bad_input(
-            "reason",
-            format!("a reason has 1 to {MAX_REASON_CHARS} characters"),
-        ));
-    }
+    let id = comment.0;
     let row = comment::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such comment".into()))?;
     let mut hidden: comment::ActiveModel = row.into();
     hidden.hidden_at = Set(Some(crate::services::now()));
-    hidden.hidden_reason = Set(Some(reason.to_owned()));
+    hidden.hidden_reason = Set(Some(reason.into()));
     hidden.hidden_by = Set(Some(moderator.id));
     Ok(hidden.update(db).await?)
 }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{author, paper, paper_author};
+use entity::{author, paper};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -13,18 +13,8 @@ use serde::Deserialize;
 
 use crate::db;
 use crate::error::AppError;
-use crate::services::input;
-use crate::services::papers::arxiv::ArxivId;
-use crate::services::papers::{submit, trending};
-
-/// Longest accepted title, in characters.
-pub const MAX_TITLE_CHARS: usize = 1_000;
-/// Longest accepted abstract, in characters.
-pub const MAX_ABSTRACT_CHARS: usize = 20_000;
-/// Most authors a paper may list.
-pub const MAX_AUTHORS: usize = 5_000;
-/// Longest accepted author name, in characters.
-pub const MAX_AUTHOR_NAME_CHARS: usize = 300;
+use crate::services::input::HttpUrl;
+use crate::services::papers::new::{self, NewPaper};
 
 /// A paper record as it appears in an import file.
 #[derive(Debug, Deserialize)]
@@ -40,18 +30,6 @@ struct RawRecord {
     upvotes: Option<i64>,
     #[serde(default)]
     github_repo: Option<String>,
-}
-
-/// A checked paper, ready to insert.
-#[derive(Debug, Clone)]
-pub struct NewPaper {
-    pub arxiv_id: ArxivId,
-    pub title: String,
-    pub abstract_text: String,
-    pub authors: Vec<String>,
-    pub published_at: Option<DateTime<Utc>>,
-    pub source_upvotes: Option<i32>,
-    pub github_repo: Option<String>,
 }
 
 /// Why an import file was refused: the record's index (from 0) and the reason, or a reason
@@ -94,12 +72,24 @@ pub fn parse_file(json: &str) -> Result<Vec<NewPaper>, ImportError> {
     Ok(papers)
 }
 
+/// A refusal as the file's author reads it: the field by its key in the file.
+fn in_file_terms(error: AppError) -> String {
+    match error {
+        AppError::BadUserInput { field, message } => {
+            let key = if field == "arxivId" {
+                "arxiv_id"
+            } else {
+                &field
+            };
+            format!("{key}: {message}")
+        }
+        other => other.to_string(),
+    }
+}
+
 fn check_record(raw: RawRecord) -> Result<NewPaper, String> {
-    let arxiv_id = ArxivId::parse(&raw.arxiv_id)
-        .ok_or_else(|| format!("arxiv_id {:?} is not an arXiv identifier", raw.arxiv_id))?;
-    let (title, abstract_text, authors) =
-        submit::parse_fields(&raw.title, &raw.abstract_text, &raw.authors)
-            .map_err(|e| e.to_string())?;
+    let mut new = NewPaper::parse(&raw.arxiv_id, &raw.title, &raw.abstract_text, &raw.authors)
+        .map_err(in_file_terms)?;
     let published_at = match raw.published_on.as_deref() {
         None => None,
         Some(date) => Some(
@@ -119,16 +109,10 @@ fn check_record(raw: RawRecord) -> Result<NewPaper, String> {
                 .ok_or_else(|| format!("upvotes {n} must be a non-negative count"))?,
         ),
     };
-    let github_repo = input::http_url(raw.github_repo, "github_repo").map_err(|e| e.to_string())?;
-    Ok(NewPaper {
-        arxiv_id,
-        title,
-        abstract_text,
-        authors,
-        published_at,
-        source_upvotes,
-        github_repo,
-    })
+    new.github_repo = HttpUrl::parse(raw.github_repo, "github_repo").map_err(in_file_terms)?;
+    new.published_at = published_at;
+    new.source_upvotes = source_upvotes;
+    Ok(new)
 }
 
 /// Inserts the papers not yet present, all in one transaction. `submitted_at(i)` says when the
@@ -156,45 +140,10 @@ pub async fn import(
         .enumerate()
         .filter(|(_, p)| !present.contains(p.arxiv_id.as_str()))
         .collect();
-    let names: Vec<&str> = fresh
-        .iter()
-        .flat_map(|(_, p)| p.authors.iter().map(String::as_str))
-        .collect();
+    let names: Vec<&str> = fresh.iter().flat_map(|(_, p)| p.author_names()).collect();
     let author_ids = author_ids_by_name(&txn, &names).await?;
-    let now = crate::services::now();
     for (index, new) in &fresh {
-        let submitted = submitted_at(*index);
-        let inserted = paper::ActiveModel {
-            arxiv_id: Set(new.arxiv_id.to_string()),
-            title: Set(new.title.clone()),
-            r#abstract: Set(new.abstract_text.clone()),
-            published_at: Set(new.published_at),
-            submitted_at: Set(submitted),
-            submitted_by: Set(None),
-            github_repo: Set(new.github_repo.clone()),
-            project_page: Set(None),
-            upvote_count: Set(0),
-            comment_count: Set(0),
-            trending_score: Set(trending::score(0, submitted, now)),
-            source_upvotes: Set(new.source_upvotes),
-            author_names: Set(new.authors.join(", ")),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        let links: Vec<paper_author::ActiveModel> = new
-            .authors
-            .iter()
-            .enumerate()
-            .filter_map(|(position, name)| {
-                Some(paper_author::ActiveModel {
-                    paper_id: Set(inserted.id),
-                    position: Set(i32::try_from(position).ok()?),
-                    author_id: Set(*author_ids.get(name.as_str())?),
-                })
-            })
-            .collect();
-        paper_author::Entity::insert_many(links).exec(&txn).await?;
+        new::insert(&txn, new, submitted_at(*index), None, &author_ids).await?;
     }
     txn.commit().await?;
     Ok(ImportReport {

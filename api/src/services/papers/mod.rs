@@ -4,6 +4,7 @@ pub mod arxiv;
 pub mod dates;
 pub mod demo;
 pub mod import;
+pub mod new;
 mod read;
 pub mod search;
 mod submit;

@@ -10,6 +10,7 @@ use sea_orm::{
 };
 
 use crate::error::AppError;
+use crate::ids::{AuthorId, PaperId};
 use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, counts_of};
 use crate::services::papers::arxiv::ArxivId;
 use crate::services::papers::dates::Range;
@@ -77,7 +78,7 @@ pub struct PaperFilter {
     /// Published on arXiv before this instant.
     pub published_before: Option<chrono::DateTime<chrono::Utc>>,
     /// Lists this author.
-    pub author_id: Option<i64>,
+    pub author_id: Option<AuthorId>,
     /// Submitted by this user.
     pub submitter_id: Option<i64>,
     /// Matches nothing (e.g. a submitter name that names no user).
@@ -125,9 +126,9 @@ impl PaperFilter {
 
 pub async fn find_by_id(
     db: &DatabaseConnection,
-    id: i64,
+    id: PaperId,
 ) -> Result<Option<paper::Model>, AppError> {
-    Ok(paper::Entity::find_by_id(id).one(db).await?)
+    Ok(paper::Entity::find_by_id(id.0).one(db).await?)
 }
 
 /// Finds a paper by arXiv id; a versioned id finds its paper, a malformed one finds nothing.

@@ -65,6 +65,18 @@ struct Ranked {
     score: f64,
 }
 
+/// A full-text query in which every word must match and the last may be a prefix (search as
+/// you type): each word written by `term` (told whether it is the last), joined by `and`.
+fn match_all(words: &[String], and: &str, term: impl Fn(&str, bool) -> String) -> String {
+    let last = words.len().saturating_sub(1);
+    let terms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| term(w, i == last))
+        .collect();
+    terms.join(and)
+}
+
 /// The ranking query and its count query, in the database's dialect.
 fn statements(
     backend: DbBackend,
@@ -76,20 +88,9 @@ fn statements(
     let offset = i64::try_from(offset).unwrap_or(i64::MAX);
     match backend {
         DbBackend::Postgres => {
-            // Every word must match; the last may be a prefix (search as you type).
-            let last = words.len().saturating_sub(1);
-            let query: Vec<String> = words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| {
-                    if i == last {
-                        format!("{w}:*")
-                    } else {
-                        w.clone()
-                    }
-                })
-                .collect();
-            let query = query.join(" & ");
+            let query = match_all(words, " & ", |w, last| {
+                if last { format!("{w}:*") } else { w.to_owned() }
+            });
             let ranked = Statement::from_sql_and_values(
                 backend,
                 "SELECT id, ts_rank(search_vector, q)::float8 AS score \
@@ -105,19 +106,13 @@ fn statements(
             (ranked, count)
         }
         _ => {
-            let last = words.len().saturating_sub(1);
-            let query: Vec<String> = words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| {
-                    if i == last {
-                        format!("\"{w}\"*")
-                    } else {
-                        format!("\"{w}\"")
-                    }
-                })
-                .collect();
-            let query = query.join(" ");
+            let query = match_all(words, " ", |w, last| {
+                if last {
+                    format!("\"{w}\"*")
+                } else {
+                    format!("\"{w}\"")
+                }
+            });
             // bm25 is lower for better matches; the weights rank title, authors, abstract.
             let ranked = Statement::from_sql_and_values(
                 backend,

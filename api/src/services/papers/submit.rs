@@ -2,58 +2,19 @@
 //! authors matched to existing ones by exact name.
 
 use chrono::{DateTime, Utc};
-use entity::{paper, paper_author, user};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, Set,
-};
+use entity::{paper, user};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
-use crate::services::input;
-use crate::services::papers::arxiv::ArxivId;
-use crate::services::papers::import::{
-    self, MAX_ABSTRACT_CHARS, MAX_AUTHOR_NAME_CHARS, MAX_AUTHORS, MAX_TITLE_CHARS,
-};
-use crate::services::papers::trending;
+use crate::services::input::HttpUrl;
+use crate::services::papers::import;
+use crate::services::papers::new::{self, NewPaper};
 use crate::services::throttle::Throttles;
 
 /// A submitted paper, checked.
-pub struct Submission {
-    pub arxiv_id: ArxivId,
-    pub title: String,
-    pub abstract_text: String,
-    pub authors: Vec<String>,
-    pub published_at: Option<DateTime<Utc>>,
-    pub github_repo: Option<String>,
-    pub project_page: Option<String>,
-}
-
-/// A paper's title, abstract and author names, as submissions and imports both check them.
-pub(super) fn parse_fields(
-    title: &str,
-    abstract_text: &str,
-    authors: &[String],
-) -> Result<(String, String, Vec<String>), AppError> {
-    let title = input::required(title, "title", MAX_TITLE_CHARS)?;
-    let abstract_text = input::required(abstract_text, "abstract", MAX_ABSTRACT_CHARS)?;
-    let authors: Vec<String> = authors.iter().map(|a| a.trim().to_owned()).collect();
-    if authors.is_empty()
-        || authors.len() > MAX_AUTHORS
-        || authors
-            .iter()
-            .any(|a| a.is_empty() || a.chars().count() > MAX_AUTHOR_NAME_CHARS)
-    {
-        return Err(AppError::bad_input(
-            "authors",
-            format!(
-                "authors lists 1 to {MAX_AUTHORS} names of 1 to {MAX_AUTHOR_NAME_CHARS} characters"
-            ),
-        ));
-    }
-    Ok((title, abstract_text, authors))
-}
+pub struct Submission(NewPaper);
 
 impl Submission {
     pub fn parse(
@@ -65,24 +26,17 @@ impl Submission {
         github_repo: Option<String>,
         project_page: Option<String>,
     ) -> Result<Self, AppError> {
-        let arxiv_id = ArxivId::parse(arxiv_id)
-            .ok_or_else(|| AppError::bad_input("arxivId", "not an arXiv identifier"))?;
-        let (title, abstract_text, authors) = parse_fields(title, abstract_text, &authors)?;
+        let mut new = NewPaper::parse(arxiv_id, title, abstract_text, &authors)?;
         if published_at.is_some_and(|p| p > Utc::now() + chrono::Duration::days(1)) {
             return Err(AppError::bad_input(
                 "publishedAt",
                 "a publication date is not in the future",
             ));
         }
-        Ok(Self {
-            arxiv_id,
-            title,
-            abstract_text,
-            authors,
-            published_at,
-            github_repo: input::http_url(github_repo, "githubRepo")?,
-            project_page: input::http_url(project_page, "projectPage")?,
-        })
+        new.published_at = published_at;
+        new.github_repo = HttpUrl::parse(github_repo, "githubRepo")?;
+        new.project_page = HttpUrl::parse(project_page, "projectPage")?;
+        Ok(Self(new))
     }
 }
 
@@ -115,7 +69,7 @@ pub async fn submit(
 async fn insert(
     txn: &DatabaseTransaction,
     submitter: &user::Model,
-    new: &Submission,
+    Submission(new): &Submission,
 ) -> Result<paper::Model, AppError> {
     // One paper creation at a time: a parallel submission of the same id is seen here and
     // answered `CONFLICT` (the unique index would catch it too).
@@ -131,38 +85,7 @@ async fn insert(
             new.arxiv_id
         )));
     }
-    let names: Vec<&str> = new.authors.iter().map(String::as_str).collect();
-    let author_ids = import::author_ids_by_name(txn, &names).await?;
+    let author_ids = import::author_ids_by_name(txn, &new.author_names()).await?;
     let now = crate::services::now();
-    let row = paper::ActiveModel {
-        arxiv_id: Set(new.arxiv_id.to_string()),
-        title: Set(new.title.clone()),
-        r#abstract: Set(new.abstract_text.clone()),
-        published_at: Set(new.published_at),
-        submitted_at: Set(now),
-        submitted_by: Set(Some(submitter.id)),
-        github_repo: Set(new.github_repo.clone()),
-        project_page: Set(new.project_page.clone()),
-        upvote_count: Set(0),
-        comment_count: Set(0),
-        trending_score: Set(trending::score(0, now, now)),
-        source_upvotes: Set(None),
-        author_names: Set(new.authors.join(", ")),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    for (position, name) in new.authors.iter().enumerate() {
-        let Some(author_id) = author_ids.get(name.as_str()) else {
-            continue;
-        };
-        paper_author::ActiveModel {
-            paper_id: Set(row.id),
-            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
-            author_id: Set(*author_id),
-        }
-        .insert(txn)
-        .await?;
-    }
-    Ok(row)
+    new::insert(txn, new, now, Some(submitter.id), &author_ids).await
 }

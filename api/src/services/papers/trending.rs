@@ -40,56 +40,56 @@ pub async fn refresh_paper<C: ConnectionTrait>(db: &C, paper_id: i64) -> Result<
     Ok(())
 }
 
+/// The columns a trending score is computed from and stored in.
+struct Scored<E: EntityTrait> {
+    id: E::Column,
+    upvotes: E::Column,
+    since: E::Column,
+    score: E::Column,
+}
+
 /// Recomputes the scores of recent papers and collections; returns how many rows it updated.
 pub async fn refresh_recent(db: &DatabaseConnection) -> Result<usize, AppError> {
+    let papers = Scored::<paper::Entity> {
+        id: paper::Column::Id,
+        upvotes: paper::Column::UpvoteCount,
+        since: paper::Column::SubmittedAt,
+        score: paper::Column::TrendingScore,
+    };
+    let collections = Scored::<collection::Entity> {
+        id: collection::Column::Id,
+        upvotes: collection::Column::UpvoteCount,
+        since: collection::Column::CreatedAt,
+        score: collection::Column::TrendingScore,
+    };
+    Ok(refresh(db, papers).await? + refresh(db, collections).await?)
+}
+
+/// Recomputes the scores of one table's rows of the refresh window, [`CHUNK`] rows a statement.
+async fn refresh<E: EntityTrait>(
+    db: &DatabaseConnection,
+    table: Scored<E>,
+) -> Result<usize, AppError> {
     let now = crate::services::now();
     let since = now - Duration::days(REFRESH_WINDOW_DAYS);
-    let papers: Vec<(i64, f64)> = paper::Entity::find()
+    let scores: Vec<(i64, f64)> = E::find()
         .select_only()
-        .columns([
-            paper::Column::Id,
-            paper::Column::UpvoteCount,
-            paper::Column::SubmittedAt,
-        ])
-        .filter(paper::Column::SubmittedAt.gte(since))
+        .columns([table.id, table.upvotes, table.since])
+        .filter(table.since.gte(since))
         .into_tuple::<(i64, i32, DateTime<Utc>)>()
         .all(db)
         .await?
         .into_iter()
         .map(|(id, votes, at)| (id, score(votes, at, now)))
         .collect();
-    let collections: Vec<(i64, f64)> = collection::Entity::find()
-        .select_only()
-        .columns([
-            collection::Column::Id,
-            collection::Column::UpvoteCount,
-            collection::Column::CreatedAt,
-        ])
-        .filter(collection::Column::CreatedAt.gte(since))
-        .into_tuple::<(i64, i32, DateTime<Utc>)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(id, votes, at)| (id, score(votes, at, now)))
-        .collect();
-    for chunk in papers.chunks(CHUNK) {
-        paper::Entity::update_many()
-            .col_expr(paper::Column::TrendingScore, case(paper::Column::Id, chunk))
-            .filter(paper::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
+    for chunk in scores.chunks(CHUNK) {
+        E::update_many()
+            .col_expr(table.score, case(table.id, chunk))
+            .filter(table.id.is_in(chunk.iter().map(|(id, _)| *id)))
             .exec(db)
             .await?;
     }
-    for chunk in collections.chunks(CHUNK) {
-        collection::Entity::update_many()
-            .col_expr(
-                collection::Column::TrendingScore,
-                case(collection::Column::Id, chunk),
-            )
-            .filter(collection::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
-            .exec(db)
-            .await?;
-    }
-    Ok(papers.len() + collections.len())
+    Ok(scores.len())
 }
 
 /// `CASE id WHEN … THEN score … END`.

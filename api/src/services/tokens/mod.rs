@@ -10,10 +10,14 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{Caller, Scope};
 use crate::error::AppError;
+use crate::ids::TokenId;
+use crate::services::input::Text;
 
 /// The recognisable prefix of every API token (secret scanners can match it).
 pub const PREFIX: &str = "papers_";
 pub const MAX_NAME_CHARS: usize = 100;
+/// What a token is for, as its owner names it.
+pub type TokenName = Text<MAX_NAME_CHARS>;
 /// `last_used_at` is written at most this often per token, not on every request.
 const LAST_USED_GRANULARITY: chrono::Duration = chrono::Duration::minutes(1);
 
@@ -37,19 +41,12 @@ fn hash(token: &str) -> String {
 pub async fn create(
     db: &DatabaseConnection,
     caller: &Caller,
-    name: &str,
+    name: TokenName,
     scopes: &[Scope],
 ) -> Result<(String, api_token::Model), AppError> {
     let owner = caller.with_session()?;
     use base64::Engine;
     use rand::RngCore;
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(AppError::bad_input(
-            "name",
-            format!("a token name has 1 to {MAX_NAME_CHARS} characters"),
-        ));
-    }
     if scopes.is_empty() {
         return Err(AppError::bad_input("scopes", "give at least one scope"));
     }
@@ -64,7 +61,7 @@ pub async fn create(
     );
     let row = api_token::ActiveModel {
         user_id: Set(owner.id),
-        name: Set(name.to_owned()),
+        name: Set(name.into()),
         token_hash: Set(hash(&secret)),
         scopes: Set(unique.join(",")),
         created_at: Set(crate::services::now()),
@@ -97,9 +94,13 @@ pub async fn list(
 }
 
 /// Revokes one of the owner's tokens; another user's token answers as if it did not exist.
-pub async fn revoke(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<bool, AppError> {
+pub async fn revoke(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: TokenId,
+) -> Result<bool, AppError> {
     let owner = caller.signed_in()?;
-    let row = api_token::Entity::find_by_id(id)
+    let row = api_token::Entity::find_by_id(id.0)
         .one(db)
         .await?
         .filter(|t| t.user_id == owner.id)

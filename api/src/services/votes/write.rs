@@ -4,21 +4,76 @@
 //! repeated vote is no error and changes nothing.
 
 use entity::{collection, collection_upvote, comment, comment_upvote, paper, paper_upvote};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{DynIden, Expr, ExprTrait, IntoIden, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QuerySelect};
 
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
+use crate::ids::{CollectionId, CommentId, PaperId};
 use crate::services::collections;
 use crate::services::papers::trending;
 
-/// What can be upvoted.
+/// What can be upvoted, and which one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    Paper,
-    Comment,
-    Collection,
+    Paper(PaperId),
+    Comment(CommentId),
+    Collection(CollectionId),
+}
+
+/// Where a target's votes and its counter live: the vote table with its `(user, target)` key
+/// and timestamp, and the counted table with its id and `upvote_count` columns.
+struct Ledger {
+    votes: DynIden,
+    voter: DynIden,
+    voted: DynIden,
+    created_at: DynIden,
+    counted: DynIden,
+    id: DynIden,
+    counter: DynIden,
+}
+
+impl Target {
+    fn row(self) -> i64 {
+        match self {
+            Self::Paper(id) => id.0,
+            Self::Comment(id) => id.0,
+            Self::Collection(id) => id.0,
+        }
+    }
+
+    fn ledger(self) -> Ledger {
+        match self {
+            Self::Paper(_) => Ledger {
+                votes: paper_upvote::Entity.into_iden(),
+                voter: paper_upvote::Column::UserId.into_iden(),
+                voted: paper_upvote::Column::PaperId.into_iden(),
+                created_at: paper_upvote::Column::CreatedAt.into_iden(),
+                counted: paper::Entity.into_iden(),
+                id: paper::Column::Id.into_iden(),
+                counter: paper::Column::UpvoteCount.into_iden(),
+            },
+            Self::Comment(_) => Ledger {
+                votes: comment_upvote::Entity.into_iden(),
+                voter: comment_upvote::Column::UserId.into_iden(),
+                voted: comment_upvote::Column::CommentId.into_iden(),
+                created_at: comment_upvote::Column::CreatedAt.into_iden(),
+                counted: comment::Entity.into_iden(),
+                id: comment::Column::Id.into_iden(),
+                counter: comment::Column::UpvoteCount.into_iden(),
+            },
+            Self::Collection(_) => Ledger {
+                votes: collection_upvote::Entity.into_iden(),
+                voter: collection_upvote::Column::UserId.into_iden(),
+                voted: collection_upvote::Column::CollectionId.into_iden(),
+                created_at: collection_upvote::Column::CreatedAt.into_iden(),
+                counted: collection::Entity.into_iden(),
+                id: collection::Column::Id.into_iden(),
+                counter: collection::Column::UpvoteCount.into_iden(),
+            },
+        }
+    }
 }
 
 /// Whether the viewer may vote on the target: it exists and they can see it (another user's
@@ -28,14 +83,16 @@ pub enum Target {
 async fn ensure_votable(
     txn: &DatabaseTransaction,
     target: Target,
-    id: i64,
     user_id: i64,
     up: bool,
 ) -> Result<(), AppError> {
-    let found = match target {
-        Target::Paper => paper::Entity::find_by_id(id).one(txn).await?.is_some(),
-        Target::Comment => {
-            let row = comment::Entity::find_by_id(id)
+    let (found, what) = match target {
+        Target::Paper(id) => (
+            paper::Entity::find_by_id(id.0).one(txn).await?.is_some(),
+            "paper",
+        ),
+        Target::Comment(id) => {
+            let row = comment::Entity::find_by_id(id.0)
                 .lock_exclusive()
                 .one(txn)
                 .await?;
@@ -49,135 +106,63 @@ async fn ensure_votable(
                     "the comment was removed: it cannot be upvoted",
                 ));
             }
-            row.is_some()
+            (row.is_some(), "comment")
         }
-        Target::Collection => collection::Entity::find_by_id(id)
-            .one(txn)
-            .await?
-            .is_some_and(|c| collections::is_visible(&c, Some(user_id))),
+        Target::Collection(id) => (
+            collection::Entity::find_by_id(id.0)
+                .one(txn)
+                .await?
+                .is_some_and(|c| collections::is_visible(&c, Some(user_id))),
+            "collection",
+        ),
     };
     if found {
         Ok(())
     } else {
-        Err(AppError::NotFound(
-            format!("no such {target:?}").to_lowercase(),
-        ))
+        Err(AppError::NotFound(format!("no such {what}")))
     }
 }
 
-/// Casts (`up`) or withdraws the user's vote; idempotent either way.
+/// Casts (`up`) or withdraws the caller's vote; idempotent either way.
 pub async fn vote(
     db: &DatabaseConnection,
-    target: Target,
-    id: i64,
     caller: &Caller,
+    target: Target,
     up: bool,
 ) -> Result<(), AppError> {
     let user_id = caller.signed_in()?.id;
     db::retrying(|| async {
         let txn = db::begin_write(db).await?;
-        ensure_votable(&txn, target, id, user_id, up).await?;
-        record(&txn, target, id, user_id, up).await?;
+        ensure_votable(&txn, target, user_id, up).await?;
+        record(&txn, target, user_id, up).await?;
         txn.commit().await?;
         Ok(())
     })
     .await
 }
 
-/// Inserts (deletes) the vote row and moves the counter only when a row changed.
+/// Inserts the vote row `(user, target)` (ON CONFLICT DO NOTHING) or deletes it, and moves the
+/// target's counter only when a row changed.
 async fn record(
     txn: &DatabaseTransaction,
     target: Target,
-    id: i64,
     user_id: i64,
     up: bool,
 ) -> Result<(), AppError> {
-    let changed = match target {
-        Target::Paper => {
-            let row = (paper_upvote::Column::UserId, paper_upvote::Column::PaperId);
-            let created = paper_upvote::Column::CreatedAt;
-            toggle(txn, paper_upvote::Entity, row, created, (user_id, id), up).await?
-        }
-        Target::Comment => {
-            let row = (
-                comment_upvote::Column::UserId,
-                comment_upvote::Column::CommentId,
-            );
-            let created = comment_upvote::Column::CreatedAt;
-            toggle(txn, comment_upvote::Entity, row, created, (user_id, id), up).await?
-        }
-        Target::Collection => {
-            let row = (
-                collection_upvote::Column::UserId,
-                collection_upvote::Column::CollectionId,
-            );
-            let created = collection_upvote::Column::CreatedAt;
-            toggle(
-                txn,
-                collection_upvote::Entity,
-                row,
-                created,
-                (user_id, id),
-                up,
-            )
-            .await?
-        }
-    };
-    if !changed {
-        return Ok(());
-    }
-    let step = if up { 1 } else { -1 };
-    match target {
-        Target::Paper => {
-            count(
-                txn,
-                paper::Entity,
-                paper::Column::UpvoteCount,
-                paper::Column::Id,
-                id,
-                step,
-            )
-            .await?;
-            trending::refresh_paper(txn, id).await?;
-        }
-        Target::Comment => {
-            let upvotes = comment::Column::UpvoteCount;
-            count(txn, comment::Entity, upvotes, comment::Column::Id, id, step).await?;
-        }
-        Target::Collection => {
-            let upvotes = collection::Column::UpvoteCount;
-            count(
-                txn,
-                collection::Entity,
-                upvotes,
-                collection::Column::Id,
-                id,
-                step,
-            )
-            .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Inserts the vote row `(user, target)` (ON CONFLICT DO NOTHING) or deletes it; whether a row
-/// changed.
-async fn toggle<E: EntityTrait>(
-    txn: &DatabaseTransaction,
-    votes: E,
-    (user_column, target_column): (E::Column, E::Column),
-    created_at: E::Column,
-    (user_id, id): (i64, i64),
-    up: bool,
-) -> Result<bool, AppError> {
+    let ledger = target.ledger();
+    let id = target.row();
     let changed = if up {
         let insert = Query::insert()
-            .into_table(votes)
-            .columns([user_column, target_column, created_at])
+            .into_table(ledger.votes.clone())
+            .columns([
+                ledger.voter.clone(),
+                ledger.voted.clone(),
+                ledger.created_at,
+            ])
             .values([user_id.into(), id.into(), crate::services::now().into()])
             .map_err(|e| AppError::Internal(e.to_string()))?
             .on_conflict(
-                OnConflict::columns([user_column, target_column])
+                OnConflict::columns([ledger.voter, ledger.voted])
                     .do_nothing()
                     .to_owned(),
             )
@@ -185,29 +170,24 @@ async fn toggle<E: EntityTrait>(
         txn.execute(&insert).await?.rows_affected()
     } else {
         let delete = Query::delete()
-            .from_table(votes)
-            .and_where(Expr::col(user_column).eq(user_id))
-            .and_where(Expr::col(target_column).eq(id))
+            .from_table(ledger.votes)
+            .and_where(Expr::col(ledger.voter).eq(user_id))
+            .and_where(Expr::col(ledger.voted).eq(id))
             .to_owned();
         txn.execute(&delete).await?.rows_affected()
     };
-    Ok(changed == 1)
-}
-
-/// Moves a target's `upvote_count` by `step`.
-async fn count<E: EntityTrait>(
-    txn: &DatabaseTransaction,
-    table: E,
-    counter: E::Column,
-    id_column: E::Column,
-    id: i64,
-    step: i32,
-) -> Result<(), AppError> {
+    if changed != 1 {
+        return Ok(());
+    }
+    let step = if up { 1 } else { -1 };
     let update = Query::update()
-        .table(table)
-        .value(counter, Expr::col(counter).add(step))
-        .and_where(Expr::col(id_column).eq(id))
+        .table(ledger.counted)
+        .value(ledger.counter.clone(), Expr::col(ledger.counter).add(step))
+        .and_where(Expr::col(ledger.id).eq(id))
         .to_owned();
     txn.execute(&update).await?;
+    if let Target::Paper(paper) = target {
+        trending::refresh_paper(txn, paper.0).await?;
+    }
     Ok(())
 }

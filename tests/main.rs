@@ -27,6 +27,7 @@ mod seed;
 mod statements;
 mod throttles;
 mod tokens;
+mod tooling;
 mod transport;
 mod trending;
 mod votes;

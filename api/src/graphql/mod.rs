@@ -12,9 +12,11 @@ pub mod connection;
 pub mod context;
 pub mod discussion;
 pub mod ids;
+pub mod introspection;
 pub mod limits;
 pub mod loaders;
 pub mod node;
+pub mod order;
 pub mod papers;
 pub mod root;
 pub mod scalars;
@@ -65,13 +67,25 @@ pub fn build(state: AppState, settings: &Settings) -> PapersSchema {
         .extension(limits::QueryLimits {
             max_complexity: limit(settings.max_complexity),
         })
-        .limit_depth(limit(settings.max_depth))
+        .extension(order::FieldOrder)
+        .extension(introspection::SchemaDescription)
+        // Depth is checked with the document limits (`checks`), where introspection has its
+        // own bound: async-graphql's `limit_depth` would refuse tools' standard introspection.
         .limit_directives(limit(settings.max_directives))
         .limit_recursive_depth(64)
         .finish()
 }
 
-/// The SDL of the schema, as committed in `schema.graphql`.
+/// The SDL of the schema, as committed in `schema.graphql`: every type (scalars with their
+/// `@specifiedBy`), then the schema's root types under its description, as introspection
+/// reports them.
 pub fn sdl() -> String {
-    builder().finish().sdl()
+    let sdl = builder()
+        .finish()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by());
+    let description = format!("\"\"\"\n{}\n\"\"\"\n", introspection::DESCRIPTION);
+    match sdl.rfind("\nschema {") {
+        Some(at) => format!("{}\n{description}{}", &sdl[..=at], &sdl[at + 1..]),
+        None => sdl,
+    }
 }

@@ -23,6 +23,7 @@ pub fn router(state: AppState) -> Router {
         schema: crate::graphql::build(state.clone(), &settings),
         app: state.clone(),
         limits: DocumentLimits {
+            max_depth: settings.max_depth,
             max_fields: settings.max_fields,
             max_aliases: settings.max_aliases,
             max_directives: settings.max_directives,

@@ -104,8 +104,8 @@ impl Paper {
     }
 
     /// When the paper entered the daily feed.
-    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
-        Some(self.0.submitted_at)
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
     }
 
     /// The user who submitted the paper to the feed; null for imported papers.

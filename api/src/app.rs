@@ -1,6 +1,7 @@
 //! Starting the service: open and migrate the database, load the demo data, serve until told
 //! to stop. Shared by `papers serve` and the black-box tests.
 
+use crate::metrics::Metrics;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -58,15 +59,21 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         tracing::warn!("rate limits are off: every throttle is disabled");
     }
     let statements = Arc::new(AtomicU64::new(0));
+    let metrics = Arc::new(Metrics::new());
     let counter = statements.clone();
+    let counted = metrics.clone();
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::Relaxed);
+        counted.statement();
     });
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let hasher = Hasher::new(threads).map_err(|e| StartError::Hashing(e.to_string()))?;
-    let throttles = Arc::new(crate::services::throttle::Throttles::new(&settings));
+    let throttles = Arc::new(crate::services::throttle::Throttles::new(
+        &settings, &metrics,
+    ));
     Ok(AppState {
         throttles,
+        metrics,
         db,
         settings: Arc::new(settings),
         database_kind,
@@ -99,9 +106,23 @@ pub async fn serve(
         header_timeout: std::time::Duration::from_secs(state.settings.header_timeout),
         idle_timeout: std::time::Duration::from_secs(state.settings.idle_timeout),
     };
+    let metrics = match state.settings.metrics_listen {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr).await?;
+            tracing::info!(%addr, "metrics on their own address");
+            let router = http::metrics_router(state.clone());
+            Some(tokio::spawn(
+                async move { axum::serve(listener, router).await },
+            ))
+        }
+        None => None,
+    };
     let router = http::router(state);
     let served = http::server::serve(listener, router, limits, shutdown).await;
     refresher.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     served
 }
 

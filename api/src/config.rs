@@ -167,6 +167,26 @@ pub struct Settings {
     #[arg(long, env = "PAPERS_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 3000,
           value_parser = clap::value_parser!(u64).range(100..=60_000), global = true)]
     pub db_acquire_timeout_ms: u64,
+
+    /// Most automatic persisted queries kept (least recently used go first).
+    #[arg(long, env = "PAPERS_APQ_CACHE_ENTRIES", default_value_t = 2000,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000), global = true)]
+    pub apq_cache_entries: u64,
+
+    /// Most bytes of query text the persisted queries hold in all.
+    #[arg(long, env = "PAPERS_APQ_CACHE_BYTES", default_value_t = 8 * 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1024..=1_073_741_824), global = true)]
+    pub apq_cache_bytes: u64,
+
+    /// `max-age` of the `Cache-Control: public` answer to anonymous GET queries, in seconds; 0
+    /// answers them `no-store` like everything else.
+    #[arg(long, env = "PAPERS_CACHE_MAX_AGE", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(0..=86_400), global = true)]
+    pub cache_max_age: u64,
+
+    /// Serve `/metrics` on this address instead of the API's (keeps it off a public port).
+    #[arg(long, env = "PAPERS_METRICS_LISTEN", global = true)]
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 /// The smallest accepted JWT secret, in bytes (HS256 wants at least its own output size).

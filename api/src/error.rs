@@ -20,6 +20,9 @@ pub enum ErrorCode {
     GraphqlValidationFailed,
     Timeout,
     InternalServerError,
+    /// An automatic persisted query's hash this server does not hold (Apollo's APQ protocol):
+    /// the client sends it again with the query.
+    PersistedQueryNotFound,
 }
 
 impl ErrorCode {
@@ -35,6 +38,7 @@ impl ErrorCode {
             Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
             Self::Timeout => "TIMEOUT",
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
         }
     }
 }

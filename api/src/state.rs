@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::{DatabaseKind, Settings};
+use crate::metrics::Metrics;
 use crate::services::accounts::passwords::Hasher;
 use crate::services::throttle::Throttles;
 
@@ -24,4 +25,6 @@ pub struct AppState {
     /// The password-hashing threads (each hash takes 19 MiB and tens of milliseconds of CPU).
     pub hasher: Arc<Hasher>,
     pub throttles: Arc<Throttles>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<Metrics>,
 }

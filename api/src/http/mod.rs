@@ -2,10 +2,13 @@
 
 pub mod graphql;
 pub mod health;
+pub mod metrics;
 pub mod negotiate;
 pub mod nesting;
 pub mod request_id;
 pub mod server;
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -33,16 +36,27 @@ pub fn router(state: AppState) -> Router {
         max_complexity: usize::try_from(settings.max_complexity).unwrap_or(usize::MAX),
         max_nesting: usize::try_from(settings.max_nesting).unwrap_or(usize::MAX),
         loader_delay: std::time::Duration::from_micros(settings.loader_delay_us),
+        persisted: Arc::new(graphql::persisted::PersistedQueries::new(
+            usize::try_from(settings.apq_cache_entries).unwrap_or(usize::MAX),
+            usize::try_from(settings.apq_cache_bytes).unwrap_or(usize::MAX),
+        )),
+        cache_max_age: std::time::Duration::from_secs(settings.cache_max_age),
     };
     let body_limit = usize::try_from(settings.body_limit).unwrap_or(usize::MAX);
     // Other methods on /graphql get axum's 405 with an `Allow` header listing GET and POST.
     let graphql = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .layer(axum::middleware::from_fn(graphql::cache_headers))
         .with_state(graphql_state);
-    let probes = Router::new()
+    let mut probes = Router::new()
         .route("/health", get(health::health))
-        .route("/ready", get(health::ready))
-        .with_state(state);
+        .route("/ready", get(health::ready));
+    // On the API's address unless `--metrics-listen` gives it one of its own.
+    if settings.metrics_listen.is_none() {
+        probes = probes.route("/metrics", get(metrics::scrape));
+    }
+    let metrics = state.metrics.clone();
+    let probes = probes.with_state(state);
     // The outer timeout also bounds slow uploads; the GraphQL handler answers its own,
     // shorter timeout with a GraphQL error first.
     let outer_timeout = settings.request_timeout() + std::time::Duration::from_secs(5);
@@ -53,5 +67,16 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             outer_timeout,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::record,
+        ))
         .layer(axum::middleware::from_fn(request_id::middleware))
+}
+
+/// The router of `--metrics-listen`: `/metrics` alone.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::scrape))
+        .with_state(state)
 }

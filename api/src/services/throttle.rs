@@ -13,8 +13,11 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use prometheus_client::metrics::counter::Counter;
+
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::metrics::Metrics;
 
 /// At most `limit` events per key within `window`.
 pub struct Throttle {
@@ -22,6 +25,8 @@ pub struct Throttle {
     window: Duration,
     enabled: bool,
     events: Mutex<HashMap<String, VecDeque<Instant>>>,
+    /// Counts the refusals, for `/metrics`.
+    rejections: Counter,
 }
 
 /// Keys kept before stale ones are swept.
@@ -54,7 +59,13 @@ impl Throttle {
             window,
             enabled,
             events: Mutex::new(HashMap::new()),
+            rejections: Counter::default(),
         }
+    }
+
+    /// The same throttle, its refusals counted by `rejections`.
+    pub fn counted_by(self, rejections: Counter) -> Self {
+        Self { rejections, ..self }
     }
 
     /// The map of events. A panic while it was held cannot leave it inconsistent (every change
@@ -89,6 +100,7 @@ impl Throttle {
         if recent.len() >= self.limit {
             let oldest = recent.front().copied().unwrap_or(now);
             let wait = self.window.saturating_sub(now.duration_since(oldest));
+            self.rejections.inc();
             return Err(AppError::RateLimited {
                 retry_after: wait.as_secs().max(1),
             });
@@ -122,26 +134,34 @@ impl Throttles {
         }
     }
 
-    pub fn new(settings: &Settings) -> Self {
+    /// The throttles configured, each counting its refusals in `metrics` under its name.
+    pub fn new(settings: &Settings, metrics: &Metrics) -> Self {
         let on = settings.rate_limits_enabled();
-        let minutes = |m: u64| Duration::from_secs(m * 60);
+        let throttle = |name: &'static str, limit: u64, minutes: u64| {
+            Throttle::new(limit, Duration::from_secs(minutes * 60), on)
+                .counted_by(metrics.throttle(name))
+        };
         Self {
-            login_failures_per_account: Throttle::new(
+            login_failures_per_account: throttle(
+                "login_failures_per_account",
                 settings.throttle_login_account,
-                minutes(15),
-                on,
+                15,
             ),
-            login_failures_per_address: Throttle::new(
+            login_failures_per_address: throttle(
+                "login_failures_per_address",
                 settings.throttle_login_address,
-                minutes(15),
-                on,
+                15,
             ),
-            registrations_per_address: Throttle::new(settings.throttle_register, minutes(60), on),
-            comments_per_user: Throttle::new(settings.throttle_comments, minutes(1), on),
-            submissions_per_user: Throttle::new(
+            registrations_per_address: throttle(
+                "registrations_per_address",
+                settings.throttle_register,
+                60,
+            ),
+            comments_per_user: throttle("comments_per_user", settings.throttle_comments, 1),
+            submissions_per_user: throttle(
+                "submissions_per_user",
                 settings.throttle_submissions,
-                minutes(24 * 60),
-                on,
+                24 * 60,
             ),
         }
     }

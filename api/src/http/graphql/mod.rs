@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use async_graphql::ServerError;
-use async_graphql::parser::types::OperationType;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
@@ -20,19 +19,23 @@ use std::sync::Arc;
 use crate::auth::Caller;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 use crate::graphql::PapersSchema;
-use crate::graphql::checks::{self, DocumentLimits};
-use crate::graphql::context::RequestData;
+use crate::graphql::checks::DocumentLimits;
 use crate::graphql::limits::CostBudget;
-use crate::graphql::loaders::Loaders;
 use crate::http::negotiate::{self, ResponseFormat};
 use crate::http::nesting;
 use crate::services::accounts;
 use crate::state::AppState;
 
+mod caching;
+mod execute;
 mod params;
+pub mod persisted;
 mod respond;
 
-use params::{Params, is_json_content_type, params_from_json, params_from_query};
+pub use caching::headers as cache_headers;
+use execute::run;
+use params::{is_json_content_type, params_from_json, params_from_query};
+use persisted::PersistedQueries;
 use respond::{
     Outcome, bytes_response, error_body, json_response, not_acceptable, outcome_body, plain_error,
     respond, too_deep,
@@ -51,6 +54,10 @@ pub struct GraphqlState {
     /// Deepest bracket nesting of a document or a JSON body, checked before parsing.
     pub max_nesting: usize,
     pub loader_delay: Duration,
+    /// Automatic persisted queries, by hash.
+    pub persisted: Arc<PersistedQueries>,
+    /// `max-age` of anonymous GET answers; zero: not cached.
+    pub cache_max_age: Duration,
 }
 
 pub async fn post(
@@ -138,18 +145,31 @@ pub async fn get(
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    let variables = param("variables");
-    if variables
-        .as_deref()
-        .is_some_and(|v| nesting::json_depth(v.as_bytes(), state.max_nesting).is_none())
-    {
-        return too_deep(format, "`variables`", state.max_nesting);
+    let (variables, extensions) = (param("variables"), param("extensions"));
+    for (name, json) in [("`variables`", &variables), ("`extensions`", &extensions)] {
+        if json
+            .as_deref()
+            .is_some_and(|v| nesting::json_depth(v.as_bytes(), state.max_nesting).is_none())
+        {
+            return too_deep(format, name, state.max_nesting);
+        }
     }
-    let params = params_from_query(param("query"), param("operationName"), variables);
+    let params = params_from_query(
+        param("query"),
+        param("operationName"),
+        variables,
+        extensions,
+    );
     match params {
         Ok(params) => {
             let budget = CostBudget::new(state.max_complexity);
-            respond(format, run(&state, &caller, params, true, &budget).await)
+            let outcome = run(&state, &caller, params, true, &budget).await;
+            let shareable = caching::shareable(&outcome, &headers);
+            let mut response = respond(format, outcome);
+            if shareable {
+                caching::share(&mut response, state.cache_max_age);
+            }
+            response
         }
         Err(message) => plain_error(
             StatusCode::BAD_REQUEST,
@@ -231,84 +251,4 @@ async fn run_batch(
     array.extend(bodies.join(&b","[..]));
     array.push(b']');
     bytes_response(StatusCode::OK, format, array)
-}
-
-/// Parses, checks and runs one operation.
-async fn run(
-    state: &GraphqlState,
-    caller: &Caller,
-    params: Params,
-    over_get: bool,
-    budget: &Arc<CostBudget>,
-) -> Outcome {
-    if nesting::graphql_depth(&params.query, state.max_nesting).is_none() {
-        let message = format!(
-            "the document nests brackets deeper than {} levels",
-            state.max_nesting
-        );
-        return Outcome::Refused(
-            vec![ServerError::new(message, None)],
-            ErrorCode::GraphqlParseFailed,
-        );
-    }
-    // Kept for the required-variables check, which runs while the request holds the document.
-    let variables = params.variables.clone();
-    let mut request = async_graphql::Request::new(params.query).variables(params.variables);
-    if let Some(name) = &params.operation_name {
-        request = request.operation_name(name.clone());
-    }
-    let document = match request.parsed_query() {
-        Ok(document) => document,
-        Err(err) => return Outcome::Refused(vec![err], ErrorCode::GraphqlParseFailed),
-    };
-    let mutation = is_mutation(document, params.operation_name.as_deref());
-    if over_get && mutation {
-        return Outcome::MutationOverGet;
-    }
-    if mutation && !caller.may_write() {
-        return Outcome::ReadOnly;
-    }
-    let checked = state.limits.check(document).and_then(|()| {
-        checks::check_required_variables(document, params.operation_name.as_deref(), &variables)
-    });
-    if let Err(message) = checked {
-        return Outcome::Refused(
-            vec![ServerError::new(message, None)],
-            ErrorCode::GraphqlValidationFailed,
-        );
-    }
-    let request = request
-        .data(RequestData {
-            loaders: Loaders::new(&state.app.db, caller.user_id(), state.loader_delay),
-            caller: caller.clone(),
-        })
-        .data(budget.clone());
-    match tokio::time::timeout(state.timeout, state.schema.execute(request)).await {
-        Err(_) => Outcome::TimedOut,
-        // Errors without a path come from before execution: validation, variable coercion,
-        // operation selection.
-        Ok(response)
-            if response.data == async_graphql::Value::Null
-                && !response.errors.is_empty()
-                && response.errors.iter().all(|e| e.path.is_empty()) =>
-        {
-            Outcome::Refused(response.errors, ErrorCode::GraphqlValidationFailed)
-        }
-        Ok(response) => Outcome::Executed(response),
-    }
-}
-
-/// Whether the operation the request selects is a mutation or subscription (not for GET).
-fn is_mutation(
-    document: &async_graphql::parser::types::ExecutableDocument,
-    operation_name: Option<&str>,
-) -> bool {
-    document.operations.iter().any(|(name, operation)| {
-        let selected = match (operation_name, name) {
-            (Some(wanted), Some(name)) => wanted == name.as_str(),
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
-        selected && operation.node.ty != OperationType::Query
-    })
 }

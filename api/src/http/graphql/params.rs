@@ -5,9 +5,13 @@ use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use serde_json::Value;
 
-/// One operation's parameters, as a GraphQL-over-HTTP request carries them.
+use crate::http::graphql::persisted::QueryHash;
+
+/// One operation's parameters, as a GraphQL-over-HTTP request carries them: a query, or the hash
+/// of a persisted one, or both.
 pub(super) struct Params {
-    pub query: String,
+    pub query: Option<String>,
+    pub persisted: Option<QueryHash>,
     pub operation_name: Option<String>,
     pub variables: Variables,
 }
@@ -36,9 +40,9 @@ pub(super) fn params_from_json(value: Value) -> Result<Params, String> {
         return Err("the request body must be a JSON object".into());
     };
     let query = match map.remove("query") {
-        Some(Value::String(query)) => query,
+        Some(Value::String(query)) => Some(query),
         Some(_) => return Err("`query` must be a string".into()),
-        None => return Err("the request has no `query`".into()),
+        None => None,
     };
     let operation_name = match map.remove("operationName") {
         None | Some(Value::Null) => None,
@@ -50,12 +54,17 @@ pub(super) fn params_from_json(value: Value) -> Result<Params, String> {
         Some(vars @ Value::Object(_)) => Variables::from_json(vars),
         Some(_) => return Err("`variables` must be an object".into()),
     };
-    match map.remove("extensions") {
-        None | Some(Value::Null) | Some(Value::Object(_)) => {}
+    let persisted = match map.remove("extensions") {
+        None | Some(Value::Null) => None,
+        Some(extensions @ Value::Object(_)) => QueryHash::from_extensions(&extensions)?,
         Some(_) => return Err("`extensions` must be an object".into()),
+    };
+    if query.is_none() && persisted.is_none() {
+        return Err("the request has no `query`".into());
     }
     Ok(Params {
         query,
+        persisted,
         operation_name,
         variables,
     })
@@ -65,8 +74,18 @@ pub(super) fn params_from_query(
     query: Option<String>,
     operation_name: Option<String>,
     variables: Option<String>,
+    extensions: Option<String>,
 ) -> Result<Params, String> {
-    let query = query.ok_or("the request has no `query` parameter")?;
+    let persisted = match extensions.as_deref() {
+        None | Some("") | Some("null") => None,
+        Some(json) => match serde_json::from_str::<Value>(json) {
+            Ok(extensions @ Value::Object(_)) => QueryHash::from_extensions(&extensions)?,
+            _ => return Err("`extensions` must be a JSON object".into()),
+        },
+    };
+    if query.is_none() && persisted.is_none() {
+        return Err("the request has no `query` parameter".into());
+    }
     let variables = match variables.as_deref() {
         None | Some("") | Some("null") => Variables::default(),
         Some(json) => match serde_json::from_str::<Value>(json) {
@@ -76,6 +95,7 @@ pub(super) fn params_from_query(
     };
     Ok(Params {
         query,
+        persisted,
         operation_name: operation_name.filter(|n| !n.is_empty()),
         variables,
     })

@@ -1,0 +1,179 @@
+//! One operation of a request, from its parameters to its outcome: the persisted query looked
+//! up, the document parsed and checked against the transport rules and document limits, run
+//! with the request's data under the timeout, and counted in the metrics.
+
+use std::sync::Arc;
+
+use async_graphql::ServerError;
+use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, OperationType};
+
+use crate::auth::Caller;
+use crate::error::ErrorCode;
+use crate::graphql::checks;
+use crate::graphql::context::RequestData;
+use crate::graphql::limits::CostBudget;
+use crate::graphql::loaders::Loaders;
+use crate::http::graphql::GraphqlState;
+use crate::http::graphql::params::Params;
+use crate::http::graphql::respond::Outcome;
+use crate::http::nesting;
+use crate::metrics::OperationOutcome;
+
+/// The message Apollo Client looks for before sending the query with its hash.
+const PERSISTED_QUERY_NOT_FOUND: &str = "PersistedQueryNotFound";
+
+/// Runs one operation and counts it.
+pub(super) async fn run(
+    state: &GraphqlState,
+    caller: &Caller,
+    params: Params,
+    over_get: bool,
+    budget: &Arc<CostBudget>,
+) -> Outcome {
+    let mut counted = Counted::default();
+    let outcome = run_counted(state, caller, params, over_get, budget, &mut counted).await;
+    let result = match &outcome {
+        Outcome::Executed(response) if response.errors.is_empty() => OperationOutcome::Success,
+        Outcome::Executed(_) => OperationOutcome::FieldErrors,
+        Outcome::TimedOut => OperationOutcome::Timeout,
+        _ => OperationOutcome::Refused,
+    };
+    state
+        .app
+        .metrics
+        .operation(counted.kind, counted.name.as_deref(), result);
+    outcome
+}
+
+/// What the metrics learn of an operation while it runs.
+struct Counted {
+    kind: &'static str,
+    name: Option<String>,
+}
+
+impl Default for Counted {
+    fn default() -> Self {
+        Self {
+            kind: "unknown",
+            name: None,
+        }
+    }
+}
+
+fn refused(message: impl Into<String>, code: ErrorCode) -> Outcome {
+    Outcome::Refused(vec![ServerError::new(message, None)], code)
+}
+
+async fn run_counted(
+    state: &GraphqlState,
+    caller: &Caller,
+    params: Params,
+    over_get: bool,
+    budget: &Arc<CostBudget>,
+    counted: &mut Counted,
+) -> Outcome {
+    // The query: as sent (checked against its hash, if any), or persisted under the hash.
+    let (query, persist) = match (params.query, params.persisted) {
+        (Some(query), Some(hash)) if !hash.matches(&query) => {
+            return refused(
+                "the persisted query hash does not match the query",
+                ErrorCode::BadUserInput,
+            );
+        }
+        (Some(query), hash) => (query, hash),
+        (None, Some(hash)) => match state.persisted.get(&hash) {
+            Some(query) => (query, None),
+            None => return refused(PERSISTED_QUERY_NOT_FOUND, ErrorCode::PersistedQueryNotFound),
+        },
+        (None, None) => return refused("the request has no `query`", ErrorCode::BadUserInput),
+    };
+    if nesting::graphql_depth(&query, state.max_nesting).is_none() {
+        let message = format!(
+            "the document nests brackets deeper than {} levels",
+            state.max_nesting
+        );
+        return refused(message, ErrorCode::GraphqlParseFailed);
+    }
+    // Kept for the required-variables check, which runs while the request holds the document.
+    let variables = params.variables.clone();
+    let mut request = async_graphql::Request::new(query.clone()).variables(params.variables);
+    if let Some(name) = &params.operation_name {
+        request = request.operation_name(name.clone());
+    }
+    let document = match request.parsed_query() {
+        Ok(document) => document,
+        Err(err) => return Outcome::Refused(vec![err], ErrorCode::GraphqlParseFailed),
+    };
+    let operation = selected(document, params.operation_name.as_deref());
+    if let Some((name, operation)) = operation {
+        counted.kind = match operation.ty {
+            OperationType::Query => "query",
+            OperationType::Mutation => "mutation",
+            OperationType::Subscription => "subscription",
+        };
+        counted.name = name.map(str::to_owned);
+    }
+    // Any candidate that is not a query counts (several unnamed operations are refused later).
+    let mutation = document.operations.iter().any(|(name, op)| {
+        is_selected(params.operation_name.as_deref(), name.map(|n| n.as_str()))
+            && op.node.ty != OperationType::Query
+    });
+    if over_get && mutation {
+        return Outcome::MutationOverGet;
+    }
+    if mutation && !caller.may_write() {
+        return Outcome::ReadOnly;
+    }
+    let checked = state.limits.check(document).and_then(|()| {
+        checks::check_required_variables(document, params.operation_name.as_deref(), &variables)
+    });
+    if let Err(message) = checked {
+        return refused(message, ErrorCode::GraphqlValidationFailed);
+    }
+    let request = request
+        .data(RequestData {
+            loaders: Loaders::new(&state.app.db, caller.user_id(), state.loader_delay),
+            caller: caller.clone(),
+        })
+        .data(budget.clone());
+    match tokio::time::timeout(state.timeout, state.schema.execute(request)).await {
+        Err(_) => Outcome::TimedOut,
+        // Errors without a path come from before execution: validation, variable coercion,
+        // operation selection.
+        Ok(response)
+            if response.data == async_graphql::Value::Null
+                && !response.errors.is_empty()
+                && response.errors.iter().all(|e| e.path.is_empty()) =>
+        {
+            Outcome::Refused(response.errors, ErrorCode::GraphqlValidationFailed)
+        }
+        Ok(response) => {
+            // A query is persisted once it has run: junk sent with a matching hash is not kept.
+            if let Some(hash) = persist {
+                state.persisted.put(hash, query);
+            }
+            Outcome::Executed(response)
+        }
+    }
+}
+
+/// The operation the request selects (by name, or the only one), with its name.
+fn selected<'d>(
+    document: &'d ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<(Option<&'d str>, &'d OperationDefinition)> {
+    document
+        .operations
+        .iter()
+        .find(|(name, _)| is_selected(operation_name, name.map(|n| n.as_str())))
+        .map(|(name, operation)| (name.map(|n| n.as_str()), &operation.node))
+}
+
+/// Whether an operation named `name` is the one `operation_name` asks for.
+fn is_selected(operation_name: Option<&str>, name: Option<&str>) -> bool {
+    match (operation_name, name) {
+        (Some(wanted), Some(name)) => wanted == name,
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}

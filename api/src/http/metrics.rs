@@ -35,13 +35,13 @@ pub async fn record(State(metrics): State<Arc<Metrics>>, request: Request, next:
     response
 }
 
-/// `GET /metrics`: the Prometheus text exposition.
+/// `GET /metrics`: the OpenMetrics text exposition, which Prometheus scrapes.
 pub async fn scrape(State(state): State<AppState>) -> Response {
     let text = state.metrics.render(&state.db);
     let mut response = text.into_response();
     response.headers_mut().insert(
         CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
     );
     response
 }

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The Papers benchmark: seeds 100k synthetic papers into PostgreSQL, starts a release build and
-# drives a fixed load with wrk (a separate process) on three operations, each at 4 connections
-# (latency) and 32 connections (throughput), 20 s per run. Prints requests/s, p50, p99 and the
-# server's peak RSS per operation, and fails if any response is not HTTP 200 or has `errors`.
+# The Papers benchmark: seeds synthetic papers (100k by default) into PostgreSQL and into a
+# SQLite file, starts a release build on each and drives a fixed load with wrk (a separate
+# process) on three operations, each at 1, 4 and 32 connections, 20 s per run. Prints
+# requests/s, p50, p99 and the server's peak RSS per operation, and on PostgreSQL the feed's
+# share of pgbench running the same page as one hand-written statement (bench/feed.sql). Fails if
+# any response is not HTTP 200 or has `errors`.
 #
-#   bench/run.sh                     # everything
-#   PAPERS=10000 DURATION=5 bench/run.sh   # a quicker, smaller run
+#   bench/run.sh                                  # everything
+#   PAPERS=10000 DURATION=5 bench/run.sh          # a quicker, smaller run
+#   BACKENDS=sqlite PAPERS=1000000 bench/run.sh   # one backend, a million papers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +16,7 @@ PAPERS="${PAPERS:-100000}"
 DURATION="${DURATION:-20}"
 PG_SERVER="${PG_SERVER:-postgres://postgres@127.0.0.1:5432}"
 DB_NAME="${DB_NAME:-papers_bench}"
+BACKENDS="${BACKENDS:-postgres sqlite}"
 PORT="${PORT:-18080}"
 SECRET="bench-secret-bench-secret-bench-secret-0123456789"
 URL="http://127.0.0.1:$PORT/graphql"
@@ -23,56 +27,96 @@ pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect "$
 cargo build --release -q --bin papers
 BIN=target/release/papers
 
-psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME" -c "CREATE DATABASE $DB_NAME" >/dev/null
-# Loopback needs no TLS: sslmode=disable keeps encryption out of the measurement.
-DATABASE_URL="$PG_SERVER/$DB_NAME?sslmode=disable"
-echo "== seeding $PAPERS papers"
-"$BIN" seed --synthetic "$PAPERS" --database-url "$DATABASE_URL"
-psql "$PG_SERVER/$DB_NAME" -qc "VACUUM ANALYZE" >/dev/null
+# Runs the three operations against one backend: seeds it, starts the server, prints the table.
+#   $1: postgres or sqlite
+bench_backend() {
+  local backend=$1 database_url
+  case $backend in
+    postgres)
+      psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME" -c "CREATE DATABASE $DB_NAME" >/dev/null
+      # Loopback needs no TLS: sslmode=disable keeps encryption out of the measurement.
+      database_url="$PG_SERVER/$DB_NAME?sslmode=disable"
+      sql() { psql "$PG_SERVER/$DB_NAME" -Atc "$1"; }
+      ;;
+    sqlite)
+      SQLITE_FILE="${SQLITE_FILE:-/tmp/papers-bench.db}"
+      rm -f "$SQLITE_FILE" "$SQLITE_FILE"-*
+      database_url="sqlite://$SQLITE_FILE?mode=rwc"
+      sql() { python3 -c 'import sqlite3, sys; [print("|".join(map(str, r))) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])]' "$SQLITE_FILE" "$1"; }
+      ;;
+  esac
+  echo "== $backend: seeding $PAPERS papers"
+  local started=$SECONDS
+  "$BIN" seed --synthetic "$PAPERS" --database-url "$database_url"
+  echo "   seeded in $((SECONDS - started)) s"
+  case $backend in
+    postgres) sql "VACUUM ANALYZE" >/dev/null ;;
+    sqlite) sql "ANALYZE" >/dev/null ;;
+  esac
 
-# Pool of 4: on 2 cores shared with PostgreSQL and wrk, more connections only add switching.
-RUST_LOG=warn "$BIN" serve --no-demo --rate-limits off --database-url "$DATABASE_URL" --db-pool-size 4 \
-  --listen "127.0.0.1:$PORT" --jwt-secret "$SECRET" --log-format json 2>/tmp/papers-bench-server.log &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  # Pool of 4: on 2 cores shared with the database and wrk, more connections only add switching.
+  RUST_LOG=warn "$BIN" serve --no-demo --rate-limits off --database-url "$database_url" --db-pool-size 4 \
+    --listen "127.0.0.1:$PORT" --jwt-secret "$SECRET" --log-format json 2>"/tmp/papers-bench-$backend.log" &
+  SERVER=$!
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
 
-# Inputs: yesterday's feed (a full day), the paper with the longest thread, a signed-in user.
-DAY=$(date -u -d yesterday +%F)
-ARXIV=$(psql "$PG_SERVER/$DB_NAME" -Atc "SELECT arxiv_id FROM papers ORDER BY comment_count DESC, id LIMIT 1")
-TOKEN=$(python3 bench/token.py "$SECRET" 1)
+  # Inputs: yesterday's feed (a full day), the paper with the longest thread, a signed-in user.
+  local day arxiv token words
+  day=$(date -u -d yesterday +%F)
+  arxiv=$(sql "SELECT arxiv_id FROM papers ORDER BY comment_count DESC, id LIMIT 1")
+  token=$(python3 bench/token.py "$SECRET" 1)
+  # Two words of a title: the seed draws words with Zipf-like frequencies, as real text has.
+  words=$(sql "SELECT title FROM papers WHERE id = 4242" | awk '{ print $2 " " $4 }')
+  echo "== $backend inputs: feed of $day, paper $arxiv, search \"$words\""
 
-FEED=$(printf '{"query":"query Feed($d: Date) { dailyPapers(date: $d, first: 50) { totalCount edges { cursor node { id arxivId title upvoteCount commentCount viewerHasUpvoted authors { name } submittedBy { username } } } pageInfo { hasNextPage endCursor } } }","variables":{"d":"%s"}}' "$DAY")
-PAGE=$(printf '{"query":"query Page($id: String!) { paper(arxivId: $id) { id title abstract upvoteCount viewerHasUpvoted authors { name } comments(first: 20) { totalCount edges { node { id bodyHtml createdAt upvoteCount author { username displayName } } } } } }","variables":{"id":"%s"}}' "$ARXIV")
-# Two words of a title: the seed draws words with Zipf-like frequencies, as real text has.
-WORDS=$(psql "$PG_SERVER/$DB_NAME" -Atc "SELECT split_part(title, ' ', 2) || ' ' || split_part(title, ' ', 4) FROM papers WHERE id = 4242")
-MATCHES=$(psql "$PG_SERVER/$DB_NAME" -Atc "SELECT COUNT(*) FROM papers WHERE search_vector @@ plainto_tsquery('english', '$WORDS')")
-echo "== inputs: feed of $DAY, paper $ARXIV, search \"$WORDS\" ($MATCHES matching papers)"
-SEARCH=$(printf '{"query":"query Search($q: String!) { searchPapers(query: $q, first: 20) { edges { score highlightedTitle snippet node { arxivId title } } } }","variables":{"q":"%s"}}' "$WORDS")
+  local feed page search
+  feed=$(printf '{"query":"query Feed($d: Date) { dailyPapers(date: $d, first: 50) { totalCount edges { cursor node { id arxivId title upvoteCount commentCount viewerHasUpvoted authors { name } submittedBy { username } } } pageInfo { hasNextPage endCursor } } }","variables":{"d":"%s"}}' "$day")
+  page=$(printf '{"query":"query Page($id: String!) { paper(arxivId: $id) { id title abstract upvoteCount viewerHasUpvoted authors { name } comments(first: 20) { totalCount edges { node { id bodyHtml createdAt upvoteCount author { username displayName } } } } } }","variables":{"id":"%s"}}' "$arxiv")
+  search=$(printf '{"query":"query Search($q: String!) { searchPapers(query: $q, first: 20) { edges { score highlightedTitle snippet node { arxivId title } } } }","variables":{"q":"%s"}}' "$words")
+
+  printf '\n%-8s %-8s %5s %10s %9s %9s %9s\n' backend operation conns "req/s" "p50 ms" "p99 ms" "peak MB"
+  for op in feed page search; do
+    case $op in feed) BODY=$feed;; page) BODY=$page;; search) BODY=$search;; esac
+    # Every operation must answer without errors before it is measured.
+    check=$(curl -fsS "$URL" -H 'content-type: application/json' -H "authorization: Bearer $token" -d "$BODY")
+    if grep -q '"errors"' <<<"$check"; then echo "$op answers with errors: $check" >&2; exit 1; fi
+    for conns in 1 4 32; do
+      threads=$(( conns < 8 ? 1 : 2 ))
+      out=$(BENCH_BODY="$BODY" BENCH_TOKEN="$token" wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency -s bench/wrk.lua "$URL")
+      line=$(grep '^RESULT' <<<"$out")
+      eval "$(sed 's/^RESULT //' <<<"$line")"
+      rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+      printf '%-8s %-8s %5s %10s %9.2f %9.2f %9s\n' "$backend" "$op" "$conns" "$rps" "$(awk -v v="$p50_us" 'BEGIN{print v/1000}')" \
+        "$(awk -v v="$p99_us" 'BEGIN{print v/1000}')" "$(rss_peak_mb)"
+      if [ "$op" = feed ] && [ "$conns" = 4 ]; then FEED_RPS_4=$rps; fi
+      if [ "$bad" != 0 ] || [ "$socket_errors" != 0 ]; then
+        echo "  $op at $conns connections: $bad bad responses, $socket_errors socket errors" >&2
+        failed=1
+      fi
+    done
+  done
+
+  if [ "$backend" = postgres ]; then
+    # The same feed page as one hand-written statement, 4 clients: the database's own limit.
+    local tps
+    tps=$(pgbench -n -c 4 -j 1 -T "$DURATION" -f bench/feed.sql -D day="'$day'" -D viewer=1 \
+            "$PG_SERVER/$DB_NAME" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 }')
+    echo
+    echo "pgbench, the feed as one statement, 4 clients: $tps tps;" \
+      "the service's feed at 4 connections: $FEED_RPS_4 req/s = $(awk -v a="$FEED_RPS_4" -v b="$tps" 'BEGIN { printf "%.0f", 100 * a / b }')% of it"
+  fi
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+  echo
+}
 
 rss_peak_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status"; }
 
 failed=0
-printf '\n%-8s %5s %10s %9s %9s %9s\n' operation conns "req/s" "p50 ms" "p99 ms" "peak MB"
-for op in feed page search; do
-  case $op in feed) BODY=$FEED;; page) BODY=$PAGE;; search) BODY=$SEARCH;; esac
-  # Every operation must answer without errors before it is measured.
-  check=$(curl -fsS "$URL" -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" -d "$BODY")
-  if grep -q '"errors"' <<<"$check"; then echo "$op answers with errors: $check" >&2; exit 1; fi
-  for conns in 4 32; do
-    threads=$(( conns < 8 ? 1 : 2 ))
-    out=$(BENCH_BODY="$BODY" BENCH_TOKEN="$TOKEN" wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency -s bench/wrk.lua "$URL")
-    line=$(grep '^RESULT' <<<"$out")
-    eval "$(sed 's/^RESULT //' <<<"$line")"
-    rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
-    printf '%-8s %5s %10s %9.2f %9.2f %9s\n' "$op" "$conns" "$rps" "$(awk -v v="$p50_us" 'BEGIN{print v/1000}')" \
-      "$(awk -v v="$p99_us" 'BEGIN{print v/1000}')" "$(rss_peak_mb)"
-    if [ "$bad" != 0 ] || [ "$socket_errors" != 0 ]; then
-      echo "  $op at $conns connections: $bad bad responses, $socket_errors socket errors" >&2
-      failed=1
-    fi
-  done
+SERVER=
+trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null || true' EXIT
+for backend in $BACKENDS; do
+  bench_backend "$backend"
 done
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-exit $failed
+exit "$failed"

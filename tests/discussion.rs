@@ -255,3 +255,96 @@ async fn moderators_hide_comments_and_others_may_not(backend: Backend) {
         json!({ "isDeleted": true, "body": "" })
     );
 }
+
+storage_test!(markdown_is_rendered_once_when_written_and_older_rows_are_filled_in);
+async fn markdown_is_rendered_once_when_written_and_older_rows_are_filled_in(backend: Backend) {
+    use entity::comment;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let user = fixtures::user(&db, "writer").await;
+    let paper = fixtures::paper(
+        &db,
+        "2405.00001",
+        "T",
+        "A.",
+        &["Ada"],
+        fixtures::now(),
+        None,
+    )
+    .await;
+    let written = fixtures::comment(&db, &paper, &user, None, "some *emphasis*").await;
+    let stored = comment::Entity::find_by_id(written.id)
+        .one(&db)
+        .await
+        .expect("read")
+        .expect("the comment");
+    assert_eq!(
+        stored.body_html.as_deref(),
+        Some("<p>some <em>emphasis</em></p>\n"),
+        "rendered at write time"
+    );
+
+    // A row from before the column existed: null until the service renders it.
+    let mut older: comment::ActiveModel = stored.clone().into();
+    older.body = Set("**old** text".into());
+    older.body_html = Set(None);
+    older.update(&db).await.expect("an older row");
+    let query = "{ paper(arxivId: \"2405.00001\") { comments { edges { node { bodyHtml } } } } }";
+    let html = |data: Value| data["paper"]["comments"]["edges"][0]["node"]["bodyHtml"].clone();
+    let expected = "<p><strong>old</strong> text</p>\n";
+    assert_eq!(
+        html(app.data(query, json!({})).await),
+        expected,
+        "rendered on read meanwhile"
+    );
+    let rendered = api::services::discussion::render_missing(&db)
+        .await
+        .expect("render");
+    assert_eq!(rendered, 1);
+    let filled = comment::Entity::find_by_id(written.id)
+        .one(&db)
+        .await
+        .expect("read")
+        .expect("the comment");
+    assert_eq!(filled.body_html.as_deref(), Some(expected));
+    assert_eq!(html(app.data(query, json!({})).await), expected);
+
+    // An edit renders the new body; a delete clears both.
+    let token = token_for(&user);
+    let id = app
+        .data(query.replace("bodyHtml", "id").as_str(), json!({}))
+        .await["paper"]["comments"]["edges"][0]["node"]["id"]
+        .clone();
+    let edit = "mutation ($input: EditCommentInput!) { editComment(input: $input) { bodyHtml } }";
+    let data = app
+        .data_as(
+            &token,
+            edit,
+            json!({ "input": { "id": id, "body": "`code`" } }),
+        )
+        .await;
+    assert_eq!(
+        data["editComment"]["bodyHtml"],
+        "<p><code>code</code></p>\n"
+    );
+    let row = comment::Entity::find_by_id(written.id)
+        .one(&db)
+        .await
+        .expect("read")
+        .expect("the comment");
+    assert_eq!(row.body_html.as_deref(), Some("<p><code>code</code></p>\n"));
+    let delete = "mutation ($id: ID!) { deleteComment(id: $id) { id } }";
+    app.data_as(&token, delete, json!({ "id": id })).await;
+    let row = comment::Entity::find_by_id(written.id)
+        .one(&db)
+        .await
+        .expect("read")
+        .expect("the comment");
+    assert_eq!(
+        (row.body.as_str(), row.body_html.as_deref()),
+        ("", Some(""))
+    );
+    app.stop().await;
+}

@@ -101,6 +101,16 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let every = std::time::Duration::from_secs(state.settings.trending_refresh_secs);
     let refresher = tokio::spawn(trending::run_periodically(state.db.clone(), every));
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        match crate::services::discussion::render_missing(&db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(comments = n, "rendered the markdown of older comments"),
+            Err(e) => {
+                tracing::warn!(cause = %e, "rendering older comments stopped; they render on read")
+            }
+        }
+    });
     let limits = http::server::ConnectionLimits {
         max_connections: usize::try_from(state.settings.max_connections).unwrap_or(usize::MAX),
         header_timeout: std::time::Duration::from_secs(state.settings.header_timeout),

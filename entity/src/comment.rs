@@ -14,6 +14,9 @@ pub struct Model {
     pub depth: i32,
     #[sea_orm(column_type = "Text")]
     pub body: String,
+    /// `body` rendered to sanitised HTML when written; null for rows not yet rendered.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub body_html: Option<String>,
     pub created_at: DateTimeUtc,
     pub edited_at: Option<DateTimeUtc>,
     pub deleted_at: Option<DateTimeUtc>,

@@ -20,6 +20,7 @@ mod m20261126_000012_api_tokens;
 mod m20261126_000013_authorship_claims;
 mod m20261126_000014_paper_search;
 mod m20261127_000015_unique_item_positions;
+mod m20261127_000016_comment_body_html;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_authorship_claims::Migration),
             Box::new(m20261126_000014_paper_search::Migration),
             Box::new(m20261127_000015_unique_item_positions::Migration),
+            Box::new(m20261127_000016_comment_body_html::Migration),
         ]
     }
 }

@@ -118,6 +118,10 @@ impl<const MAX: usize> Markdown<MAX> {
         }
         Ok(Self(input))
     }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 impl<const MAX: usize> From<Markdown<MAX>> for String {

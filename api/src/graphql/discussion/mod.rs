@@ -73,6 +73,8 @@ impl Comment {
     async fn body_html(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         Ok(if self.is_tombstone(ctx)? {
             String::new()
+        } else if let Some(html) = &self.0.body_html {
+            html.clone()
         } else {
             markdown::to_safe_html(&self.0.body)
         })

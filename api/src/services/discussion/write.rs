@@ -3,12 +3,16 @@
 
 use entity::{comment, paper, user};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
 use crate::ids::{CommentId, PaperId};
+use crate::services::discussion::markdown;
 use crate::services::input::{Markdown, Text};
 use crate::services::throttle::Throttles;
 
@@ -40,7 +44,7 @@ pub async fn add(
     let slot = throttles
         .comments_per_user
         .reserve(&author.id.to_string())?;
-    let added = insert(db, author, paper_id, body.into(), parent_id).await;
+    let added = insert(db, author, paper_id, body, parent_id).await;
     if added.is_err() {
         slot.release();
     }
@@ -51,7 +55,7 @@ async fn insert(
     db: &DatabaseConnection,
     author: &user::Model,
     paper_id: i64,
-    body: String,
+    body: Body,
     parent_id: Option<i64>,
 ) -> Result<comment::Model, AppError> {
     if paper::Entity::find_by_id(paper_id).one(db).await?.is_none() {
@@ -91,7 +95,8 @@ async fn insert(
         user_id: Set(Some(author.id)),
         parent_id: Set(parent_id),
         depth: Set(depth),
-        body: Set(body),
+        body_html: Set(Some(markdown::to_safe_html(body.as_str()))),
+        body: Set(body.into()),
         created_at: Set(crate::services::now()),
         edited_at: Set(None),
         deleted_at: Set(None),
@@ -157,6 +162,10 @@ pub async fn edit(
     let id = comment.0;
     own_comment(db, user, id).await?;
     let edited = comment::Entity::update_many()
+        .col_expr(
+            comment::Column::BodyHtml,
+            Expr::value(markdown::to_safe_html(body.as_str())),
+        )
         .col_expr(comment::Column::Body, Expr::value(String::from(body)))
         .col_expr(
             comment::Column::EditedAt,
@@ -193,6 +202,7 @@ pub async fn delete(
             Expr::value(crate::services::now()),
         )
         .col_expr(comment::Column::Body, Expr::value(""))
+        .col_expr(comment::Column::BodyHtml, Expr::value(""))
         .filter(comment::Column::Id.eq(id))
         .filter(comment::Column::DeletedAt.is_null())
         .exec(&txn)
@@ -232,4 +242,40 @@ pub async fn hide(
     hidden.hidden_reason = Set(Some(reason.into()));
     hidden.hidden_by = Set(Some(moderator.id));
     Ok(hidden.update(db).await?)
+}
+
+/// Renders the bodies of comments stored before `body_html` existed, a batch at a time; returns
+/// how many it rendered. An edit meanwhile wins: a row is only filled while it still holds the
+/// body that was rendered.
+pub async fn render_missing(db: &DatabaseConnection) -> Result<usize, AppError> {
+    let mut rendered = 0;
+    loop {
+        let rows: Vec<(i64, String)> = comment::Entity::find()
+            .select_only()
+            .columns([comment::Column::Id, comment::Column::Body])
+            .filter(comment::Column::BodyHtml.is_null())
+            .order_by_asc(comment::Column::Id)
+            .limit(500)
+            .into_tuple()
+            .all(db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(rendered);
+        }
+        let txn = db::begin_write(db).await?;
+        for (id, body) in &rows {
+            comment::Entity::update_many()
+                .col_expr(
+                    comment::Column::BodyHtml,
+                    Expr::value(markdown::to_safe_html(body)),
+                )
+                .filter(comment::Column::Id.eq(*id))
+                .filter(comment::Column::Body.eq(body.as_str()))
+                .filter(comment::Column::BodyHtml.is_null())
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        rendered += rows.len();
+    }
 }

@@ -12,6 +12,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityName, Entity
 use crate::db;
 use crate::error::AppError;
 use crate::services::accounts::passwords;
+use crate::services::discussion::markdown;
 use crate::services::papers::trending;
 use crate::services::seed::generate::World;
 use crate::services::seed::words::{VOCABULARY, WORDS, author_name, vocabulary_word, words};
@@ -183,6 +184,7 @@ pub(super) async fn write(db: &DatabaseConnection, world: World) -> Result<SeedR
             comment::Column::ParentId,
             comment::Column::Depth,
             comment::Column::Body,
+            comment::Column::BodyHtml,
             comment::Column::CreatedAt,
             comment::Column::EditedAt,
             comment::Column::DeletedAt,
@@ -196,13 +198,16 @@ pub(super) async fn write(db: &DatabaseConnection, world: World) -> Result<SeedR
             .iter()
             .enumerate()
             .map(|(c, comment)| {
+                let body = format!("Comment {c} on *{}*.", WORDS[c % WORDS.len()]);
+                let html = Some(markdown::to_safe_html(&body));
                 vec![
                     id(c).into(),
                     id(comment.paper).into(),
                     Some(id(comment.user)).into(),
                     comment.parent.map(id).into(),
                     comment.depth.into(),
-                    format!("Comment {c} on *{}*.", WORDS[c % WORDS.len()]).into(),
+                    body.into(),
+                    html.into(),
                     comment.created_at.into(),
                     Option::<DateTime<Utc>>::None.into(),
                     Option::<DateTime<Utc>>::None.into(),

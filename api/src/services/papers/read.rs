@@ -285,32 +285,28 @@ pub struct PaperAuthorEntry {
     pub author: author::Model,
 }
 
-/// The ordered authors of each of the given papers, in two queries (the links, then their
-/// authors by primary key: a join lets PostgreSQL choose a hash join over the whole authors
-/// table, which grows with the site).
+/// The ordered authors of each of the given papers, links and authors in one statement (a join
+/// driven by the links of these papers, so PostgreSQL reads each author by primary key).
 pub async fn authors_of(
     db: &DatabaseConnection,
     paper_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<PaperAuthorEntry>>, AppError> {
-    let links = paper_author::Entity::find()
+    let rows = paper_author::Entity::find()
+        .find_also_related(author::Entity)
         .filter(paper_author::Column::PaperId.is_in(paper_ids.iter().copied()))
         .order_by_asc(paper_author::Column::PaperId)
         .order_by_asc(paper_author::Column::Position)
         .all(db)
         .await?;
-    let mut author_ids: Vec<i64> = links.iter().map(|l| l.author_id).collect();
-    author_ids.sort_unstable();
-    author_ids.dedup();
-    let authors = authors_by_ids(db, &author_ids).await?;
     let mut by_paper: HashMap<i64, Vec<PaperAuthorEntry>> = HashMap::new();
-    for link in links {
-        if let Some(author) = authors.get(&link.author_id) {
+    for (link, author) in rows {
+        if let Some(author) = author {
             by_paper
                 .entry(link.paper_id)
                 .or_default()
                 .push(PaperAuthorEntry {
                     position: link.position,
-                    author: author.clone(),
+                    author,
                 });
         }
     }

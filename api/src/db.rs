@@ -5,7 +5,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::SqliteSynchronous;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
@@ -36,9 +36,9 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
                 .max_lifetime(None);
         }
         DatabaseKind::SqliteFile(_) => {
+            ensure_wal(settings).await?;
             options.map_sqlx_sqlite_opts(|opts| {
-                opts.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
+                opts.synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5))
             });
@@ -50,6 +50,35 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
         db.execute_unprepared("PRAGMA foreign_keys = ON").await?;
     }
     Ok(db)
+}
+
+/// Puts a SQLite file in WAL mode (the file keeps it), once, before the pool opens. Switching
+/// the journal mode needs the file to itself and SQLite does not wait for that, so while other
+/// processes starting on the same new file hold it, the switch is tried again; the pool's own
+/// connections then never switch anything.
+async fn ensure_wal(settings: &Settings) -> Result<(), DbErr> {
+    let mut options = ConnectOptions::new(settings.database_url.clone());
+    options
+        .max_connections(1)
+        .sqlx_logging(false)
+        .connect_timeout(settings.db_acquire_timeout())
+        .map_sqlx_sqlite_opts(|opts| opts.busy_timeout(Duration::from_secs(5)));
+    let mut tries = 0;
+    loop {
+        let switched = async {
+            let db = Database::connect(options.clone()).await?;
+            db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
+            db.close().await
+        }
+        .await;
+        match switched {
+            Err(err) if classify(&err) == Failure::Contention && tries < 100 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(rand::random_range(10..=50))).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Applies the pending migrations in one transaction that first takes the migrations lock:

@@ -1,4 +1,5 @@
-//! Query limits that need the schema, applied by one extension before anything executes:
+//! Query limits that need the schema, applied by the operation extension (`graphql::extension`)
+//! before anything executes:
 //!
 //! - **Cost.** Every field costs 1 plus what it selects; a connection field costs its page size
 //!   (`first` or `last`, default 20, counted at most 100) times what each item selects, plus 1;
@@ -19,14 +20,9 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
-};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::registry::{MetaType, MetaTypeName, Registry};
-use async_graphql::{
-    ErrorExtensionValues, Name, Pos, ServerError, ServerResult, ValidationResult, Value, Variables,
-};
+use async_graphql::{ErrorExtensionValues, Name, Pos, ServerError, ServerResult, Value, Variables};
 
 use crate::error::ErrorCode;
 use crate::services::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
@@ -80,21 +76,8 @@ impl CostBudget {
     }
 }
 
-/// The extension, installed once on the schema. A request without a [`CostBudget`] of its own
-/// gets a budget of `max_complexity` for its one operation.
-pub struct QueryLimits {
-    pub max_complexity: usize,
-}
-
-impl ExtensionFactory for QueryLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(QueryLimits {
-            max_complexity: self.max_complexity,
-        })
-    }
-}
-
-fn refusal(message: impl Into<String>, pos: Option<Pos>) -> ServerError {
+/// An error refusing a query before it runs.
+pub(crate) fn refusal(message: impl Into<String>, pos: Option<Pos>) -> ServerError {
     let mut error = ServerError::new(message, pos);
     let mut extensions = ErrorExtensionValues::default();
     extensions.set("code", ErrorCode::GraphqlValidationFailed.as_str());
@@ -102,52 +85,32 @@ fn refusal(message: impl Into<String>, pos: Option<Pos>) -> ServerError {
     error
 }
 
-#[async_trait::async_trait]
-impl Extension for QueryLimits {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        Values {
-            registry: &ctx.schema_env.registry,
-            document: &document,
-            variables,
-        }
-        .check()?;
-        Ok(document)
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        let spent = match ctx.data_opt::<Arc<CostBudget>>() {
-            Some(budget) => budget.spend(result.complexity),
-            None => CostBudget::new(self.max_complexity).spend(result.complexity),
-        };
-        spent.map_err(|message| vec![refusal(message, None)])?;
-        Ok(result)
-    }
+/// Spends the cost async-graphql's validation computed from the request's budget (a request
+/// without one of its own gets `max_complexity` for its one operation).
+pub(crate) fn spend(
+    ctx: &async_graphql::extensions::ExtensionContext<'_>,
+    max_complexity: usize,
+    cost: usize,
+) -> Result<(), ServerError> {
+    let spent = match ctx.data_opt::<Arc<CostBudget>>() {
+        Some(budget) => budget.spend(cost),
+        None => CostBudget::new(max_complexity).spend(cost),
+    };
+    spent.map_err(|message| refusal(message, None))
 }
 
 /// Checks the values of a document's arguments against their declared types.
-struct Values<'a> {
-    registry: &'a Registry,
-    document: &'a ExecutableDocument,
-    variables: &'a Variables,
+pub(crate) struct Values<'a> {
+    pub registry: &'a Registry,
+    pub document: &'a ExecutableDocument,
+    pub variables: &'a Variables,
 }
 
 /// Fragment spreads followed at most this deep (cycles are a validation error of their own).
 const MAX_SPREADS: usize = 16;
 
 impl Values<'_> {
-    fn check(&self) -> ServerResult<()> {
+    pub(crate) fn check(&self) -> ServerResult<()> {
         for (_, operation) in self.document.operations.iter() {
             let operation = &operation.node;
             let root = match operation.ty {

@@ -11,6 +11,7 @@ pub mod collections;
 pub mod connection;
 pub mod context;
 pub mod discussion;
+pub mod extension;
 pub mod ids;
 pub mod introspection;
 pub mod limits;
@@ -64,11 +65,9 @@ pub fn build(state: AppState, settings: &Settings) -> PapersSchema {
     let limit = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
     builder()
         .data(state)
-        .extension(limits::QueryLimits {
+        .extension(extension::Operations {
             max_complexity: limit(settings.max_complexity),
         })
-        .extension(order::FieldOrder)
-        .extension(introspection::SchemaDescription)
         // Depth is checked with the document limits (`checks`), where introspection has its
         // own bound: async-graphql's `limit_depth` would refuse tools' standard introspection.
         .limit_directives(limit(settings.max_directives))

@@ -2,76 +2,39 @@
 //!
 //! async-graphql resolves the fields of a query's object concurrently and writes each into the
 //! response map as it finishes, so a field answered by a DataLoader lands after plain ones and
-//! the order can change from run to run. This extension puts every map of the response back in
+//! the order can change from run to run. `reorder` (run by `graphql::extension`) puts every map
+//! of the response back in
 //! the order CollectFields gives (fragments merged where their type condition applies, `@skip` and
 //! `@include` honoured), at every level and for each operation of a batch, once the operation
 //! has run. An object of an interface or union type is ordered for its concrete type, found from
 //! its `__typename` when selected or else from the fields it holds.
 
-use std::sync::{Arc, Mutex};
-
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
-};
 use async_graphql::parser::types::{
     Directive, ExecutableDocument, OperationType, Selection, SelectionSet,
 };
 use async_graphql::registry::{MetaTypeName, Registry};
-use async_graphql::{Name, Positioned, Response, ServerResult, Value, Variables};
+
+use crate::graphql::introspection;
+use async_graphql::{Name, Positioned, Value, Variables};
 use indexmap::IndexMap;
 
 /// Fragment spreads nest at most this deep (cycles are a validation error anyway).
 const MAX_SPREADS: usize = 16;
 
-/// The extension, installed once on the schema.
-pub struct FieldOrder;
-
-impl ExtensionFactory for FieldOrder {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Ordering::default())
-    }
-}
-
-/// One request's document and variables, kept from parsing for the reordering.
-#[derive(Default)]
-struct Ordering {
-    request: Mutex<Option<(ExecutableDocument, Variables)>>,
-}
-
-#[async_trait::async_trait]
-impl Extension for Ordering {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        if let Ok(mut request) = self.request.lock() {
-            *request = Some((document.clone(), variables.clone()));
-        }
-        Ok(document)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
-        let request = self.request.lock().ok().and_then(|mut r| r.take());
-        if let Some((document, variables)) = request {
-            let order = Order {
-                registry: &ctx.schema_env.registry,
-                document: &document,
-                variables: &variables,
-            };
-            order.response(operation_name, &mut response.data);
-        }
-        response
-    }
+/// Puts every map of an operation's response data in the order of the query.
+pub fn reorder(
+    registry: &Registry,
+    document: &ExecutableDocument,
+    variables: &Variables,
+    operation_name: Option<&str>,
+    data: &mut Value,
+) {
+    let order = Order {
+        registry,
+        document,
+        variables,
+    };
+    order.response(operation_name, data);
 }
 
 /// The fields one response key merges, with the field's name (the key may be an alias).
@@ -113,33 +76,96 @@ impl<'a> Order<'a> {
     /// Orders a value of type `ty` (a named type) selected by `sets`.
     fn value(&self, value: &mut Value, ty: &'a str, sets: &[&'a SelectionSet]) {
         match value {
+            Value::List(items) if !self.is_abstract(ty) => {
+                // Every item has the same keys: collect them once for the whole list.
+                let collected = self.collect_all(ty, sets);
+                for item in items {
+                    self.value_as(item, ty, &collected);
+                }
+            }
             Value::List(items) => {
                 for item in items {
                     self.value(item, ty, sets);
                 }
             }
-            Value::Object(map) => self.object(map, ty, sets),
+            Value::Object(map) => {
+                let concrete = self.concrete(map, ty, sets);
+                let collected = self.collect_all(concrete, sets);
+                self.object(map, concrete, &collected);
+            }
             _ => {}
         }
     }
 
-    fn object(&self, map: &mut IndexMap<Name, Value>, ty: &'a str, sets: &[&'a SelectionSet]) {
-        let concrete = self.concrete(map, ty, sets);
-        let collected = self.collect_all(concrete, sets);
+    /// Orders a value of the object type `ty` whose fields are `collected`.
+    fn value_as(
+        &self,
+        value: &mut Value,
+        ty: &'a str,
+        collected: &IndexMap<&'a str, Collected<'a>>,
+    ) {
+        match value {
+            Value::List(items) => {
+                for item in items {
+                    self.value_as(item, ty, collected);
+                }
+            }
+            Value::Object(map) => self.object(map, ty, collected),
+            _ => {}
+        }
+    }
+
+    fn is_abstract(&self, ty: &str) -> bool {
+        self.registry
+            .types
+            .get(ty)
+            .is_some_and(|t| t.possible_types().is_some())
+    }
+
+    fn object(
+        &self,
+        map: &mut IndexMap<Name, Value>,
+        ty: &'a str,
+        collected: &IndexMap<&'a str, Collected<'a>>,
+    ) {
+        if ty == "__Schema"
+            && let Some(description) = map.get_mut("description")
+        {
+            // async-graphql answers with the description of the `__Schema` type itself.
+            *description = Value::String(introspection::DESCRIPTION.to_owned());
+        }
+        let in_order = map.len() == collected.len()
+            && map
+                .keys()
+                .zip(collected.keys())
+                .all(|(k, c)| k.as_str() == *c);
+        if in_order {
+            for (key, value) in map.iter_mut() {
+                if let Some(c) = collected.get(key.as_str()) {
+                    self.child(value, ty, c);
+                }
+            }
+            return;
+        }
         let mut old = std::mem::take(map);
-        for (key, Collected { field, sets }) in collected {
-            let Some((key, mut value)) = old.swap_remove_entry(key) else {
+        for (key, c) in collected {
+            let Some((key, mut value)) = old.swap_remove_entry(*key) else {
                 continue;
             };
-            if !sets.is_empty()
-                && let Some(child) = self.field_type(concrete, field)
-            {
-                self.value(&mut value, child, &sets);
-            }
+            self.child(&mut value, ty, c);
             map.insert(key, value);
         }
         // Nothing should be left; whatever is keeps its place at the end rather than vanish.
         map.extend(old);
+    }
+
+    /// Orders the value of one field of an object of type `ty`.
+    fn child(&self, value: &mut Value, ty: &'a str, collected: &Collected<'a>) {
+        if !collected.sets.is_empty()
+            && let Some(child) = self.field_type(ty, collected.field)
+        {
+            self.value(value, child, &collected.sets);
+        }
     }
 
     /// The object type an object of `ty` is: `ty` itself, or for an interface or union the

@@ -275,11 +275,17 @@ async fn markdown_is_rendered_once_when_written_and_older_rows_are_filled_in(bac
     )
     .await;
     let written = fixtures::comment(&db, &paper, &user, None, "some *emphasis*").await;
-    let stored = comment::Entity::find_by_id(written.id)
-        .one(&db)
-        .await
-        .expect("read")
-        .expect("the comment");
+    let read = |id: i64| {
+        let db = db.clone();
+        async move {
+            comment::Entity::find_by_id(id)
+                .one(&db)
+                .await
+                .expect("read")
+                .expect("the comment")
+        }
+    };
+    let stored = read(written.id).await;
     assert_eq!(
         stored.body_html.as_deref(),
         Some("<p>some <em>emphasis</em></p>\n"),
@@ -303,11 +309,7 @@ async fn markdown_is_rendered_once_when_written_and_older_rows_are_filled_in(bac
         .await
         .expect("render");
     assert_eq!(rendered, 1);
-    let filled = comment::Entity::find_by_id(written.id)
-        .one(&db)
-        .await
-        .expect("read")
-        .expect("the comment");
+    let filled = read(written.id).await;
     assert_eq!(filled.body_html.as_deref(), Some(expected));
     assert_eq!(html(app.data(query, json!({})).await), expected);
 
@@ -329,19 +331,11 @@ async fn markdown_is_rendered_once_when_written_and_older_rows_are_filled_in(bac
         data["editComment"]["bodyHtml"],
         "<p><code>code</code></p>\n"
     );
-    let row = comment::Entity::find_by_id(written.id)
-        .one(&db)
-        .await
-        .expect("read")
-        .expect("the comment");
+    let row = read(written.id).await;
     assert_eq!(row.body_html.as_deref(), Some("<p><code>code</code></p>\n"));
     let delete = "mutation ($id: ID!) { deleteComment(id: $id) { id } }";
     app.data_as(&token, delete, json!({ "id": id })).await;
-    let row = comment::Entity::find_by_id(written.id)
-        .one(&db)
-        .await
-        .expect("read")
-        .expect("the comment");
+    let row = read(written.id).await;
     assert_eq!(
         (row.body.as_str(), row.body_html.as_deref()),
         ("", Some(""))

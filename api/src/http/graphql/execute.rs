@@ -96,7 +96,9 @@ async fn run_counted(
     }
     // Kept for the required-variables check, which runs while the request holds the document.
     let variables = params.variables.clone();
-    let mut request = async_graphql::Request::new(query.clone()).variables(params.variables);
+    // Only a query sent with its hash is kept afterwards: only then is it copied.
+    let persist = persist.map(|hash| (hash, query.clone()));
+    let mut request = async_graphql::Request::new(query).variables(params.variables);
     if let Some(name) = &params.operation_name {
         request = request.operation_name(name.clone());
     }
@@ -149,7 +151,7 @@ async fn run_counted(
         }
         Ok(response) => {
             // A query is persisted once it has run: junk sent with a matching hash is not kept.
-            if let Some(hash) = persist {
+            if let Some((hash, query)) = persist {
                 state.persisted.put(hash, query);
             }
             Outcome::Executed(response)

@@ -189,3 +189,74 @@ async fn an_over_long_query_is_bad_input_and_search_pages(backend: Backend) {
         .await;
     assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
 }
+
+storage_test!(the_last_word_reads_as_a_prefix_until_enough_papers_match_it_whole);
+async fn the_last_word_reads_as_a_prefix_until_enough_papers_match_it_whole(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let now = fixtures::now();
+    let author = "2401.00100";
+    let longer_word = "2401.00101";
+    fixtures::paper(
+        &db,
+        author,
+        "Unrelated",
+        "Nothing.",
+        &["Zebras Zed"],
+        now,
+        None,
+    )
+    .await;
+    fixtures::paper(
+        &db,
+        longer_word,
+        "Zebrafish",
+        "Nothing.",
+        &["Ann"],
+        now,
+        None,
+    )
+    .await;
+    let total = |data: &Value| data["searchPapers"]["totalCount"].as_u64().expect("total");
+
+    // A word still being typed, and a whole word few papers have, match longer words too.
+    for q in ["zebr", "zebras"] {
+        let data = app.data(SEARCH, json!({ "q": q })).await;
+        assert_eq!((q, total(&data)), (q, 2));
+    }
+
+    // Once a page's worth of papers has the whole word, it stands for itself: the author match
+    // counts among them (author names are stemmed as the query is), `zebrafish` no longer does,
+    // and every page reads the word alike.
+    for i in 0..19 {
+        let id = format!("2401.{:05}", 200 + i);
+        fixtures::paper(
+            &db,
+            &id,
+            "Field notes",
+            "Zebras in the wild.",
+            &["Ann"],
+            now,
+            None,
+        )
+        .await;
+    }
+    let first = app
+        .data(SEARCH, json!({ "q": "zebras", "first": 10 }))
+        .await;
+    assert_eq!(total(&first), 20);
+    assert_eq!(ids(&first)[0], author, "authors rank above abstracts");
+    let after = first["searchPapers"]["pageInfo"]["endCursor"].clone();
+    let second = app
+        .data(
+            SEARCH,
+            json!({ "q": "zebras", "first": 10, "after": after }),
+        )
+        .await;
+    assert_eq!(total(&second), 20);
+    let mut seen = ids(&first);
+    seen.extend(ids(&second));
+    assert_eq!(seen.len(), 20);
+    assert!(!seen.iter().any(|id| id == longer_word), "{seen:?}");
+    assert_eq!(second["searchPapers"]["pageInfo"]["hasNextPage"], false);
+}

@@ -21,6 +21,7 @@ mod m20261126_000013_authorship_claims;
 mod m20261126_000014_paper_search;
 mod m20261127_000015_unique_item_positions;
 mod m20261127_000016_comment_body_html;
+mod m20261127_000017_stemmed_author_search;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000014_paper_search::Migration),
             Box::new(m20261127_000015_unique_item_positions::Migration),
             Box::new(m20261127_000016_comment_body_html::Migration),
+            Box::new(m20261127_000017_stemmed_author_search::Migration),
         ]
     }
 }

@@ -41,6 +41,8 @@ pub struct Results {
     pub has_previous_page: bool,
     /// The words searched for (empty when the query had none: no results).
     words: Vec<String>,
+    /// How many papers match, when the page told (it does unless it was empty).
+    total: Option<u64>,
 }
 
 /// The words of a query: runs of letters and digits, lowercased.
@@ -63,10 +65,26 @@ fn scope(words: &[String]) -> String {
 struct Ranked {
     id: i64,
     score: f64,
+    /// How many papers match in all (the same on every row).
+    total: i64,
 }
 
-/// A full-text query in which every word must match and the last may be a prefix (search as
-/// you type): each word written by `term` (told whether it is the last), joined by `and`.
+/// How the last word of a query matches. Every other word matches whole (as the engine stems
+/// it); the last one may be a word still being typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LastWord {
+    Whole,
+    Prefix,
+}
+
+/// When fewer papers than this match with every word whole, the last word is read as a prefix
+/// too (search as you type). A common whole word is not expanded: expanding it costs the most
+/// (every indexed word that starts with it) and adds least (its whole matches already fill a
+/// page). The rule depends only on the words, so every page of one query reads them alike.
+const PREFIX_BELOW: i64 = 20;
+
+/// A full-text query in which every word must match, each written by `term` (told whether it is
+/// the last), joined by `and`.
 fn match_all(words: &[String], and: &str, term: impl Fn(&str, bool) -> String) -> String {
     let last = words.len().saturating_sub(1);
     let terms: Vec<String> = words
@@ -77,23 +95,30 @@ fn match_all(words: &[String], and: &str, term: impl Fn(&str, bool) -> String) -
     terms.join(and)
 }
 
-/// The ranking query and its count query, in the database's dialect.
+/// The ranking query (a page of ids and scores, each row with the number of matches) and its
+/// count query, in the database's dialect.
 fn statements(
     backend: DbBackend,
     words: &[String],
+    last_word: LastWord,
     limit: u64,
     offset: u64,
 ) -> (Statement, Statement) {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    let prefix = |last: bool| last && last_word == LastWord::Prefix;
     match backend {
         DbBackend::Postgres => {
             let query = match_all(words, " & ", |w, last| {
-                if last { format!("{w}:*") } else { w.to_owned() }
+                if prefix(last) {
+                    format!("{w}:*")
+                } else {
+                    w.to_owned()
+                }
             });
             let ranked = Statement::from_sql_and_values(
                 backend,
-                "SELECT id, ts_rank(search_vector, q)::float8 AS score \
+                "SELECT id, ts_rank(search_vector, q)::float8 AS score, count(*) OVER () AS total \
                  FROM papers, to_tsquery('english', $1) q WHERE search_vector @@ q \
                  ORDER BY score DESC, id DESC LIMIT $2 OFFSET $3",
                 [query.clone().into(), limit.into(), offset.into()],
@@ -107,18 +132,21 @@ fn statements(
         }
         _ => {
             let query = match_all(words, " ", |w, last| {
-                if last {
+                if prefix(last) {
                     format!("\"{w}\"*")
                 } else {
                     format!("\"{w}\"")
                 }
             });
-            // bm25 is lower for better matches; the weights rank title, authors, abstract.
+            // bm25 is lower for better matches; the weights rank title, authors, abstract. FTS5
+            // allows bm25 only in a plain query, so the matches are gathered before counting.
             let ranked = Statement::from_sql_and_values(
                 backend,
-                "SELECT rowid AS id, -bm25(paper_search, 10.0, 5.0, 1.0) AS score \
-                 FROM paper_search WHERE paper_search MATCH ? \
-                 ORDER BY score DESC, rowid DESC LIMIT ? OFFSET ?",
+                "WITH matches AS MATERIALIZED ( \
+                   SELECT rowid AS id, -bm25(paper_search, 10.0, 5.0, 1.0) AS score \
+                   FROM paper_search WHERE paper_search MATCH ?) \
+                 SELECT id, score, count(*) OVER () AS total FROM matches \
+                 ORDER BY score DESC, id DESC LIMIT ? OFFSET ?",
                 [query.clone().into(), limit.into(), offset.into()],
             );
             let count = Statement::from_sql_and_values(
@@ -129,6 +157,35 @@ fn statements(
             (ranked, count)
         }
     }
+}
+
+/// A page of ranked matches.
+async fn ranked(
+    db: &DatabaseConnection,
+    words: &[String],
+    last_word: LastWord,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<Ranked>, AppError> {
+    let (ranked, _) = statements(db.get_database_backend(), words, last_word, limit, offset);
+    Ok(Ranked::find_by_statement(ranked).all(db).await?)
+}
+
+/// How many papers match.
+async fn count_matches(
+    db: &DatabaseConnection,
+    words: &[String],
+    last_word: LastWord,
+) -> Result<i64, AppError> {
+    #[derive(FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let (_, count) = statements(db.get_database_backend(), words, last_word, 0, 0);
+    Ok(Count::find_by_statement(count)
+        .one(db)
+        .await?
+        .map_or(0, |c| c.n))
 }
 
 /// Searches; a query with no words finds nothing, one over [`MAX_QUERY_CHARS`] is refused.
@@ -166,11 +223,26 @@ pub async fn search(
             hits: Vec::new(),
             has_next_page: false,
             has_previous_page: false,
+            total: words.is_empty().then_some(0),
             words,
         });
     }
-    let (ranked, _) = statements(db.get_database_backend(), &words, limit + 1, offset);
-    let mut rows = Ranked::find_by_statement(ranked).all(db).await?;
+    // Whole words first; the page carries the number of whole matches, which decides whether
+    // the last word is to be read as a prefix (only a page past the end needs counting apart).
+    let mut last_word = LastWord::Whole;
+    let mut rows = ranked(db, &words, last_word, limit + 1, offset).await?;
+    let whole_matches = match rows.first() {
+        Some(row) => row.total,
+        None if offset > 0 => count_matches(db, &words, last_word).await?,
+        None => 0,
+    };
+    if whole_matches < PREFIX_BELOW {
+        last_word = LastWord::Prefix;
+        rows = ranked(db, &words, last_word, limit + 1, offset).await?;
+    }
+    let total = rows
+        .first()
+        .map(|row| u64::try_from(row.total).unwrap_or(0));
     let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -198,23 +270,20 @@ pub async fn search(
         has_next_page,
         has_previous_page,
         words,
+        total,
     })
 }
 
-/// How many papers match a query (as `search` reads it).
+/// How many papers match a query (as `search` reads it): known from the page unless the page was
+/// empty.
 pub async fn count(db: &DatabaseConnection, results: &Results) -> Result<u64, AppError> {
-    if results.words.is_empty() {
-        return Ok(0);
+    if let Some(total) = results.total {
+        return Ok(total);
     }
-    #[derive(FromQueryResult)]
-    struct Count {
-        n: i64,
+    let mut n = count_matches(db, &results.words, LastWord::Whole).await?;
+    if n < PREFIX_BELOW {
+        n = count_matches(db, &results.words, LastWord::Prefix).await?;
     }
-    let (_, count) = statements(db.get_database_backend(), &results.words, 0, 0);
-    let n = Count::find_by_statement(count)
-        .one(db)
-        .await?
-        .map_or(0, |c| c.n);
     Ok(u64::try_from(n).unwrap_or(0))
 }
 

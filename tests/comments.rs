@@ -82,3 +82,109 @@ async fn threads_nest_replies_and_order_top_level_comments(backend: Backend) {
     assert_eq!(tombstone["author"], Value::Null);
     assert_eq!(tombstone["replies"]["totalCount"], 1);
 }
+
+const ONE_PAPER: &str = "query ($order: CommentOrder, $first: Int, $after: String, $last: Int, $before: String) {
+  paper(arxivId: \"2401.00001\") { comments(orderBy: $order, first: $first, after: $after, last: $last, before: $before) {
+    edges { node { body } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }";
+
+const MANY_PAPERS: &str = "query ($order: CommentOrder, $after: String) {
+  papers(first: 10) { edges { node { arxivId comments(orderBy: $order, first: 3, after: $after) {
+    edges { node { body } } pageInfo { hasNextPage endCursor } } } } } }";
+
+/// The bodies of a page of the first paper's comments, from either query.
+fn page_bodies(comments: &Value) -> Vec<String> {
+    comments["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["body"].as_str().expect("body").to_owned())
+        .collect()
+}
+
+// A lone paper's page is read straight from an index, several papers' pages at once by
+// numbering each paper's rows: both must give the same pages, in every order and direction.
+storage_test!(one_papers_comment_pages_match_the_batched_pages_in_every_order);
+async fn one_papers_comment_pages_match_the_batched_pages_in_every_order(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let alice = fixtures::user(&db, "alice").await;
+    let hour_ago = fixtures::now() - Duration::hours(1);
+    let paper = fixtures::paper(&db, "2401.00001", "One", "x", &["A"], hour_ago, None).await;
+    let other = fixtures::paper(&db, "2401.00002", "Two", "x", &["A"], hour_ago, None).await;
+    for i in 0..8 {
+        let comment = fixtures::comment(&db, &paper, &alice, None, &format!("c{i}")).await;
+        fixtures::comment(&db, &paper, &alice, Some(&comment), &format!("reply {i}")).await;
+        fixtures::comment(&db, &other, &alice, None, &format!("other {i}")).await;
+        // Ties in upvotes, so that the tiebreak shows.
+        let mut votes: entity::comment::ActiveModel = comment.into();
+        votes.upvote_count = Set(i % 3);
+        votes.update(&db).await.expect("votes");
+    }
+    for order in ["OLDEST", "NEWEST", "TOP"] {
+        let all = app
+            .data(ONE_PAPER, json!({ "order": order, "first": 100 }))
+            .await;
+        let expected = page_bodies(&all["paper"]["comments"]);
+        assert_eq!(expected.len(), 8, "{order}: top-level comments only");
+
+        // Forward in threes, alone and among other papers.
+        let (mut forward, mut batched) = (Vec::new(), Vec::new());
+        let (mut after, mut batched_after) = (Value::Null, Value::Null);
+        loop {
+            let page = app
+                .data(
+                    ONE_PAPER,
+                    json!({ "order": order, "first": 3, "after": after }),
+                )
+                .await;
+            let comments = &page["paper"]["comments"];
+            forward.extend(page_bodies(comments));
+            let many = app
+                .data(
+                    MANY_PAPERS,
+                    json!({ "order": order, "after": batched_after }),
+                )
+                .await;
+            let ours = many["papers"]["edges"]
+                .as_array()
+                .expect("papers")
+                .iter()
+                .find(|e| e["node"]["arxivId"] == "2401.00001")
+                .expect("the paper")["node"]["comments"]
+                .clone();
+            batched.extend(page_bodies(&ours));
+            assert_eq!(
+                comments["pageInfo"]["hasNextPage"], ours["pageInfo"]["hasNextPage"],
+                "{order}"
+            );
+            if comments["pageInfo"]["hasNextPage"] == false {
+                break;
+            }
+            after = comments["pageInfo"]["endCursor"].clone();
+            batched_after = ours["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(forward, expected, "{order} forward");
+        assert_eq!(batched, expected, "{order} batched");
+
+        // Backward in threes from the end.
+        let mut backward = Vec::new();
+        let mut before = Value::Null;
+        loop {
+            let page = app
+                .data(
+                    ONE_PAPER,
+                    json!({ "order": order, "last": 3, "before": before }),
+                )
+                .await;
+            let comments = &page["paper"]["comments"];
+            let mut bodies = page_bodies(comments);
+            bodies.extend(backward);
+            backward = bodies;
+            if comments["pageInfo"]["hasPreviousPage"] == false {
+                break;
+            }
+            before = comments["pageInfo"]["startCursor"].clone();
+        }
+        assert_eq!(backward, expected, "{order} backward");
+    }
+}

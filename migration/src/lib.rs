@@ -22,6 +22,7 @@ mod m20261126_000014_paper_search;
 mod m20261127_000015_unique_item_positions;
 mod m20261127_000016_comment_body_html;
 mod m20261127_000017_stemmed_author_search;
+mod m20261127_000018_comment_indexes_by_id;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000015_unique_item_positions::Migration),
             Box::new(m20261127_000016_comment_body_html::Migration),
             Box::new(m20261127_000017_stemmed_author_search::Migration),
+            Box::new(m20261127_000018_comment_indexes_by_id::Migration),
         ]
     }
 }

@@ -7,7 +7,8 @@ use crate::services::pagination::{Direction, KeyKind, Keyset, Page, PageArgs};
 impl<C: sea_orm::ColumnTrait> Keyset<C> {
     /// The same page of each of several parents' lists, in one statement: the rows of every
     /// parent are numbered in the page's order (`ROW_NUMBER() OVER (PARTITION BY parent …)`)
-    /// and the first `size + 1` of each kept. `select` holds the rows of all the lists (joined
+    /// and the first `size + 1` of each kept; a single parent's page is read in order with a
+    /// `LIMIT` instead. `select` holds the rows of all the lists (joined
     /// as needed); `parent` is the column, of its table or a joined one, that tells which list
     /// a row belongs to. Every parent asked for gets a page, empty when it has no rows.
     pub async fn pages_of<E, P>(
@@ -36,36 +37,50 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
         let (select, ascending) = self.after_cursor(select, args)?;
         let order = if ascending { Order::Asc } else { Order::Desc };
         let qualified = |column: C| Expr::col((column.entity_name(), column));
-        let mut window = WindowStatement::partition_by((parent.entity_name(), parent));
+        // The page's order: (nulls of a nullable key,) the key, the tiebreak.
+        let mut orders = Vec::new();
         if self.kind == KeyKind::NullableTime {
             let nulls = if args.direction == Direction::Forward {
                 Order::Asc
             } else {
                 Order::Desc
             };
-            window.order_by_expr(qualified(self.key).is_null(), nulls);
+            orders.push((qualified(self.key).is_null(), nulls));
         }
         if self.kind != KeyKind::None {
-            window.order_by_expr(qualified(self.key), order.clone());
+            orders.push((qualified(self.key), order.clone()));
         }
-        window.order_by_expr(qualified(self.tiebreak), order);
+        orders.push((qualified(self.tiebreak), order));
+        let limit = u64::try_from(args.size + 1).unwrap_or(u64::MAX);
         let mut inner = select.into_query();
-        inner
-            .expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_rank"))
-            .expr_as(
-                Expr::col((parent.entity_name(), parent)),
-                Alias::new("page_parent"),
-            );
-        let outer = Query::select()
-            .column(Asterisk)
-            .from_subquery(inner, Alias::new("ranked"))
-            .and_where(
-                Expr::col(Alias::new("page_rank"))
-                    .lte(i64::try_from(args.size + 1).unwrap_or(i64::MAX)),
-            )
-            .order_by(Alias::new("page_parent"), Order::Asc)
-            .order_by(Alias::new("page_rank"), Order::Asc)
-            .to_owned();
+        inner.expr_as(
+            Expr::col((parent.entity_name(), parent)),
+            Alias::new("page_parent"),
+        );
+        let outer = if parents.len() == 1 {
+            // One parent (a paper's page, a user's profile): the page straight from an index in
+            // its order, without numbering every row of a list that may be long.
+            for (expr, order) in orders {
+                inner.order_by_expr(expr, order);
+            }
+            inner.limit(limit).to_owned()
+        } else {
+            let mut window = WindowStatement::partition_by((parent.entity_name(), parent));
+            for (expr, order) in orders {
+                window.order_by_expr(expr, order);
+            }
+            inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_rank"));
+            Query::select()
+                .column(Asterisk)
+                .from_subquery(inner, Alias::new("ranked"))
+                .and_where(
+                    Expr::col(Alias::new("page_rank"))
+                        .lte(i64::try_from(limit).unwrap_or(i64::MAX)),
+                )
+                .order_by(Alias::new("page_parent"), Order::Asc)
+                .order_by(Alias::new("page_rank"), Order::Asc)
+                .to_owned()
+        };
         for row in db.query_all(&outer).await? {
             let parent: i64 = row.try_get("", "page_parent")?;
             let model = E::Model::from_query_result(&row, "")?;

@@ -51,7 +51,7 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
             orders.push((qualified(self.key), order.clone()));
         }
         orders.push((qualified(self.tiebreak), order));
-        let limit = u64::try_from(args.size + 1).unwrap_or(u64::MAX);
+        let limit = args.size + 1;
         let mut inner = select.into_query();
         inner.expr_as(
             Expr::col((parent.entity_name(), parent)),

@@ -214,7 +214,9 @@ impl PaperQuery {
 
     /// Full-text search over titles, authors and abstracts, best match first (title matches
     /// above author matches above abstract matches). Any text is a valid query: words are
-    /// letters and digits, everything else is ignored; the last word also matches as a prefix.
+    /// letters and digits, everything else is ignored. The last word also matches as a prefix
+    /// (search as you type) unless it is a whole word that 20 or more papers match with the
+    /// others.
     #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn search_papers(
         &self,

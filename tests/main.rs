@@ -21,6 +21,7 @@ mod import;
 mod migrations;
 mod people;
 mod read_api;
+mod replicas;
 mod schema;
 mod search;
 mod seed;

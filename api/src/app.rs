@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::net::TcpListener;
 
 use crate::auth::jwt::JwtKeys;
-use crate::config::Settings;
+use crate::config::{JwtSecret, Settings};
 use crate::services::accounts::passwords::Hasher;
 use crate::services::papers::{demo, trending};
 use crate::state::AppState;
@@ -44,6 +44,12 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     db::migrate_up(&db)
         .await
         .map_err(|e| StartError::Database(e.to_string()))?;
+    let secret = match secret {
+        JwtSecret::Ready(secret) => secret,
+        JwtSecret::InDatabase => crate::auth::secret::shared_jwt_secret(&db)
+            .await
+            .map_err(|e| StartError::Database(e.to_string()))?,
+    };
     if !settings.no_demo {
         match demo::load_if_empty(&db).await {
             Ok(Some(report)) => tracing::info!(papers = report.inserted, "loaded the demo papers"),
@@ -69,7 +75,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let hasher = Hasher::new(threads).map_err(|e| StartError::Hashing(e.to_string()))?;
     let throttles = Arc::new(crate::services::throttle::Throttles::new(
-        &settings, &metrics,
+        &settings, &metrics, &db,
     ));
     Ok(AppState {
         throttles,
@@ -100,7 +106,20 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let every = std::time::Duration::from_secs(state.settings.trending_refresh_secs);
-    let refresher = tokio::spawn(trending::run_periodically(state.db.clone(), every));
+    // Scores decay with time; one replica refreshes them each period.
+    let refresher = tokio::spawn(crate::services::jobs::run_periodically(
+        state.db.clone(),
+        "trending_refresh",
+        every,
+        |db| async move { trending::refresh_recent(&db).await },
+    ));
+    // Shared throttle windows of keys long quiet are forgotten, by one replica each hour.
+    let sweeper = tokio::spawn(crate::services::jobs::run_periodically(
+        state.db.clone(),
+        "throttle_sweep",
+        std::time::Duration::from_secs(3600),
+        |db| async move { crate::services::throttle::sweep_shared(&db).await },
+    ));
     let db = state.db.clone();
     tokio::spawn(async move {
         match crate::services::discussion::render_missing(&db).await {
@@ -130,6 +149,7 @@ pub async fn serve(
     let router = http::router(state);
     let served = http::server::serve(listener, router, limits, shutdown).await;
     refresher.abort();
+    sweeper.abort();
     if let Some(metrics) = metrics {
         metrics.abort();
     }

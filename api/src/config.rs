@@ -184,6 +184,14 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(0..=86_400), global = true)]
     pub cache_max_age: u64,
 
+    /// Proxies (addresses or CIDR networks, comma-separated) whose `X-Forwarded-For` names the
+    /// client: set it to the load balancer's addresses when replicas sit behind one, so that
+    /// per-address throttles count clients, not the balancer. From any other peer the header
+    /// is ignored.
+    #[arg(long, env = "PAPERS_TRUSTED_PROXIES", value_delimiter = ',',
+          value_parser = crate::http::client::parse_proxy, global = true)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     /// Serve `/metrics` on this address instead of the API's (keeps it off a public port).
     #[arg(long, env = "PAPERS_METRICS_LISTEN", global = true)]
     pub metrics_listen: Option<std::net::SocketAddr>,
@@ -252,19 +260,21 @@ impl Settings {
     }
 
     /// The JWT secret: the configured one, or the one kept beside the SQLite database (created
-    /// on first use), or — for in-memory and PostgreSQL databases without a configured secret —
-    /// one kept in `papers.jwt-secret` in the working directory.
-    pub fn resolve_jwt_secret(&self) -> Result<Vec<u8>, ConfigError> {
+    /// on first use), or a fresh one for an in-memory database. Without a configured secret,
+    /// PostgreSQL's is kept in the database, which every replica shares: that is
+    /// [`JwtSecret::InDatabase`], read once the database is open.
+    pub fn resolve_jwt_secret(&self) -> Result<JwtSecret, ConfigError> {
         if let Some(secret) = &self.jwt_secret {
             check_secret_length(secret, "--jwt-secret (PAPERS_JWT_SECRET)")?;
-            return Ok(secret.as_bytes().to_vec());
+            return Ok(JwtSecret::Ready(secret.as_bytes().to_vec()));
         }
-        let path = match self.database_kind()? {
-            DatabaseKind::SqliteFile(db) => secret_file_beside(&db),
-            DatabaseKind::SqliteMemory => return Ok(random_secret().into_bytes()),
-            DatabaseKind::Postgres => PathBuf::from("papers.jwt-secret"),
-        };
-        load_or_create_secret(&path)
+        match self.database_kind()? {
+            DatabaseKind::SqliteFile(db) => {
+                load_or_create_secret(&secret_file_beside(&db)).map(JwtSecret::Ready)
+            }
+            DatabaseKind::SqliteMemory => Ok(JwtSecret::Ready(random_secret().into_bytes())),
+            DatabaseKind::Postgres => Ok(JwtSecret::InDatabase),
+        }
     }
 }
 
@@ -288,7 +298,17 @@ fn secret_file_beside(db: &Path) -> PathBuf {
     db.with_file_name(name)
 }
 
-fn random_secret() -> String {
+/// Where the JWT secret comes from.
+#[derive(Debug)]
+pub enum JwtSecret {
+    /// Configured, or read from (or created in) a file.
+    Ready(Vec<u8>),
+    /// Generated once in PostgreSQL's `app_secrets` and shared by every replica.
+    InDatabase,
+}
+
+/// A new random secret: 48 random bytes, hex-encoded.
+pub fn random_secret() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 48];
     rand::rng().fill_bytes(&mut bytes);

@@ -23,6 +23,7 @@ mod m20261127_000015_unique_item_positions;
 mod m20261127_000016_comment_body_html;
 mod m20261127_000017_stemmed_author_search;
 mod m20261127_000018_comment_indexes_by_id;
+mod m20261127_000019_replicas;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000016_comment_body_html::Migration),
             Box::new(m20261127_000017_stemmed_author_search::Migration),
             Box::new(m20261127_000018_comment_indexes_by_id::Migration),
+            Box::new(m20261127_000019_replicas::Migration),
         ]
     }
 }

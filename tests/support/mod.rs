@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod process;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -4,5 +4,6 @@
 
 pub mod caller;
 pub mod jwt;
+pub mod secret;
 
 pub use caller::{Caller, Scope};

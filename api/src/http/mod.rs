@@ -1,5 +1,6 @@
 //! The HTTP layer: routes, the GraphQL handler and the layers around them.
 
+pub mod client;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
@@ -70,6 +71,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::record,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(settings.trusted_proxies.clone()),
+            client::resolve,
         ))
         .layer(axum::middleware::from_fn(request_id::middleware))
 }

@@ -7,6 +7,7 @@ pub mod claims;
 pub mod collections;
 pub mod discussion;
 pub mod input;
+pub mod jobs;
 pub mod pagination;
 pub mod papers;
 pub mod seed;

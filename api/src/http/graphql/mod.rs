@@ -8,12 +8,12 @@ use std::time::Duration;
 use async_graphql::ServerError;
 use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::Value;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use crate::auth::Caller;
@@ -21,6 +21,7 @@ use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 use crate::graphql::PapersSchema;
 use crate::graphql::checks::DocumentLimits;
 use crate::graphql::limits::CostBudget;
+use crate::http::client::ClientAddress;
 use crate::http::negotiate::{self, ResponseFormat};
 use crate::http::nesting;
 use crate::services::accounts;
@@ -62,11 +63,11 @@ pub struct GraphqlState {
 
 pub async fn post(
     State(state): State<GraphqlState>,
-    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    client: Option<Extension<ClientAddress>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let client = connection.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let client = client.map(|Extension(ClientAddress(ip))| ip);
     let Some(format) = negotiate::response_format(&headers) else {
         return not_acceptable();
     };
@@ -115,11 +116,11 @@ pub async fn post(
 
 pub async fn get(
     State(state): State<GraphqlState>,
-    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    client: Option<Extension<ClientAddress>>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let client = connection.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let client = client.map(|Extension(ClientAddress(ip))| ip);
     let pairs: Vec<(String, String)> = raw
         .as_deref()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())

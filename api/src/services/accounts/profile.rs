@@ -29,7 +29,8 @@ pub async fn register(
     if let Some(address) = caller.address {
         let _counted = throttles
             .registrations_per_address
-            .reserve(&address.to_string())?;
+            .reserve(&address.to_string())
+            .await?;
     }
     ensure_free(db, &new.username, &new.email).await?;
     let hash = hasher.hash(new.password.reveal()).await?;

@@ -92,8 +92,12 @@ impl Attempt<'_> {
     /// Reserves a failure for the account and the address before the password is checked, so
     /// that parallel guesses cannot all pass a limit none of them has counted yet. Past either
     /// limit the answer is `RATE_LIMITED` and no password is checked.
-    fn reserve(&self, account: &str) -> Result<Vec<Slot<'_>>, AppError> {
-        let first = self.throttles.login_failures_per_account.reserve(account)?;
+    async fn reserve(&self, account: &str) -> Result<Vec<Slot<'_>>, AppError> {
+        let first = self
+            .throttles
+            .login_failures_per_account
+            .reserve(account)
+            .await?;
         let Some(client) = self.client else {
             return Ok(vec![first]);
         };
@@ -101,13 +105,21 @@ impl Attempt<'_> {
             .throttles
             .login_failures_per_address
             .reserve(&client.to_string())
+            .await
         {
             Ok(second) => Ok(vec![first, second]),
             Err(limited) => {
-                first.release();
+                first.release().await;
                 Err(limited)
             }
         }
+    }
+}
+
+/// Gives back the slots of a check that turned out not to fail.
+async fn release(slots: Vec<Slot<'_>>) {
+    for slot in slots {
+        slot.release().await;
     }
 }
 
@@ -148,14 +160,14 @@ pub async fn login(
     let key = found
         .as_ref()
         .map_or_else(|| format!("name:{name}"), |u| account_key(u.id));
-    let slots = attempt.reserve(&key)?;
+    let slots = attempt.reserve(&key).await?;
     let matches = match &found {
         Some(user) => hasher.verify(password, user.password_hash.clone()).await?,
         None => hasher.verify_unknown(password).await?,
     };
     match found {
         Some(user) if matches && user.disabled_at.is_none() => {
-            slots.into_iter().for_each(Slot::release);
+            release(slots).await;
             let txn = db::begin_write(db).await?;
             let session = start_session(&txn, keys, user, None).await?;
             txn.commit().await?;
@@ -256,14 +268,14 @@ pub async fn change_password(
         client: caller.address,
     };
     let new = Password::parse(new, "newPassword")?;
-    let slots = attempt.reserve(&account_key(user.id))?;
+    let slots = attempt.reserve(&account_key(user.id)).await?;
     if !hasher.verify(current, user.password_hash.clone()).await? {
         return Err(AppError::bad_input(
             "currentPassword",
             "the current password is wrong",
         ));
     }
-    slots.into_iter().for_each(Slot::release);
+    release(slots).await;
     let hash = hasher.hash(new.reveal()).await?;
     let now = crate::services::now();
     let txn = db::begin_write(db).await?;

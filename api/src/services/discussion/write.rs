@@ -43,10 +43,11 @@ pub async fn add(
     let (paper_id, parent_id) = (paper.0, parent.map(|p| p.0));
     let slot = throttles
         .comments_per_user
-        .reserve(&author.id.to_string())?;
+        .reserve(&author.id.to_string())
+        .await?;
     let added = insert(db, author, paper_id, body, parent_id).await;
     if added.is_err() {
-        slot.release();
+        slot.release().await;
     }
     added
 }

@@ -52,7 +52,8 @@ pub async fn submit(
     // Reserved before the write, given back when the submission is refused.
     let slot = throttles
         .submissions_per_user
-        .reserve(&submitter.id.to_string())?;
+        .reserve(&submitter.id.to_string())
+        .await?;
     let submitted = db::retrying(|| async {
         let txn = db::begin_write(db).await?;
         let row = insert(&txn, submitter, &new).await?;
@@ -61,7 +62,7 @@ pub async fn submit(
     })
     .await;
     if submitted.is_err() {
-        slot.release();
+        slot.release().await;
     }
     submitted
 }

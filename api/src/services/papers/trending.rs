@@ -101,20 +101,6 @@ fn case<C: ColumnTrait>(id: C, scores: &[(i64, f64)]) -> Expr {
     case.finally(Expr::value(0.0)).into()
 }
 
-/// Refreshes recent scores every `every`, until the process ends.
-pub async fn run_periodically(db: DatabaseConnection, every: std::time::Duration) {
-    let mut ticker = tokio::time::interval(every);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    ticker.tick().await; // the first tick is immediate; start-up has just refreshed
-    loop {
-        ticker.tick().await;
-        match refresh_recent(&db).await {
-            Ok(rows) => tracing::debug!(rows, "refreshed trending scores"),
-            Err(err) => tracing::warn!(error = %err, "refreshing trending scores failed"),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

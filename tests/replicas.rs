@@ -1,0 +1,142 @@
+//! Several replicas of the service on one database: what they share through it (the generated
+//! JWT secret, throttle windows, background-job runs) works across processes.
+
+use std::time::Duration;
+
+use api::services::{jobs, throttle::Throttle};
+use serde_json::{Value, json};
+
+use crate::storage_test;
+use crate::support::process::{free_port, spawn_server, terminate, wait_healthy};
+use crate::support::{Backend, TestDb, error_codes};
+
+const REGISTER: &str =
+    "mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }";
+const LOGIN: &str = "mutation ($input: LoginInput!) { login(input: $input) { accessToken } }";
+
+/// One `papers serve` process on the database, with no JWT secret configured.
+struct Replica {
+    port: u16,
+    child: tokio::process::Child,
+}
+
+impl Replica {
+    async fn start(db: &TestDb) -> Self {
+        let port = free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let child = spawn_server(&[
+            ("DATABASE_URL", db.url.as_str()),
+            ("PAPERS_LISTEN", listen.as_str()),
+        ]);
+        wait_healthy(port).await;
+        Self { port, child }
+    }
+
+    async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        let mut request = reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{}/graphql", self.port))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("the replica answers")
+            .json()
+            .await
+            .expect("a JSON answer")
+    }
+}
+
+#[tokio::test]
+async fn two_replicas_share_the_generated_secret_and_the_login_throttle() {
+    if !Backend::postgres_available() {
+        return;
+    }
+    let db = TestDb::new(Backend::Postgres).await;
+    // Started together: both race to create the secret, and must end up with the same one.
+    let (mut one, mut two) = tokio::join!(Replica::start(&db), Replica::start(&db));
+
+    let registered = one
+        .gql(
+            REGISTER,
+            json!({ "input": { "username": "ada", "email": "ada@example.org", "password": "correct horse battery" } }),
+            None,
+        )
+        .await;
+    let token = registered["data"]["register"]["accessToken"]
+        .as_str()
+        .expect("a token")
+        .to_owned();
+    let viewer = two
+        .gql("{ viewer { username } }", json!({}), Some(&token))
+        .await;
+    assert_eq!(viewer["data"]["viewer"]["username"], "ada", "{viewer}");
+
+    // Five failed sign-ins are allowed per account, wherever they land; the sixth is refused.
+    let wrong = json!({ "input": { "usernameOrEmail": "ada", "password": "wrong password!" } });
+    for attempt in 0..5 {
+        let replica = if attempt % 2 == 0 { &one } else { &two };
+        let body = replica.gql(LOGIN, wrong.clone(), None).await;
+        assert_eq!(error_codes(&body), ["UNAUTHENTICATED"], "attempt {attempt}");
+    }
+    for replica in [&one, &two] {
+        let body = replica.gql(LOGIN, wrong.clone(), None).await;
+        assert_eq!(error_codes(&body), ["RATE_LIMITED"]);
+    }
+    terminate(&mut one.child).await;
+    terminate(&mut two.child).await;
+}
+
+#[tokio::test]
+async fn a_shared_throttle_admits_its_limit_once_among_parallel_requests() {
+    if !Backend::postgres_available() {
+        return;
+    }
+    let test_db = TestDb::new(Backend::Postgres).await;
+    let db = test_db.connect().await;
+    api::db::migrate_up(&db).await.expect("migrate");
+    // Two throttles on one table stand for two replicas.
+    let one = Throttle::new(3, Duration::from_secs(60), true).shared(db.clone(), "test");
+    let two = Throttle::new(3, Duration::from_secs(60), true).shared(db.clone(), "test");
+    let attempts = (0..10).map(|i| if i % 2 == 0 { &one } else { &two });
+    let results = futures_util::future::join_all(attempts.map(|t| t.reserve("key"))).await;
+    let (admitted, refused): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    assert_eq!((admitted.len(), refused.len()), (3, 7));
+    // A released slot admits one more; other keys and throttles count apart.
+    let mut admitted: Vec<_> = admitted.into_iter().flatten().collect();
+    admitted.pop().expect("a slot").release().await;
+    assert!(one.reserve("key").await.is_ok());
+    assert!(two.reserve("key").await.is_err());
+    assert!(two.reserve("other key").await.is_ok());
+    let elsewhere = Throttle::new(1, Duration::from_secs(60), true).shared(db.clone(), "other");
+    assert!(elsewhere.reserve("key").await.is_ok());
+}
+
+storage_test!(one_of_many_replicas_claims_each_run_of_a_job);
+async fn one_of_many_replicas_claims_each_run_of_a_job(backend: Backend) {
+    let test_db = TestDb::new(backend).await;
+    let db = test_db.connect().await;
+    api::db::migrate_up(&db).await.expect("migrate");
+    let every = Duration::from_secs(300);
+    let claims = (0..8).map(|_| jobs::claim(&db, "job", every));
+    let won: Vec<bool> = futures_util::future::join_all(claims)
+        .await
+        .into_iter()
+        .map(|claimed| claimed.expect("a claim"))
+        .collect();
+    assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
+    assert!(!jobs::claim(&db, "job", every).await.expect("a claim"));
+    assert!(
+        jobs::claim(&db, "another job", every)
+            .await
+            .expect("a claim")
+    );
+    // A job whose period has passed is due again.
+    assert!(
+        jobs::claim(&db, "job", Duration::ZERO)
+            .await
+            .expect("a claim")
+    );
+}

@@ -1,0 +1,62 @@
+//! The `papers` binary as a separate process: started with an environment, waited for, stopped.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::process::Command;
+
+use crate::support::papers_bin;
+
+/// A port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// `papers serve --no-demo` with the given environment, killed when dropped.
+pub fn spawn_server(env: &[(&str, &str)]) -> tokio::process::Child {
+    let mut command = Command::new(papers_bin());
+    command
+        .arg("serve")
+        .arg("--no-demo")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.spawn().expect("start papers serve")
+}
+
+/// Waits until the server on `port` answers `/health`.
+pub async fn wait_healthy(port: u16) {
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        let response = client
+            .get(format!("http://127.0.0.1:{port}/health"))
+            .send()
+            .await;
+        if response.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not become healthy");
+}
+
+/// Stops the server with SIGTERM and waits for it to exit.
+pub async fn terminate(child: &mut tokio::process::Child) -> std::process::ExitStatus {
+    let pid = child.id().expect("a running child").to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .expect("kill");
+    assert!(killed.success());
+    tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("the server stops within 20 s")
+        .expect("exit status")
+}

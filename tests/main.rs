@@ -26,6 +26,7 @@ mod schema;
 mod search;
 mod seed;
 mod statements;
+mod subscriptions;
 mod throttles;
 mod tokens;
 mod tooling;

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::storage_test;
 use crate::support::process::{free_port, spawn_server, terminate, wait_healthy};
+use crate::support::ws::WsClient;
 use crate::support::{Backend, TestDb, error_codes};
 
 const REGISTER: &str =
@@ -50,7 +51,7 @@ impl Replica {
 }
 
 #[tokio::test]
-async fn two_replicas_share_the_generated_secret_and_the_login_throttle() {
+async fn two_replicas_share_the_secret_the_login_throttle_and_live_events() {
     if !Backend::postgres_available() {
         return;
     }
@@ -73,6 +74,49 @@ async fn two_replicas_share_the_generated_secret_and_the_login_throttle() {
         .gql("{ viewer { username } }", json!({}), Some(&token))
         .await;
     assert_eq!(viewer["data"]["viewer"]["username"], "ada", "{viewer}");
+
+    // Live events cross replicas: what happens on one streams from the other, as each
+    // subscriber sees it.
+    let mut watcher = WsClient::ready(two.port, Some(&token)).await;
+    watcher
+        .subscribe(
+            "s",
+            "subscription { paperSubmitted { id arxivId } }",
+            json!({}),
+        )
+        .await;
+    watcher.send(json!({ "type": "ping" })).await;
+    assert_eq!(watcher.next_message().await["type"], "pong");
+    let input =
+        json!({ "arxivId": "2402.12345", "title": "Fresh", "abstract": "New.", "authors": ["B"] });
+    let submitted = one
+        .gql(
+            "mutation ($input: SubmitPaperInput!) { submitPaper(input: $input) { id } }",
+            json!({ "input": input }),
+            Some(&token),
+        )
+        .await;
+    let paper = submitted["data"]["submitPaper"]["id"].clone();
+    let seen = watcher.next_data("s").await;
+    assert_eq!(seen["paperSubmitted"]["arxivId"], "2402.12345");
+    watcher
+        .subscribe(
+            "p",
+            "subscription ($id: ID!) { paperUpdated(id: $id) { upvoteCount viewerHasUpvoted } }",
+            json!({ "id": paper }),
+        )
+        .await;
+    watcher.send(json!({ "type": "ping" })).await;
+    assert_eq!(watcher.next_message().await["type"], "pong");
+    one.gql(
+        "mutation ($p: ID!) { upvotePaper(paperId: $p) { upvoteCount } }",
+        json!({ "p": paper }),
+        Some(&token),
+    )
+    .await;
+    let seen = watcher.next_data("p").await;
+    assert_eq!(seen["paperUpdated"]["upvoteCount"], 1);
+    assert_eq!(seen["paperUpdated"]["viewerHasUpvoted"], true);
 
     // Five failed sign-ins are allowed per account, wherever they land; the sixth is refused.
     let wrong = json!({ "input": { "usernameOrEmail": "ada", "password": "wrong password!" } });

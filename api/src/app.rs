@@ -77,7 +77,9 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     let throttles = Arc::new(crate::services::throttle::Throttles::new(
         &settings, &metrics, &db,
     ));
+    let events = Arc::new(crate::services::events::Events::new(db.clone()));
     Ok(AppState {
+        events,
         throttles,
         metrics,
         db,
@@ -113,6 +115,9 @@ pub async fn serve(
         every,
         |db| async move { trending::refresh_recent(&db).await },
     ));
+    let events = state.events.clone();
+    let database_url = state.settings.database_url.clone();
+    let relay = tokio::spawn(async move { events.listen(database_url).await });
     // Shared throttle windows of keys long quiet are forgotten, by one replica each hour.
     let sweeper = tokio::spawn(crate::services::jobs::run_periodically(
         state.db.clone(),
@@ -150,6 +155,7 @@ pub async fn serve(
     let served = http::server::serve(listener, router, limits, shutdown).await;
     refresher.abort();
     sweeper.abort();
+    relay.abort();
     if let Some(metrics) = metrics {
         metrics.abort();
     }

@@ -192,6 +192,21 @@ pub struct Settings {
           value_parser = crate::http::client::parse_proxy, global = true)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
+    /// Seconds a WebSocket client has to send `connection_init` before it is closed (4408).
+    #[arg(long, env = "PAPERS_WS_INIT_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=600), global = true)]
+    pub ws_init_timeout: u64,
+
+    /// Most WebSocket connections open at once in this process; one more is answered `503`.
+    #[arg(long, env = "PAPERS_WS_MAX_CONNECTIONS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000), global = true)]
+    pub ws_max_connections: u64,
+
+    /// Most operations running at once on one WebSocket connection.
+    #[arg(long, env = "PAPERS_WS_MAX_SUBSCRIPTIONS", default_value_t = 32,
+          value_parser = clap::value_parser!(u64).range(1..=10_000), global = true)]
+    pub ws_max_subscriptions: u64,
+
     /// Serve `/metrics` on this address instead of the API's (keeps it off a public port).
     #[arg(long, env = "PAPERS_METRICS_LISTEN", global = true)]
     pub metrics_listen: Option<std::net::SocketAddr>,

@@ -9,6 +9,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{DatabaseKind, Settings};
 use crate::metrics::Metrics;
 use crate::services::accounts::passwords::Hasher;
+use crate::services::events::Events;
 use crate::services::throttle::Throttles;
 
 #[derive(Clone)]
@@ -27,4 +28,6 @@ pub struct AppState {
     pub throttles: Arc<Throttles>,
     /// What `/metrics` reports.
     pub metrics: Arc<Metrics>,
+    /// Live events for subscriptions.
+    pub events: Arc<Events>,
 }

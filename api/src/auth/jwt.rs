@@ -78,6 +78,13 @@ impl JwtKeys {
         Ok((token, expires))
     }
 
+    /// When a valid access token expires (unix seconds): a WebSocket session signed in with one
+    /// ends then.
+    pub fn expiry(&self, token: &str) -> Option<i64> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
+        (data.claims.typ == ACCESS_TYPE).then_some(data.claims.exp)
+    }
+
     /// Checks a token's signature, algorithm and claims; returns the user id and issue time
     /// (seconds).
     pub fn verify(&self, token: &str) -> Option<(i64, f64)> {

@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::Caller;
 use crate::graphql::loaders::Loaders;
+use crate::services::events::Event;
 use crate::state::AppState;
 
 /// Per-request data, attached by the HTTP handler to each GraphQL request.
@@ -32,6 +33,12 @@ pub fn loaders<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Loaders> {
 /// Who is calling: resolvers pass it to the services, which decide what the call may do.
 pub fn caller<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Caller> {
     Ok(&request(ctx)?.caller)
+}
+
+/// Publishes live events of work that has committed (a mutation's service has returned).
+pub async fn publish(ctx: &Context<'_>, events: &[Event]) -> async_graphql::Result<()> {
+    state(ctx)?.events.publish(events).await;
+    Ok(())
 }
 
 pub fn viewer_id(ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {

@@ -21,10 +21,13 @@ pub mod order;
 pub mod papers;
 pub mod root;
 pub mod scalars;
+pub mod subscriptions;
 pub mod tokens;
 pub mod votes;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, Schema, SchemaBuilder};
+
+use crate::graphql::subscriptions::Subscription;
 
 use crate::config::Settings;
 use crate::state::AppState;
@@ -52,11 +55,11 @@ pub struct Mutation(
     claims::ClaimMutation,
 );
 
-pub type PapersSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type PapersSchema = Schema<Query, Mutation, Subscription>;
 
 /// The one schema builder: the server and the SDL export both start here.
-fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .register_output_type::<node::Node>()
 }
 

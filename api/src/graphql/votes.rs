@@ -5,14 +5,24 @@ use async_graphql::{Context, ID, Object};
 use crate::error::{AppError, GqlResult};
 use crate::graphql::args::id_arg;
 use crate::graphql::collections::Collection;
-use crate::graphql::context::{caller, db, loaders};
+use crate::graphql::context::{caller, db, loaders, publish};
 use crate::graphql::discussion::Comment;
 use crate::graphql::papers::Paper;
 use crate::ids::{CollectionId, CommentId, PaperId};
+use crate::services::events::Event;
 use crate::services::votes::{self, Target};
 
+/// Votes, and tells subscribers whose counts moved (comments' counts stream with nothing yet).
 async fn vote(ctx: &Context<'_>, target: Target, up: bool) -> async_graphql::Result<()> {
-    votes::vote(&db(ctx)?, caller(ctx)?, target, up).await.gql()
+    votes::vote(&db(ctx)?, caller(ctx)?, target, up)
+        .await
+        .gql()?;
+    let event = match target {
+        Target::Paper(PaperId(paper)) => Event::PaperUpdated { paper },
+        Target::Collection(CollectionId(collection)) => Event::CollectionUpdated { collection },
+        Target::Comment(_) => return Ok(()),
+    };
+    publish(ctx, &[event]).await
 }
 
 async fn reload_paper(ctx: &Context<'_>, id: PaperId) -> async_graphql::Result<Paper> {

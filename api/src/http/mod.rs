@@ -42,12 +42,20 @@ pub fn router(state: AppState) -> Router {
             usize::try_from(settings.apq_cache_bytes).unwrap_or(usize::MAX),
         )),
         cache_max_age: std::time::Duration::from_secs(settings.cache_max_age),
+        ws: graphql::ws::WsLimits {
+            connections: Arc::new(tokio::sync::Semaphore::new(
+                usize::try_from(settings.ws_max_connections).unwrap_or(usize::MAX),
+            )),
+            max_subscriptions: usize::try_from(settings.ws_max_subscriptions).unwrap_or(usize::MAX),
+            init_timeout: std::time::Duration::from_secs(settings.ws_init_timeout),
+        },
     };
     let body_limit = usize::try_from(settings.body_limit).unwrap_or(usize::MAX);
     // Other methods on /graphql get axum's 405 with an `Allow` header listing GET and POST.
     let graphql = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .layer(axum::middleware::from_fn(graphql::cache_headers))
+        .route("/graphql/ws", get(graphql::ws::upgrade))
         .with_state(graphql_state);
     let mut probes = Router::new()
         .route("/health", get(health::health))

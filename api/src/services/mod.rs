@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod claims;
 pub mod collections;
 pub mod discussion;
+pub mod events;
 pub mod input;
 pub mod jobs;
 pub mod pagination;

@@ -5,8 +5,9 @@ use async_graphql::{Context, ID, InputObject, Object};
 use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
 use crate::graphql::collections::Collection;
-use crate::graphql::context::{caller, db};
+use crate::graphql::context::{caller, db, publish};
 use crate::services::collections::{self, CollectionChange, Item, ItemChange, NewCollection};
+use crate::services::events::Event;
 
 /// A new collection.
 #[derive(InputObject)]
@@ -59,6 +60,15 @@ pub struct UpdateCollectionItemInput {
     position: Option<i32>,
 }
 
+/// Tells subscribers the collection changed, and answers it.
+async fn updated(
+    ctx: &Context<'_>,
+    row: entity::collection::Model,
+) -> async_graphql::Result<Collection> {
+    publish(ctx, &[Event::CollectionUpdated { collection: row.id }]).await?;
+    Ok(Collection(row))
+}
+
 #[derive(Default)]
 pub struct CollectionMutation;
 
@@ -89,7 +99,7 @@ impl CollectionMutation {
         let changes = CollectionChange::parse(input.title, input.description, input.is_private);
         let db = db(ctx)?;
         let row = collections::update(&db, caller(ctx)?, id, changes.gql()?);
-        Ok(Collection(row.await.gql()?))
+        updated(ctx, row.await.gql()?).await
     }
 
     /// Deletes the viewer's collection.
@@ -111,11 +121,10 @@ impl CollectionMutation {
         let item = item(&input.collection_id, &input.paper_id)?;
         let change = ItemChange::parse(input.note, input.position).gql()?;
         let db = db(ctx)?;
-        Ok(Collection(
-            collections::add_item(&db, caller(ctx)?, item, change)
-                .await
-                .gql()?,
-        ))
+        let row = collections::add_item(&db, caller(ctx)?, item, change)
+            .await
+            .gql()?;
+        updated(ctx, row).await
     }
 
     /// Changes the note or the position of an item of the viewer's collection.
@@ -127,11 +136,10 @@ impl CollectionMutation {
         let item = item(&input.collection_id, &input.paper_id)?;
         let change = ItemChange::parse(input.note, input.position).gql()?;
         let db = db(ctx)?;
-        Ok(Collection(
-            collections::update_item(&db, caller(ctx)?, item, change)
-                .await
-                .gql()?,
-        ))
+        let row = collections::update_item(&db, caller(ctx)?, item, change)
+            .await
+            .gql()?;
+        updated(ctx, row).await
     }
 
     /// Removes a paper from the viewer's collection.
@@ -143,11 +151,10 @@ impl CollectionMutation {
     ) -> async_graphql::Result<Collection> {
         let item = item(&collection_id, &paper_id)?;
         let db = db(ctx)?;
-        Ok(Collection(
-            collections::remove_item(&db, caller(ctx)?, item)
-                .await
-                .gql()?,
-        ))
+        let row = collections::remove_item(&db, caller(ctx)?, item)
+            .await
+            .gql()?;
+        updated(ctx, row).await
     }
 }
 

@@ -4,9 +4,10 @@ use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
-use crate::graphql::context::{caller, db, state};
+use crate::graphql::context::{caller, db, publish, state};
 use crate::graphql::discussion::Comment;
 use crate::services::discussion::{self, Body, Reason};
+use crate::services::events::Event;
 
 /// A new comment, or a reply.
 #[derive(InputObject)]
@@ -58,6 +59,19 @@ impl DiscussionMutation {
         )
         .await
         .gql()?;
+        publish(
+            ctx,
+            &[
+                Event::CommentAdded {
+                    paper: row.paper_id,
+                    comment: row.id,
+                },
+                Event::PaperUpdated {
+                    paper: row.paper_id,
+                },
+            ],
+        )
+        .await?;
         Ok(Comment(row))
     }
 

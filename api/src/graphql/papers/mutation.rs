@@ -4,8 +4,9 @@ use async_graphql::{Context, InputObject, Object};
 use chrono::{DateTime, Utc};
 
 use crate::error::GqlResult;
-use crate::graphql::context::{caller, state};
+use crate::graphql::context::{caller, publish, state};
 use crate::graphql::papers::Paper;
+use crate::services::events::Event;
 use crate::services::papers;
 
 /// A paper submitted to the daily feed.
@@ -54,6 +55,7 @@ impl PaperMutation {
         let row = papers::submit(&state.db, &state.throttles, caller(ctx)?, new)
             .await
             .gql()?;
+        publish(ctx, &[Event::PaperSubmitted { paper: row.id }]).await?;
         Ok(Paper(row))
     }
 }

@@ -46,7 +46,7 @@ pub(super) async fn run(
 }
 
 /// What the metrics learn of an operation while it runs.
-struct Counted {
+pub(super) struct Counted {
     kind: &'static str,
     name: Option<String>,
 }
@@ -64,35 +64,59 @@ fn refused(message: impl Into<String>, code: ErrorCode) -> Outcome {
     Outcome::Refused(vec![ServerError::new(message, None)], code)
 }
 
-async fn run_counted(
+/// An operation ready to run: parsed, checked, carrying the request's data.
+pub(super) struct Prepared {
+    pub request: async_graphql::Request,
+    /// A query sent with its hash, to keep once it has run.
+    persist: Option<(crate::http::graphql::persisted::QueryHash, String)>,
+    /// Whether the selected operation is a subscription.
+    pub subscription: bool,
+}
+
+/// Everything before execution: the persisted query looked up, the document parsed and checked
+/// against the transport rules and the document limits, the request's data attached. Shared by
+/// HTTP and the WebSocket.
+// A refusal is made once per request and returned at once: boxing it would buy nothing.
+#[allow(clippy::result_large_err)]
+pub(super) fn prepare(
     state: &GraphqlState,
     caller: &Caller,
     params: Params,
     over_get: bool,
     budget: &Arc<CostBudget>,
     counted: &mut Counted,
-) -> Outcome {
+) -> Result<Prepared, Outcome> {
     // The query: as sent (checked against its hash, if any), or persisted under the hash.
     let (query, persist) = match (params.query, params.persisted) {
         (Some(query), Some(hash)) if !hash.matches(&query) => {
-            return refused(
+            return Err(refused(
                 "the persisted query hash does not match the query",
                 ErrorCode::BadUserInput,
-            );
+            ));
         }
         (Some(query), hash) => (query, hash),
         (None, Some(hash)) => match state.persisted.get(&hash) {
             Some(query) => (query, None),
-            None => return refused(PERSISTED_QUERY_NOT_FOUND, ErrorCode::PersistedQueryNotFound),
+            None => {
+                return Err(refused(
+                    PERSISTED_QUERY_NOT_FOUND,
+                    ErrorCode::PersistedQueryNotFound,
+                ));
+            }
         },
-        (None, None) => return refused("the request has no `query`", ErrorCode::BadUserInput),
+        (None, None) => {
+            return Err(refused(
+                "the request has no `query`",
+                ErrorCode::BadUserInput,
+            ));
+        }
     };
     if nesting::graphql_depth(&query, state.max_nesting).is_none() {
         let message = format!(
             "the document nests brackets deeper than {} levels",
             state.max_nesting
         );
-        return refused(message, ErrorCode::GraphqlParseFailed);
+        return Err(refused(message, ErrorCode::GraphqlParseFailed));
     }
     // Kept for the required-variables check, which runs while the request holds the document.
     let variables = params.variables.clone();
@@ -104,15 +128,17 @@ async fn run_counted(
     }
     let document = match request.parsed_query() {
         Ok(document) => document,
-        Err(err) => return Outcome::Refused(vec![err], ErrorCode::GraphqlParseFailed),
+        Err(err) => return Err(Outcome::Refused(vec![err], ErrorCode::GraphqlParseFailed)),
     };
     let operation = selected(document, params.operation_name.as_deref());
+    let mut subscription = false;
     if let Some((name, operation)) = operation {
         counted.kind = match operation.ty {
             OperationType::Query => "query",
             OperationType::Mutation => "mutation",
             OperationType::Subscription => "subscription",
         };
+        subscription = operation.ty == OperationType::Subscription;
         counted.name = name.map(str::to_owned);
     }
     // Any candidate that is not a query counts (several unnamed operations are refused later).
@@ -121,16 +147,16 @@ async fn run_counted(
             && op.node.ty != OperationType::Query
     });
     if over_get && mutation {
-        return Outcome::MutationOverGet;
+        return Err(Outcome::MutationOverGet);
     }
-    if mutation && !caller.may_write() {
-        return Outcome::ReadOnly;
+    if mutation && !subscription && !caller.may_write() {
+        return Err(Outcome::ReadOnly);
     }
     let checked = state.limits.check(document).and_then(|()| {
         checks::check_required_variables(document, params.operation_name.as_deref(), &variables)
     });
     if let Err(message) = checked {
-        return refused(message, ErrorCode::GraphqlValidationFailed);
+        return Err(refused(message, ErrorCode::GraphqlValidationFailed));
     }
     let request = request
         .data(RequestData {
@@ -138,7 +164,33 @@ async fn run_counted(
             caller: caller.clone(),
         })
         .data(budget.clone());
-    match tokio::time::timeout(state.timeout, state.schema.execute(request)).await {
+    Ok(Prepared {
+        request,
+        persist,
+        subscription,
+    })
+}
+
+async fn run_counted(
+    state: &GraphqlState,
+    caller: &Caller,
+    params: Params,
+    over_get: bool,
+    budget: &Arc<CostBudget>,
+    counted: &mut Counted,
+) -> Outcome {
+    let prepared = match prepare(state, caller, params, over_get, budget, counted) {
+        Ok(prepared) => prepared,
+        Err(outcome) => return outcome,
+    };
+    if prepared.subscription {
+        return refused(
+            "subscriptions run over the WebSocket at /graphql/ws",
+            ErrorCode::BadUserInput,
+        );
+    }
+    let persist = prepared.persist;
+    match tokio::time::timeout(state.timeout, state.schema.execute(prepared.request)).await {
         Err(_) => Outcome::TimedOut,
         // Errors without a path come from before execution: validation, variable coercion,
         // operation selection.

@@ -32,6 +32,7 @@ mod execute;
 mod params;
 pub mod persisted;
 mod respond;
+pub mod ws;
 
 pub use caching::headers as cache_headers;
 use execute::run;
@@ -57,6 +58,8 @@ pub struct GraphqlState {
     pub loader_delay: Duration,
     /// Automatic persisted queries, by hash.
     pub persisted: Arc<PersistedQueries>,
+    /// The WebSocket endpoint's bounds.
+    pub ws: ws::WsLimits,
     /// `max-age` of anonymous GET answers; zero: not cached.
     pub cache_max_age: Duration,
 }

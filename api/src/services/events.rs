@@ -1,0 +1,132 @@
+//! Live events: what subscriptions stream. An event names what changed (a kind and ids), never
+//! its content: each subscriber loads the object as it may see it.
+//!
+//! Events are published after the change has committed, never for work rolled back. On SQLite
+//! they go to this process's subscribers; on PostgreSQL through `NOTIFY` on one channel, which
+//! every replica `LISTEN`s to (this one too), so an event caused on any replica reaches
+//! subscribers on all of them. The listener reconnects by itself after the database restarts;
+//! events sent meanwhile are not replayed.
+//!
+//! Subscribers share one bounded ring of recent events (a `broadcast` channel): one that falls
+//! more than [`BUFFERED`] events behind loses the oldest and carries on from the newest, so a
+//! slow client cannot make the process hold more.
+
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+/// The `LISTEN/NOTIFY` channel.
+const CHANNEL: &str = "papers_events";
+/// Events kept for subscribers that are behind.
+pub const BUFFERED: usize = 1024;
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// A paper's fields or counts changed.
+    PaperUpdated { paper: i64 },
+    /// A comment (or reply) was posted on a paper.
+    CommentAdded { paper: i64, comment: i64 },
+    /// A paper entered the daily feed.
+    PaperSubmitted { paper: i64 },
+    /// A collection's fields or items changed.
+    CollectionUpdated { collection: i64 },
+}
+
+/// A subscription's events, taken when the operation arrives rather than when its resolver
+/// first runs: whatever is published after the server has read a `subscribe` message reaches
+/// that subscription.
+pub struct EventFeed(std::sync::Mutex<Option<broadcast::Receiver<Event>>>);
+
+impl EventFeed {
+    pub fn new(receiver: broadcast::Receiver<Event>) -> Self {
+        Self(std::sync::Mutex::new(Some(receiver)))
+    }
+
+    /// The receiver, once.
+    pub fn take(&self) -> Option<broadcast::Receiver<Event>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
+}
+
+/// Publishes events and hands out subscriptions.
+pub struct Events {
+    sender: broadcast::Sender<Event>,
+    db: DatabaseConnection,
+}
+
+impl Events {
+    pub fn new(db: DatabaseConnection) -> Self {
+        let (sender, _) = broadcast::channel(BUFFERED);
+        Self { sender, db }
+    }
+
+    /// Every event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.sender.subscribe()
+    }
+
+    /// Publishes events of work that has committed. A failure to notify is logged, not
+    /// returned: the work itself has succeeded.
+    pub async fn publish(&self, events: &[Event]) {
+        if self.db.get_database_backend() != DbBackend::Postgres {
+            for event in events {
+                // No subscriber is not an error.
+                let _ = self.sender.send(*event);
+            }
+            return;
+        }
+        for event in events {
+            let Ok(payload) = serde_json::to_string(event) else {
+                continue;
+            };
+            let sent = self
+                .db
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_notify($1, $2)",
+                    [CHANNEL.into(), payload.into()],
+                ))
+                .await;
+            if let Err(err) = sent {
+                tracing::warn!(error = %err, "cannot publish a live event");
+            }
+        }
+    }
+
+    /// On PostgreSQL, relays every replica's events to this process's subscribers until the
+    /// process ends, reconnecting after a lost connection. Nothing to do on SQLite.
+    pub async fn listen(&self, database_url: String) {
+        if self.db.get_database_backend() != DbBackend::Postgres {
+            return;
+        }
+        use sea_orm::sqlx::postgres::PgListener;
+        loop {
+            let listener = async {
+                let mut listener = PgListener::connect(&database_url).await?;
+                listener.listen(CHANNEL).await?;
+                tracing::info!("listening for live events");
+                loop {
+                    let notification = listener.recv().await?;
+                    match serde_json::from_str::<Event>(notification.payload()) {
+                        Ok(event) => {
+                            let _ = self.sender.send(event);
+                        }
+                        Err(err) => tracing::warn!(error = %err, "an unreadable live event"),
+                    }
+                }
+            };
+            let result: Result<(), sea_orm::sqlx::Error> = listener.await;
+            if let Err(err) = result {
+                tracing::warn!(error = %err, "the live-event listener lost its connection; reconnecting");
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+}

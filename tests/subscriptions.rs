@@ -1,0 +1,225 @@
+//! Live updates over WebSocket (`graphql-transport-ws`): each close code of the protocol, and
+//! events reaching subscribers as each may see them.
+
+use serde_json::{Value, json};
+
+use crate::storage_test;
+use crate::support::ws::WsClient;
+use crate::support::{Backend, TestApp, fixtures};
+
+const PAPER_UPDATED: &str = "subscription ($id: ID!) { paperUpdated(id: $id) { arxivId upvoteCount commentCount viewerHasUpvoted } }";
+const COMMENT_ADDED: &str =
+    "subscription ($id: ID!) { commentAdded(paperId: $id) { body author { username } } }";
+const PAPER_SUBMITTED: &str = "subscription { paperSubmitted { arxivId title } }";
+const COLLECTION_UPDATED: &str = "subscription ($id: ID!) { collectionUpdated(id: $id) { itemCount items(first: 10) { edges { node { paper { arxivId } } } } } }";
+
+async fn paper_id(app: &TestApp, arxiv_id: &str) -> Value {
+    app.data(
+        "query ($a: String!) { paper(arxivId: $a) { id } }",
+        json!({ "a": arxiv_id }),
+    )
+    .await["paper"]["id"]
+        .clone()
+}
+
+#[tokio::test]
+async fn protocol_faults_close_with_the_protocols_codes() {
+    let app = TestApp::spawn_with(Backend::Sqlite, &["--no-demo", "--ws-init-timeout", "1"]).await;
+    let port = app.addr.port();
+
+    // Not JSON, and JSON that is no protocol message: 4400.
+    for text in ["not json", r#"{"type":"shout"}"#, r#"{"id":1}"#] {
+        let mut client = WsClient::connect(port).await;
+        client.send_text(text).await;
+        assert_eq!(client.close_code().await, 4400, "{text}");
+    }
+    // A subscribe before the connection is acknowledged: 4401.
+    let mut client = WsClient::connect(port).await;
+    client.subscribe("1", PAPER_SUBMITTED, json!({})).await;
+    assert_eq!(client.close_code().await, 4401);
+    // A bad token: 4403.
+    let mut client = WsClient::connect(port).await;
+    client
+        .send(
+            json!({ "type": "connection_init", "payload": { "authorization": "Bearer nonsense" } }),
+        )
+        .await;
+    assert_eq!(client.close_code().await, 4403);
+    // Without the subprotocol: 4406.
+    let mut client = WsClient::connect_with(port, None).await;
+    assert_eq!(client.close_code().await, 4406);
+    // No connection_init in time: 4408.
+    let mut client = WsClient::connect(port).await;
+    assert_eq!(client.close_code().await, 4408);
+    // Two subscriptions under one id: 4409.
+    let mut client = WsClient::ready(port, None).await;
+    client.subscribe("same", PAPER_SUBMITTED, json!({})).await;
+    client.subscribe("same", PAPER_SUBMITTED, json!({})).await;
+    assert_eq!(client.close_code().await, 4409);
+    // A second connection_init: 4429.
+    let mut client = WsClient::ready(port, None).await;
+    client.send(json!({ "type": "connection_init" })).await;
+    assert_eq!(client.close_code().await, 4429);
+    // A ping is answered; a query runs once and completes; a refused one is an `error`.
+    let mut client = WsClient::ready(port, None).await;
+    client.send(json!({ "type": "ping" })).await;
+    assert_eq!(client.next_message().await["type"], "pong");
+    client.subscribe("q", "{ __typename }", json!({})).await;
+    assert_eq!(client.next_data("q").await["__typename"], "Query");
+    assert_eq!(
+        client.next_message().await,
+        json!({ "id": "q", "type": "complete" })
+    );
+    client.subscribe("bad", "{ nope }", json!({})).await;
+    let refused = client.next_message().await;
+    assert_eq!(
+        (refused["type"].as_str(), refused["id"].as_str()),
+        (Some("error"), Some("bad"))
+    );
+    assert_eq!(
+        refused["payload"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    // A mutation from a read-only caller is refused as over HTTP (anonymous: no write).
+    client
+        .subscribe(
+            "m",
+            "mutation { upvotePaper(paperId: \"x\") { upvoteCount } }",
+            json!({}),
+        )
+        .await;
+    let answer = client.next_message().await;
+    assert!(
+        answer["type"] == "error" || answer["payload"]["errors"].is_array(),
+        "{answer}"
+    );
+}
+
+storage_test!(events_reach_each_subscriber_as_it_may_see_them);
+async fn events_reach_each_subscriber_as_it_may_see_them(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let ada = fixtures::user(&db, "ada").await;
+    let bob = fixtures::user(&db, "bob").await;
+    let (ada_token, bob_token) = (fixtures::token_for(&ada), fixtures::token_for(&bob));
+    let paper = fixtures::paper(
+        &db,
+        "2401.00001",
+        "Live",
+        "x",
+        &["A"],
+        fixtures::now(),
+        None,
+    )
+    .await;
+    let id = paper_id(&app, "2401.00001").await;
+    let port = app.addr.port();
+
+    // The same paper watched by its upvoter and by an anonymous reader.
+    let mut ada_ws = WsClient::ready(port, Some(&ada_token)).await;
+    let mut anonymous = WsClient::ready(port, None).await;
+    ada_ws
+        .subscribe("p", PAPER_UPDATED, json!({ "id": id }))
+        .await;
+    anonymous
+        .subscribe("p", PAPER_UPDATED, json!({ "id": id }))
+        .await;
+    anonymous
+        .subscribe("c", COMMENT_ADDED, json!({ "id": id }))
+        .await;
+    anonymous.subscribe("s", PAPER_SUBMITTED, json!({})).await;
+    // Subscriptions start when their first event could arrive; a round trip makes sure.
+    for client in [&mut ada_ws, &mut anonymous] {
+        client.send(json!({ "type": "ping" })).await;
+        assert_eq!(client.next_message().await["type"], "pong");
+    }
+
+    app.data_as(
+        &ada_token,
+        "mutation ($p: ID!) { upvotePaper(paperId: $p) { upvoteCount } }",
+        json!({ "p": id }),
+    )
+    .await;
+    let seen = ada_ws.next_data("p").await;
+    assert_eq!(seen["paperUpdated"]["upvoteCount"], 1);
+    assert_eq!(seen["paperUpdated"]["viewerHasUpvoted"], true);
+    let seen = anonymous.next_data("p").await;
+    assert_eq!(seen["paperUpdated"]["upvoteCount"], 1);
+    assert_eq!(
+        seen["paperUpdated"]["viewerHasUpvoted"], false,
+        "the subscriber's own"
+    );
+
+    // A comment: the comment to its watchers, the new count to the paper's.
+    app.data_as(
+        &bob_token,
+        "mutation ($p: ID!) { addComment(input: { paperId: $p, body: \"Nice\" }) { id } }",
+        json!({ "p": id }),
+    )
+    .await;
+    let seen = anonymous.next_data_of(&["c", "p"]).await;
+    assert_eq!(seen["c"]["commentAdded"]["body"], "Nice");
+    assert_eq!(seen["c"]["commentAdded"]["author"]["username"], "bob");
+    assert_eq!(seen["p"]["paperUpdated"]["commentCount"], 1);
+    assert_eq!(
+        ada_ws.next_data("p").await["paperUpdated"]["commentCount"],
+        1
+    );
+
+    // A submission enters the feed.
+    let input =
+        json!({ "arxivId": "2402.12345", "title": "Fresh", "abstract": "New.", "authors": ["B"] });
+    app.data_as(
+        &ada_token,
+        "mutation ($input: SubmitPaperInput!) { submitPaper(input: $input) { arxivId } }",
+        json!({ "input": input }),
+    )
+    .await;
+    assert_eq!(
+        anonymous.next_data("s").await["paperSubmitted"]["arxivId"],
+        "2402.12345"
+    );
+
+    // A private collection streams to its owner only; to anyone else it is not there.
+    let private = fixtures::collection(&db, &ada, "Mine", true, &[]).await;
+    let collection = app
+        .data_as(
+            &ada_token,
+            "query ($s: String!) { collection(slug: $s) { id } }",
+            json!({ "s": private.slug }),
+        )
+        .await["collection"]["id"]
+        .clone();
+    let mut bob_ws = WsClient::ready(port, Some(&bob_token)).await;
+    bob_ws
+        .subscribe("x", COLLECTION_UPDATED, json!({ "id": collection }))
+        .await;
+    let refused = bob_ws.next_message().await;
+    assert_eq!(refused["type"], "next", "{refused}");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"],
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        bob_ws.next_message().await,
+        json!({ "id": "x", "type": "complete" })
+    );
+    ada_ws
+        .subscribe("x", COLLECTION_UPDATED, json!({ "id": collection }))
+        .await;
+    ada_ws.send(json!({ "type": "ping" })).await;
+    assert_eq!(ada_ws.next_message().await["type"], "pong");
+    app.data_as(
+        &ada_token,
+        "mutation ($c: ID!, $p: ID!) { addCollectionItem(input: { collectionId: $c, paperId: $p }) { itemCount } }",
+        json!({ "c": collection, "p": id }),
+    )
+    .await;
+    let updated = ada_ws.next_data("x").await;
+    assert_eq!(updated["collectionUpdated"]["itemCount"], 1);
+    assert_eq!(
+        updated["collectionUpdated"]["items"]["edges"][0]["node"]["paper"]["arxivId"],
+        "2401.00001"
+    );
+    drop(paper);
+}

@@ -118,6 +118,22 @@ async fn two_replicas_share_the_secret_the_login_throttle_and_live_events() {
     assert_eq!(seen["paperUpdated"]["upvoteCount"], 1);
     assert_eq!(seen["paperUpdated"]["viewerHasUpvoted"], true);
 
+    // `papers import`, a process of its own, is heard too.
+    let file = db.dir().join("import.json");
+    let record = json!([{ "arxiv_id": "2403.00001", "title": "Imported", "authors": ["C"],
+                          "abstract": "From a file.", "published_on": "2024-05-01" }]);
+    std::fs::write(&file, record.to_string()).expect("write the import file");
+    let imported = tokio::process::Command::new(crate::support::papers_bin())
+        .arg("import")
+        .arg(&file)
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .await
+        .expect("run papers import");
+    assert!(imported.status.success(), "{imported:?}");
+    let seen = watcher.next_data("s").await;
+    assert_eq!(seen["paperSubmitted"]["arxivId"], "2403.00001");
+
     // Five failed sign-ins are allowed per account, wherever they land; the sixth is refused.
     let wrong = json!({ "input": { "usernameOrEmail": "ada", "password": "wrong password!" } });
     for attempt in 0..5 {

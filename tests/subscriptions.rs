@@ -223,3 +223,22 @@ async fn events_reach_each_subscriber_as_it_may_see_them(backend: Backend) {
     );
     drop(paper);
 }
+
+#[tokio::test]
+async fn graphiqls_page_runs_subscriptions_against_the_endpoint() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let page = app
+        .client
+        .get(app.url("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("the page")
+        .text()
+        .await
+        .expect("HTML");
+    assert!(
+        page.contains("subscriptionUrl: createUrl('/graphql/ws', true)"),
+        "{page}"
+    );
+}

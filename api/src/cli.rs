@@ -10,6 +10,7 @@ use entity::user::Role;
 use sea_orm::ActiveEnum;
 
 use crate::config::Settings;
+use crate::services::events::{Event, Events};
 use crate::services::papers::import;
 use crate::{app, db, graphql};
 
@@ -184,6 +185,14 @@ async fn import_file(settings: Settings, file: &std::path::Path) -> CommandResul
     let report = import::import(&db, &papers, |_| now)
         .await
         .map_err(|e| (EXIT_FAILURE, format!("import failed: {e}")))?;
+    // On PostgreSQL every running replica hears of the new papers (`paperSubmitted`); a SQLite
+    // server in another process does not.
+    let events: Vec<Event> = report
+        .ids
+        .iter()
+        .map(|&paper| Event::PaperSubmitted { paper })
+        .collect();
+    Events::new(db.clone()).publish(&events).await;
     println!(
         "imported {} papers, skipped {} already present",
         report.inserted, report.skipped

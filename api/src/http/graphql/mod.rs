@@ -138,6 +138,7 @@ pub async fn get(
         return Html(
             async_graphql::http::GraphiQLSource::build()
                 .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
                 .finish(),
         )
         .into_response();

@@ -45,10 +45,12 @@ pub enum ImportError {
 }
 
 /// How many papers an import added and how many it left as they were.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
     pub inserted: usize,
     pub skipped: usize,
+    /// The ids of the papers inserted, in the file's order.
+    pub ids: Vec<i64>,
 }
 
 /// Parses and checks a whole file; the first bad record refuses it.
@@ -142,13 +144,16 @@ pub async fn import(
         .collect();
     let names: Vec<&str> = fresh.iter().flat_map(|(_, p)| p.author_names()).collect();
     let author_ids = author_ids_by_name(&txn, &names).await?;
+    let mut ids = Vec::with_capacity(fresh.len());
     for (index, new) in &fresh {
-        new::insert(&txn, new, submitted_at(*index), None, &author_ids).await?;
+        let row = new::insert(&txn, new, submitted_at(*index), None, &author_ids).await?;
+        ids.push(row.id);
     }
     txn.commit().await?;
     Ok(ImportReport {
         inserted: fresh.len(),
         skipped: papers.len() - fresh.len(),
+        ids,
     })
 }
 

@@ -242,3 +242,48 @@ async fn graphiqls_page_runs_subscriptions_against_the_endpoint() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn connections_and_operations_are_bounded_and_an_expired_session_ends() {
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        &["--no-demo", "--ws-max-connections", "2", "--ws-max-subscriptions", "2"],
+    )
+    .await;
+    let port = app.addr.port();
+    let db = app.db.connect().await;
+
+    // Two operations at once per connection; a third is refused on its own.
+    let mut client = WsClient::ready(port, None).await;
+    client.subscribe("1", PAPER_SUBMITTED, json!({})).await;
+    client.subscribe("2", PAPER_SUBMITTED, json!({})).await;
+    client.subscribe("3", PAPER_SUBMITTED, json!({})).await;
+    let refused = client.next_message().await;
+    assert_eq!((refused["type"].as_str(), refused["id"].as_str()), (Some("error"), Some("3")));
+    assert_eq!(refused["payload"][0]["extensions"]["code"], "RATE_LIMITED");
+    // Completing one makes room.
+    client.send(json!({ "id": "1", "type": "complete" })).await;
+    client.subscribe("q", "{ __typename }", json!({})).await;
+    assert_eq!(client.next_data("q").await["__typename"], "Query");
+
+    // A session signed in with an access token ends when the token expires.
+    let ada = fixtures::user(&db, "ada").await;
+    let mut older: entity::user::ActiveModel = ada.clone().into();
+    older.password_changed_at = sea_orm::Set(fixtures::now() - chrono::Duration::hours(1));
+    sea_orm::ActiveModelTrait::update(older, &db).await.expect("backdate");
+    let keys = api::auth::jwt::JwtKeys::new(fixtures::TEST_SECRET.as_bytes());
+    let issued = fixtures::now() - api::auth::jwt::ACCESS_TOKEN_TTL + chrono::Duration::seconds(2);
+    let (token, _) = keys.issue(ada.id, issued).expect("a token");
+    let mut expiring = WsClient::ready(port, Some(&token)).await;
+    assert_eq!(expiring.close_code().await, 4403);
+
+    // Two connections at once per process; a third is answered 503.
+    let _second = WsClient::ready(port, None).await;
+    let request = format!("ws://127.0.0.1:{port}/graphql/ws");
+    match tokio_tungstenite::connect_async(request).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 503);
+        }
+        other => panic!("a third connection was not refused: {other:?}"),
+    }
+}

@@ -247,7 +247,13 @@ async fn graphiqls_page_runs_subscriptions_against_the_endpoint() {
 async fn connections_and_operations_are_bounded_and_an_expired_session_ends() {
     let app = TestApp::spawn_with(
         Backend::Sqlite,
-        &["--no-demo", "--ws-max-connections", "2", "--ws-max-subscriptions", "2"],
+        &[
+            "--no-demo",
+            "--ws-max-connections",
+            "2",
+            "--ws-max-subscriptions",
+            "2",
+        ],
     )
     .await;
     let port = app.addr.port();
@@ -259,7 +265,10 @@ async fn connections_and_operations_are_bounded_and_an_expired_session_ends() {
     client.subscribe("2", PAPER_SUBMITTED, json!({})).await;
     client.subscribe("3", PAPER_SUBMITTED, json!({})).await;
     let refused = client.next_message().await;
-    assert_eq!((refused["type"].as_str(), refused["id"].as_str()), (Some("error"), Some("3")));
+    assert_eq!(
+        (refused["type"].as_str(), refused["id"].as_str()),
+        (Some("error"), Some("3"))
+    );
     assert_eq!(refused["payload"][0]["extensions"]["code"], "RATE_LIMITED");
     // Completing one makes room.
     client.send(json!({ "id": "1", "type": "complete" })).await;
@@ -270,7 +279,9 @@ async fn connections_and_operations_are_bounded_and_an_expired_session_ends() {
     let ada = fixtures::user(&db, "ada").await;
     let mut older: entity::user::ActiveModel = ada.clone().into();
     older.password_changed_at = sea_orm::Set(fixtures::now() - chrono::Duration::hours(1));
-    sea_orm::ActiveModelTrait::update(older, &db).await.expect("backdate");
+    sea_orm::ActiveModelTrait::update(older, &db)
+        .await
+        .expect("backdate");
     let keys = api::auth::jwt::JwtKeys::new(fixtures::TEST_SECRET.as_bytes());
     let issued = fixtures::now() - api::auth::jwt::ACCESS_TOKEN_TTL + chrono::Duration::seconds(2);
     let (token, _) = keys.issue(ada.id, issued).expect("a token");
@@ -286,4 +297,112 @@ async fn connections_and_operations_are_bounded_and_an_expired_session_ends() {
         }
         other => panic!("a third connection was not refused: {other:?}"),
     }
+}
+
+/// The resident memory of a process, in bytes (Linux).
+fn resident_bytes(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS");
+    kib * 1024
+}
+
+// A subscriber that never reads must not make the server hold what it does not take: its
+// operation waits on a bounded queue and the events it misses fall out of the shared buffer.
+// Unbounded, the flood below would keep about 600 messages of 128 KB (77 MB) in the server.
+#[tokio::test]
+async fn a_subscriber_that_does_not_read_does_not_grow_the_servers_memory() {
+    use crate::support::process::{free_port, spawn_server, terminate, wait_healthy};
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("papers.db").display()
+    );
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = spawn_server(&[
+        ("DATABASE_URL", url.as_str()),
+        ("PAPERS_LISTEN", listen.as_str()),
+        ("PAPERS_JWT_SECRET", fixtures::TEST_SECRET),
+        ("PAPERS_RATE_LIMITS", "off"),
+    ]);
+    wait_healthy(port).await;
+    let pid = server.id().expect("a running server");
+    let db = sea_orm::Database::connect(&url).await.expect("connect");
+    let ada = fixtures::user(&db, "ada").await;
+    let token = fixtures::token_for(&ada);
+    let long = "word ".repeat(3_200);
+    fixtures::paper(
+        &db,
+        "2401.00001",
+        "Big",
+        &long,
+        &["A"],
+        fixtures::now(),
+        None,
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let graphql = format!("http://127.0.0.1:{port}/graphql");
+    let post = |body: Value| {
+        let request = client.post(&graphql).bearer_auth(&token).json(&body);
+        async move {
+            request
+                .send()
+                .await
+                .expect("an answer")
+                .json::<Value>()
+                .await
+                .expect("JSON")
+        }
+    };
+    let id = post(json!({ "query": "{ paper(arxivId: \"2401.00001\") { id } }" })).await["data"]
+        ["paper"]["id"]
+        .clone();
+
+    // Eight copies of a 16 KB abstract in every message.
+    let fields: String = (0..8).map(|i| format!("a{i}: abstract ")).collect();
+    let mut slow = WsClient::ready(port, None).await;
+    slow.subscribe(
+        "p",
+        &format!("subscription ($id: ID!) {{ paperUpdated(id: $id) {{ {fields} }} }}"),
+        json!({ "id": id }),
+    )
+    .await;
+    slow.send(json!({ "type": "ping" })).await;
+    assert_eq!(slow.next_message().await["type"], "pong");
+    let before = resident_bytes(pid);
+
+    // 600 events: batches of 10 operations of 30 aliased upvotes and withdrawals each.
+    let votes: String = (0..30)
+        .map(|i| {
+            let field = if i % 2 == 0 {
+                "upvotePaper"
+            } else {
+                "removePaperUpvote"
+            };
+            format!("v{i}: {field}(paperId: $id) {{ upvoteCount }} ")
+        })
+        .collect();
+    let operation =
+        json!({ "query": format!("mutation ($id: ID!) {{ {votes} }}"), "variables": { "id": id } });
+    for _ in 0..2 {
+        let answers = post(json!(vec![operation.clone(); 10])).await;
+        assert!(
+            answers
+                .as_array()
+                .is_some_and(|a| a.iter().all(|r| r.get("errors").is_none())),
+            "{answers}"
+        );
+    }
+    // The server has handled the flood once a reading client's round trip comes back.
+    let mut reader = WsClient::ready(port, None).await;
+    reader.send(json!({ "type": "ping" })).await;
+    assert_eq!(reader.next_message().await["type"], "pong");
+    let grown = resident_bytes(pid).saturating_sub(before);
+    assert!(grown < 40 * 1024 * 1024, "the server grew by {grown} bytes");
+    terminate(&mut server).await;
 }

@@ -102,7 +102,7 @@ async fn two_replicas_share_the_secret_the_login_throttle_and_live_events() {
     watcher
         .subscribe(
             "p",
-            "subscription ($id: ID!) { paperUpdated(id: $id) { upvoteCount viewerHasUpvoted } }",
+            "subscription ($id: ID!) { paperUpdated(id: $id) { upvoteCount commentCount viewerHasUpvoted } }",
             json!({ "id": paper }),
         )
         .await;
@@ -117,6 +117,52 @@ async fn two_replicas_share_the_secret_the_login_throttle_and_live_events() {
     let seen = watcher.next_data("p").await;
     assert_eq!(seen["paperUpdated"]["upvoteCount"], 1);
     assert_eq!(seen["paperUpdated"]["viewerHasUpvoted"], true);
+
+    // A comment on one replica reaches the other's thread watchers (and the paper's count).
+    watcher
+        .subscribe(
+            "c",
+            "subscription ($id: ID!) { commentAdded(paperId: $id) { body } }",
+            json!({ "id": paper }),
+        )
+        .await;
+    let created = one
+        .gql(
+            "mutation { createCollection(input: { title: \"Reading\", isPrivate: true }) { id } }",
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    let collection = created["data"]["createCollection"]["id"].clone();
+    watcher
+        .subscribe(
+            "x",
+            "subscription ($id: ID!) { collectionUpdated(id: $id) { itemCount } }",
+            json!({ "id": collection }),
+        )
+        .await;
+    watcher.send(json!({ "type": "ping" })).await;
+    assert_eq!(watcher.next_message().await["type"], "pong");
+    one.gql(
+        "mutation ($p: ID!) { addComment(input: { paperId: $p, body: \"Across\" }) { id } }",
+        json!({ "p": paper }),
+        Some(&token),
+    )
+    .await;
+    let seen = watcher.next_data_of(&["c", "p"]).await;
+    assert_eq!(seen["c"]["commentAdded"]["body"], "Across");
+    assert_eq!(seen["p"]["paperUpdated"]["commentCount"], 1);
+    // The owner's private collection, changed on one replica, streams to the owner on the other.
+    one.gql(
+        "mutation ($c: ID!, $p: ID!) { addCollectionItem(input: { collectionId: $c, paperId: $p }) { itemCount } }",
+        json!({ "c": collection, "p": paper }),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(
+        watcher.next_data("x").await["collectionUpdated"]["itemCount"],
+        1
+    );
 
     // `papers import`, a process of its own, is heard too.
     let file = db.dir().join("import.json");

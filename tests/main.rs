@@ -27,6 +27,7 @@ mod search;
 mod seed;
 mod statements;
 mod subscriptions;
+mod syndication;
 mod throttles;
 mod tokens;
 mod tooling;

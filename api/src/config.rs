@@ -192,6 +192,11 @@ pub struct Settings {
           value_parser = crate::http::client::parse_proxy, global = true)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
+    /// The site's public address (`https://papers.example.org`): feed entries link to its
+    /// paper pages (`/papers/ARXIV_ID`) instead of arXiv's.
+    #[arg(long, env = "PAPERS_PUBLIC_URL", value_parser = parse_public_url, global = true)]
+    pub public_url: Option<String>,
+
     /// Seconds a WebSocket client has to send `connection_init` before it is closed (4408).
     #[arg(long, env = "PAPERS_WS_INIT_TIMEOUT", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=600), global = true)]
@@ -311,6 +316,19 @@ fn secret_file_beside(db: &Path) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();
     name.push(".jwt-secret");
     db.with_file_name(name)
+}
+
+/// `--public-url`: an http(s) address, kept without a trailing slash.
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let url = text.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{text}` is not an http(s) address"))?;
+    if rest.is_empty() || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("`{text}` is not an http(s) address"));
+    }
+    Ok(url.to_owned())
 }
 
 /// Where the JWT secret comes from.

@@ -14,7 +14,15 @@ use crate::state::AppState;
 
 /// The routes counted by name; any other path counts as `unmatched`, so scanners probing random
 /// paths cannot grow the series.
-const ROUTES: &[&str] = &["/graphql", "/graphql/ws", "/health", "/ready", "/metrics"];
+const ROUTES: &[&str] = &[
+    "/graphql",
+    "/graphql/ws",
+    "/feeds/daily.atom",
+    "/feeds/daily.rss",
+    "/health",
+    "/ready",
+    "/metrics",
+];
 
 fn route(path: &str) -> &'static str {
     ROUTES

@@ -1,6 +1,7 @@
 //! The HTTP layer: routes, the GraphQL handler and the layers around them.
 
 pub mod client;
+pub mod feeds;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
@@ -58,6 +59,8 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql::ws::upgrade))
         .with_state(graphql_state);
     let mut probes = Router::new()
+        .route("/feeds/daily.atom", get(feeds::daily_atom))
+        .route("/feeds/daily.rss", get(feeds::daily_rss))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready));
     // On the API's address unless `--metrics-listen` gives it one of its own.

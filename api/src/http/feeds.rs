@@ -1,0 +1,299 @@
+//! The daily feed for feed readers: `GET /feeds/daily.atom` and `GET /feeds/daily.rss`, with an
+//! optional `date=YYYY-MM-DD` (today, UTC, when absent). One entry per paper that entered the
+//! feed that day, most upvoted first (the site's own order), with its title, authors, abstract,
+//! link and times. Built with the `atom_syndication` and `rss` crates.
+//!
+//! Readers poll, so each answer carries an `ETag` (a hash of the body) and `Last-Modified` (the
+//! latest paper's entry into the feed), and a conditional GET that still matches is answered
+//! `304 Not Modified` without a body. Answers are public and cacheable for `--cache-max-age`.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use entity::paper;
+use sha2::{Digest, Sha256};
+
+use crate::error::{AppError, ErrorCode};
+use crate::services::pagination::{Direction, PageArgs};
+use crate::services::papers::{self, PaperFilter, PaperOrder, dates};
+use crate::state::AppState;
+
+/// The most entries a feed holds (a day holds fewer on this site's scale).
+const MAX_ENTRIES: u64 = 100;
+
+/// A day's papers with their authors, newest change last.
+struct Day {
+    date: chrono::NaiveDate,
+    papers: Vec<paper::Model>,
+    authors: HashMap<i64, Vec<String>>,
+    /// The latest entry into the feed; the day's start when it is empty.
+    updated: DateTime<Utc>,
+}
+
+async fn load_day(state: &AppState, date: Option<&str>) -> Result<Day, AppError> {
+    let date = match date {
+        Some(text) => dates::parse_date(text, "date")?,
+        None => Utc::now().date_naive(),
+    };
+    let range = dates::day(date);
+    let filter = PaperFilter {
+        submitted: Some(range),
+        ..Default::default()
+    };
+    let args = PageArgs {
+        size: MAX_ENTRIES,
+        direction: Direction::Forward,
+        cursor: None,
+    };
+    let page = papers::list(&state.db, &filter, PaperOrder::Upvotes, &args).await?;
+    let papers: Vec<paper::Model> = page.items.into_iter().map(|(_, p)| p).collect();
+    let ids: Vec<i64> = papers.iter().map(|p| p.id).collect();
+    let authors = papers::authors_of(&state.db, &ids)
+        .await?
+        .into_iter()
+        .map(|(paper, entries)| {
+            let names = entries.into_iter().map(|e| e.author.name).collect();
+            (paper, names)
+        })
+        .collect();
+    let updated = papers
+        .iter()
+        .map(|p| p.submitted_at)
+        .max()
+        .unwrap_or(range.start);
+    Ok(Day {
+        date,
+        papers,
+        authors,
+        updated,
+    })
+}
+
+/// Where an entry links: the site's page of the paper when `--public-url` is set, else arXiv's.
+fn link(state: &AppState, paper: &paper::Model) -> String {
+    match &state.settings.public_url {
+        Some(base) => format!("{}/papers/{}", base.trim_end_matches('/'), paper.arxiv_id),
+        None => arxiv_page(paper),
+    }
+}
+
+/// arXiv's abstract page: also each entry's stable id, whatever `--public-url` says.
+fn arxiv_page(paper: &paper::Model) -> String {
+    format!("https://arxiv.org/abs/{}", paper.arxiv_id)
+}
+
+/// The site's address for the feed's own links.
+fn site(state: &AppState) -> String {
+    state
+        .settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| "https://arxiv.org".to_owned())
+}
+
+fn atom(state: &AppState, day: &Day) -> String {
+    use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
+    let at = |t: DateTime<Utc>| FixedDateTime::from(t);
+    let entries: Vec<Entry> = day
+        .papers
+        .iter()
+        .map(|paper| {
+            let mut entry = Entry::default();
+            entry.set_id(arxiv_page(paper));
+            entry.set_title(Text::plain(paper.title.clone()));
+            entry.set_updated(at(paper.submitted_at));
+            entry.set_published(paper.published_at.map(at));
+            let names = day.authors.get(&paper.id).cloned().unwrap_or_default();
+            entry.set_authors(
+                names
+                    .into_iter()
+                    .map(|name| {
+                        let mut person = Person::default();
+                        person.set_name(name);
+                        person
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            entry.set_summary(Some(Text::plain(paper.r#abstract.clone())));
+            let mut alternate = Link::default();
+            alternate.set_href(link(state, paper));
+            alternate.set_rel("alternate");
+            entry.set_links(vec![alternate]);
+            entry
+        })
+        .collect();
+    let mut feed = Feed::default();
+    feed.set_id(format!("{}/feeds/daily/{}", site(state), day.date));
+    feed.set_title(Text::plain(format!("Daily papers, {}", day.date)));
+    feed.set_updated(at(day.updated));
+    let mut authors = Person::default();
+    authors.set_name("Papers");
+    feed.set_authors(vec![authors]);
+    let mut home = Link::default();
+    home.set_href(site(state));
+    home.set_rel("alternate");
+    feed.set_links(vec![home]);
+    feed.set_entries(entries);
+    feed.to_string()
+}
+
+fn rss(state: &AppState, day: &Day) -> String {
+    use rss::extension::dublincore::DublinCoreExtension;
+    use rss::{Channel, Guid, Item};
+    let items: Vec<Item> = day
+        .papers
+        .iter()
+        .map(|paper| {
+            let mut item = Item::default();
+            item.set_title(paper.title.clone());
+            item.set_link(link(state, paper));
+            item.set_description(paper.r#abstract.clone());
+            let mut guid = Guid::default();
+            guid.set_value(arxiv_page(paper));
+            guid.set_permalink(true);
+            item.set_guid(guid);
+            item.set_pub_date(paper.submitted_at.to_rfc2822());
+            // RSS's own `author` is an email address; names go in Dublin Core's `creator`.
+            let mut creators = DublinCoreExtension::default();
+            creators.set_creators(day.authors.get(&paper.id).cloned().unwrap_or_default());
+            item.set_dublin_core_ext(creators);
+            item
+        })
+        .collect();
+    let mut channel = Channel::default();
+    channel.set_title(format!("Daily papers, {}", day.date));
+    channel.set_link(site(state));
+    channel.set_description(format!(
+        "The papers that entered the daily feed on {}",
+        day.date
+    ));
+    channel.set_last_build_date(day.updated.to_rfc2822());
+    channel.set_namespaces(
+        [(
+            "dc".to_owned(),
+            "http://purl.org/dc/elements/1.1/".to_owned(),
+        )]
+        .into_iter()
+        .collect::<std::collections::BTreeMap<_, _>>(),
+    );
+    channel.set_items(items);
+    channel.to_string()
+}
+
+/// The `date` parameter of a feed request.
+#[derive(serde::Deserialize)]
+pub struct FeedParams {
+    date: Option<String>,
+}
+
+/// `GET /feeds/daily.atom`.
+pub async fn daily_atom(
+    State(state): State<AppState>,
+    Query(params): Query<FeedParams>,
+    headers: HeaderMap,
+) -> Response {
+    answer(
+        &state,
+        params,
+        &headers,
+        "application/atom+xml; charset=utf-8",
+        atom,
+    )
+    .await
+}
+
+/// `GET /feeds/daily.rss`.
+pub async fn daily_rss(
+    State(state): State<AppState>,
+    Query(params): Query<FeedParams>,
+    headers: HeaderMap,
+) -> Response {
+    answer(
+        &state,
+        params,
+        &headers,
+        "application/rss+xml; charset=utf-8",
+        rss,
+    )
+    .await
+}
+
+async fn answer(
+    state: &AppState,
+    params: FeedParams,
+    headers: &HeaderMap,
+    content_type: &'static str,
+    render: fn(&AppState, &Day) -> String,
+) -> Response {
+    let day = match load_day(state, params.date.as_deref()).await {
+        Ok(day) => day,
+        Err(err) => return error(&err),
+    };
+    let body = render(state, &day);
+    let etag = format!(
+        "\"{}\"",
+        hex::encode(&Sha256::digest(body.as_bytes())[..12])
+    );
+    // Second precision, as HTTP dates carry.
+    let modified = DateTime::from_timestamp(day.updated.timestamp(), 0).unwrap_or(day.updated);
+    let last_modified = modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    let mut response = if still_fresh(headers, &etag, modified) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(CONTENT_TYPE, content_type)], body).into_response()
+    };
+    let response_headers = response.headers_mut();
+    let max_age = state.settings.cache_max_age;
+    for (name, value) in [
+        (ETAG, etag),
+        (LAST_MODIFIED, last_modified),
+        (CACHE_CONTROL, format!("public, max-age={max_age}")),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response_headers.insert(name, value);
+        }
+    }
+    response
+}
+
+/// Whether a conditional GET still holds the current feed: `If-None-Match` naming its ETag (or
+/// `*`), or, without that header, `If-Modified-Since` at or after its last change.
+fn still_fresh(headers: &HeaderMap, etag: &str, modified: DateTime<Utc>) -> bool {
+    if let Some(tags) = headers.get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        return tags
+            .split(',')
+            .map(|tag| tag.trim().trim_start_matches("W/"))
+            .any(|tag| tag == etag || tag == "*");
+    }
+    headers
+        .get(IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| DateTime::parse_from_rfc2822(&v.replace("GMT", "+0000")).ok())
+        .is_some_and(|since| since >= modified)
+}
+
+/// A refused request as JSON, naming the parameter; internal causes stay in the log.
+fn error(err: &AppError) -> Response {
+    let code = err.code();
+    let (status, message) = match code {
+        ErrorCode::BadUserInput => (StatusCode::BAD_REQUEST, err.to_string()),
+        _ => {
+            tracing::error!(cause = %err, "a feed failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                crate::error::INTERNAL_MESSAGE.to_owned(),
+            )
+        }
+    };
+    let mut body = serde_json::json!({ "error": message, "code": code.as_str() });
+    if let AppError::BadUserInput { field, .. } = err {
+        body["parameter"] = serde_json::Value::String(field.clone());
+    }
+    (status, axum::Json(body)).into_response()
+}

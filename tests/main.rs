@@ -18,6 +18,7 @@ mod errors;
 mod feeds;
 mod hardening;
 mod import;
+mod integrations;
 mod migrations;
 mod people;
 mod read_api;

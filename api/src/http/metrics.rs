@@ -17,6 +17,8 @@ use crate::state::AppState;
 const ROUTES: &[&str] = &[
     "/graphql",
     "/graphql/ws",
+    "/api/daily_papers",
+    "/api/papers/search",
     "/feeds/daily.atom",
     "/feeds/daily.rss",
     "/health",

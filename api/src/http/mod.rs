@@ -4,6 +4,7 @@ pub mod client;
 pub mod feeds;
 pub mod graphql;
 pub mod health;
+pub mod hf;
 pub mod metrics;
 pub mod negotiate;
 pub mod nesting;
@@ -59,6 +60,9 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql::ws::upgrade))
         .with_state(graphql_state);
     let mut probes = Router::new()
+        .route("/api/daily_papers", get(hf::daily_papers))
+        .route("/api/papers/search", get(hf::search_papers))
+        .route("/api/papers/{arxiv_id}", get(hf::paper))
         .route("/feeds/daily.atom", get(feeds::daily_atom))
         .route("/feeds/daily.rss", get(feeds::daily_rss))
         .route("/health", get(health::health))

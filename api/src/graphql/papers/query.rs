@@ -11,7 +11,7 @@ use crate::graphql::papers::{Paper, PaperConnection, paper_connection};
 use crate::graphql::scalars::Date;
 use crate::ids::AuthorId;
 use crate::services::accounts::users;
-use crate::services::papers::dates::{self, Range};
+use crate::services::papers::dates;
 use crate::services::papers::search;
 use crate::services::papers::{self, PaperFilter, PaperOrder};
 
@@ -69,7 +69,7 @@ async fn paper_filter(
     let Some(input) = input else {
         return Ok(PaperFilter::default());
     };
-    let submitted = one_period(
+    let submitted = dates::one_period(
         input.submitted_on.as_ref().map(|d| d.0.as_str()),
         input.submitted_week.as_deref(),
         input.submitted_month.as_deref(),
@@ -105,28 +105,6 @@ async fn paper_filter(
         }
     }
     Ok(filter)
-}
-
-/// At most one of a day, an ISO week and a month, as a range.
-fn one_period(
-    date: Option<&str>,
-    week: Option<&str>,
-    month: Option<&str>,
-    fields: [&str; 3],
-) -> Result<Option<Range>, AppError> {
-    match (date, week, month) {
-        (None, None, None) => Ok(None),
-        (Some(date), None, None) => Ok(Some(dates::day(dates::parse_date(date, fields[0])?))),
-        (None, Some(week), None) => Ok(Some(dates::parse_week(week, fields[1])?)),
-        (None, None, Some(month)) => Ok(Some(dates::parse_month(month, fields[2])?)),
-        _ => Err(AppError::bad_input(
-            fields[1],
-            format!(
-                "give at most one of {}, {} and {}",
-                fields[0], fields[1], fields[2]
-            ),
-        )),
-    }
 }
 
 #[derive(Default)]
@@ -196,7 +174,7 @@ impl PaperQuery {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let period = one_period(
+        let period = dates::one_period(
             date.as_ref().map(|d| d.0.as_str()),
             week.as_deref(),
             month.as_deref(),

@@ -40,6 +40,28 @@ pub fn parse_date(text: &str, field: &str) -> Result<NaiveDate, AppError> {
         })
 }
 
+/// At most one of a day, an ISO week and a month, as a range.
+pub fn one_period(
+    date: Option<&str>,
+    week: Option<&str>,
+    month: Option<&str>,
+    fields: [&str; 3],
+) -> Result<Option<Range>, AppError> {
+    match (date, week, month) {
+        (None, None, None) => Ok(None),
+        (Some(date), None, None) => Ok(Some(day(parse_date(date, fields[0])?))),
+        (None, Some(week), None) => Ok(Some(parse_week(week, fields[1])?)),
+        (None, None, Some(month)) => Ok(Some(parse_month(month, fields[2])?)),
+        _ => Err(AppError::bad_input(
+            fields[1],
+            format!(
+                "give at most one of {}, {} and {}",
+                fields[0], fields[1], fields[2]
+            ),
+        )),
+    }
+}
+
 /// Parses an ISO week, `YYYY-Www` (`2025-W49`); weeks run Monday to Sunday, and a year has 52
 /// or 53 of them.
 pub fn parse_week(text: &str, field: &str) -> Result<Range, AppError> {

@@ -171,6 +171,30 @@ pub async fn list(
     }))
 }
 
+/// Papers a filter selects by page number (from 0) rather than cursor, as the REST surface
+/// pages. A deep page costs an offset scan: callers bound `page * size`.
+pub async fn list_by_page_number(
+    db: &DatabaseConnection,
+    filter: &PaperFilter,
+    order: PaperOrder,
+    page: u64,
+    size: u64,
+) -> Result<Vec<paper::Model>, AppError> {
+    use sea_orm::QuerySelect;
+    let args = PageArgs {
+        size,
+        direction: crate::services::pagination::Direction::Forward,
+        cursor: None,
+    };
+    Ok(order
+        .keyset()
+        .apply(filter.select(), &args)?
+        .limit(size)
+        .offset(page.saturating_mul(size))
+        .all(db)
+        .await?)
+}
+
 /// The number of papers a filter selects.
 pub async fn count(db: &DatabaseConnection, filter: &PaperFilter) -> Result<u64, AppError> {
     Ok(filter.select().count(db).await?)

@@ -1,0 +1,276 @@
+//! A read-only REST surface in the shape of the Hugging Face Hub's papers API, so that existing
+//! integrations (the `huggingface_hub` client's `list_daily_papers`, `paper_info`, `list_papers`,
+//! or plain HTTP) work against this site unchanged, with `HfApi(endpoint="http://host:8000")`.
+//!
+//! - `GET /api/daily_papers` — `date=YYYY-MM-DD` | `week=YYYY-Www` | `month=YYYY-MM` (today
+//!   when none), `submitter=USERNAME`, `sort=publishedAt|trending`, `p` (page, from 0),
+//!   `limit` (default 50, at most 100);
+//! - `GET /api/papers/{arxivId}` — one paper, or 404;
+//! - `GET /api/papers/search?q=…&limit=…` — the ranking of `searchPapers`.
+//!
+//! Each paper is the flat object the client reads (its nested `{"paper": …}` form loses most
+//! fields in `PaperInfo`). The handlers call the same services as the GraphQL resolvers: a page
+//! costs the page, its authors and their users, whatever its size.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, SecondsFormat, Utc};
+use entity::{paper, user};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::error::{AppError, ErrorCode};
+use crate::graphql::ids::{Global, encode};
+use crate::ids::PaperId;
+use crate::services::accounts;
+use crate::services::pagination::{Direction, PageArgs};
+use crate::services::papers::{self, PaperFilter, PaperOrder, dates, search};
+use crate::state::AppState;
+
+/// Page size when `limit` is absent.
+const DEFAULT_LIMIT: u64 = 50;
+/// The largest `limit`.
+const MAX_LIMIT: u64 = 100;
+/// The deepest row a page may start at (`p * limit`): deeper offsets cost a scan.
+const MAX_OFFSET: u64 = 10_000;
+
+/// The query parameters of `/api/daily_papers`.
+#[derive(Deserialize)]
+pub struct DailyParams {
+    date: Option<String>,
+    week: Option<String>,
+    month: Option<String>,
+    submitter: Option<String>,
+    sort: Option<String>,
+    p: Option<String>,
+    limit: Option<String>,
+}
+
+/// The query parameters of `/api/papers/search`.
+#[derive(Deserialize)]
+pub struct SearchParams {
+    q: Option<String>,
+    limit: Option<String>,
+}
+
+/// A non-negative whole number parameter within `max`.
+fn number(
+    text: Option<&str>,
+    name: &str,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, AppError> {
+    let Some(text) = text else {
+        return Ok(default);
+    };
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| {
+            AppError::bad_input(
+                name,
+                format!("{name} must be a whole number from {min} to {max}"),
+            )
+        })
+}
+
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A user as the client's `User` reads it.
+fn user_json(user: &user::Model) -> Value {
+    json!({
+        "user": user.username,
+        "fullname": user.display_name.clone().unwrap_or_else(|| user.username.clone()),
+        "avatarUrl": user.avatar_url,
+    })
+}
+
+/// Papers as flat objects, their authors and users loaded in two statements for all.
+async fn papers_json(state: &AppState, rows: Vec<paper::Model>) -> Result<Vec<Value>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let authors = papers::authors_of(&state.db, &ids).await?;
+    let mut user_ids: Vec<i64> = rows.iter().filter_map(|p| p.submitted_by).collect();
+    user_ids.extend(
+        authors
+            .values()
+            .flatten()
+            .filter_map(|entry| entry.author.user_id),
+    );
+    user_ids.sort_unstable();
+    user_ids.dedup();
+    let users: HashMap<i64, user::Model> = if user_ids.is_empty() {
+        HashMap::new()
+    } else {
+        accounts::users::find_by_ids(&state.db, &user_ids).await?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|paper| {
+            let names: Vec<Value> = authors
+                .get(&paper.id)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|entry| {
+                    let mut author = json!({ "name": entry.author.name, "hidden": false });
+                    if let Some(user) = entry.author.user_id.and_then(|id| users.get(&id)) {
+                        author["user"] = user_json(user);
+                    }
+                    author
+                })
+                .collect();
+            json!({
+                "id": paper.arxiv_id,
+                "title": paper.title,
+                "summary": paper.r#abstract,
+                "authors": names,
+                "publishedAt": paper.published_at.map(timestamp),
+                "submittedOnDailyAt": timestamp(paper.submitted_at),
+                "submittedOnDailyBy": paper.submitted_by.and_then(|id| users.get(&id)).map(user_json),
+                "upvotes": paper.upvote_count,
+                "numComments": paper.comment_count,
+                "githubRepo": paper.github_repo,
+                "projectPage": paper.project_page,
+                "discussionId": encode(PaperId::TYPE, paper.id).0,
+            })
+        })
+        .collect())
+}
+
+/// `GET /api/daily_papers`.
+pub async fn daily_papers(
+    State(state): State<AppState>,
+    Query(params): Query<DailyParams>,
+) -> Response {
+    respond(&state, daily(&state, params).await)
+}
+
+async fn daily(state: &AppState, params: DailyParams) -> Result<Value, AppError> {
+    let period = dates::one_period(
+        params.date.as_deref(),
+        params.week.as_deref(),
+        params.month.as_deref(),
+        ["date", "week", "month"],
+    )?
+    .unwrap_or_else(|| dates::day(Utc::now().date_naive()));
+    let order = match params.sort.as_deref() {
+        None | Some("publishedAt") => PaperOrder::SubmittedAt,
+        Some("trending") => PaperOrder::Trending,
+        Some(_) => {
+            return Err(AppError::bad_input(
+                "sort",
+                "sort must be publishedAt or trending",
+            ));
+        }
+    };
+    let limit = number(
+        params.limit.as_deref(),
+        "limit",
+        DEFAULT_LIMIT,
+        1,
+        MAX_LIMIT,
+    )?;
+    let page = number(params.p.as_deref(), "p", 0, 0, MAX_OFFSET / limit)?;
+    let mut filter = PaperFilter {
+        submitted: Some(period),
+        ..Default::default()
+    };
+    if let Some(username) = params.submitter.as_deref() {
+        match accounts::users::find_by_username(&state.db, username).await? {
+            Some(user) => filter.submitter_id = Some(user.id),
+            None => return Ok(json!([])),
+        }
+    }
+    let rows = papers::list_by_page_number(&state.db, &filter, order, page, limit).await?;
+    Ok(Value::Array(papers_json(state, rows).await?))
+}
+
+/// `GET /api/papers/{arxivId}`.
+pub async fn paper(State(state): State<AppState>, Path(arxiv_id): Path<String>) -> Response {
+    respond(&state, one(&state, &arxiv_id).await)
+}
+
+async fn one(state: &AppState, arxiv_id: &str) -> Result<Value, AppError> {
+    let found = papers::find_by_arxiv_id(&state.db, arxiv_id).await?;
+    let paper = found.ok_or_else(|| AppError::NotFound(format!("no paper {arxiv_id}")))?;
+    let mut list = papers_json(state, vec![paper]).await?;
+    Ok(list.pop().unwrap_or(Value::Null))
+}
+
+/// `GET /api/papers/search`.
+pub async fn search_papers(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> Response {
+    respond(&state, find(&state, params).await)
+}
+
+async fn find(state: &AppState, params: SearchParams) -> Result<Value, AppError> {
+    let limit = number(
+        params.limit.as_deref(),
+        "limit",
+        DEFAULT_LIMIT,
+        1,
+        MAX_LIMIT,
+    )?;
+    let args = PageArgs {
+        size: limit,
+        direction: Direction::Forward,
+        cursor: None,
+    };
+    let results = search::search(&state.db, params.q.as_deref().unwrap_or_default(), &args).await?;
+    let rows = results.hits.into_iter().map(|hit| hit.paper).collect();
+    Ok(Value::Array(papers_json(state, rows).await?))
+}
+
+/// The answer: JSON, cacheable like an anonymous GraphQL GET; an error is JSON naming what was
+/// wrong (and `X-Error-Message`, as the Hub sends), with internal causes kept in the log.
+fn respond(state: &AppState, result: Result<Value, AppError>) -> Response {
+    match result {
+        Ok(body) => {
+            let mut response = Json(body).into_response();
+            let max_age = state.settings.cache_max_age;
+            let cache = if max_age == 0 {
+                "no-store".to_owned()
+            } else {
+                format!("public, max-age={max_age}")
+            };
+            if let Ok(value) = HeaderValue::from_str(&cache) {
+                response.headers_mut().insert(CACHE_CONTROL, value);
+            }
+            response
+        }
+        Err(err) => {
+            let code = err.code();
+            let (status, message) = match code {
+                ErrorCode::BadUserInput => (StatusCode::BAD_REQUEST, err.to_string()),
+                ErrorCode::NotFound => (StatusCode::NOT_FOUND, err.to_string()),
+                _ => {
+                    tracing::error!(cause = %err, "a REST request failed");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        crate::error::INTERNAL_MESSAGE.to_owned(),
+                    )
+                }
+            };
+            let mut body = json!({ "error": message, "code": code.as_str() });
+            if let AppError::BadUserInput { field, .. } = &err {
+                body["parameter"] = Value::String(field.clone());
+            }
+            let mut response = (status, Json(body)).into_response();
+            if let Ok(value) = HeaderValue::from_str(&message) {
+                response.headers_mut().insert("x-error-message", value);
+            }
+            response
+        }
+    }
+}

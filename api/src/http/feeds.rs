@@ -19,7 +19,8 @@ use chrono::{DateTime, Utc};
 use entity::paper;
 use sha2::{Digest, Sha256};
 
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
+use crate::http::json_error::json_error;
 use crate::services::pagination::{Direction, PageArgs};
 use crate::services::papers::{self, PaperFilter, PaperOrder, dates};
 use crate::state::AppState;
@@ -233,7 +234,7 @@ async fn answer(
 ) -> Response {
     let day = match load_day(state, params.date.as_deref()).await {
         Ok(day) => day,
-        Err(err) => return error(&err),
+        Err(err) => return json_error(&err),
     };
     let body = render(state, &day);
     let etag = format!(
@@ -276,24 +277,4 @@ fn still_fresh(headers: &HeaderMap, etag: &str, modified: DateTime<Utc>) -> bool
         .and_then(|v| v.to_str().ok())
         .and_then(|v| DateTime::parse_from_rfc2822(&v.replace("GMT", "+0000")).ok())
         .is_some_and(|since| since >= modified)
-}
-
-/// A refused request as JSON, naming the parameter; internal causes stay in the log.
-fn error(err: &AppError) -> Response {
-    let code = err.code();
-    let (status, message) = match code {
-        ErrorCode::BadUserInput => (StatusCode::BAD_REQUEST, err.to_string()),
-        _ => {
-            tracing::error!(cause = %err, "a feed failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                crate::error::INTERNAL_MESSAGE.to_owned(),
-            )
-        }
-    };
-    let mut body = serde_json::json!({ "error": message, "code": code.as_str() });
-    if let AppError::BadUserInput { field, .. } = err {
-        body["parameter"] = serde_json::Value::String(field.clone());
-    }
-    (status, axum::Json(body)).into_response()
 }

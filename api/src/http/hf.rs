@@ -16,16 +16,17 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderValue;
 use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat, Utc};
 use entity::{paper, user};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::error::{AppError, ErrorCode};
+use crate::error::AppError;
 use crate::graphql::ids::{Global, encode};
+use crate::http::json_error::json_error;
 use crate::ids::PaperId;
 use crate::services::accounts;
 use crate::services::pagination::{Direction, PageArgs};
@@ -232,8 +233,7 @@ async fn find(state: &AppState, params: SearchParams) -> Result<Value, AppError>
     Ok(Value::Array(papers_json(state, rows).await?))
 }
 
-/// The answer: JSON, cacheable like an anonymous GraphQL GET; an error is JSON naming what was
-/// wrong (and `X-Error-Message`, as the Hub sends), with internal causes kept in the log.
+/// The answer: JSON, cacheable like an anonymous GraphQL GET; an error as `json_error` says.
 fn respond(state: &AppState, result: Result<Value, AppError>) -> Response {
     match result {
         Ok(body) => {
@@ -249,28 +249,6 @@ fn respond(state: &AppState, result: Result<Value, AppError>) -> Response {
             }
             response
         }
-        Err(err) => {
-            let code = err.code();
-            let (status, message) = match code {
-                ErrorCode::BadUserInput => (StatusCode::BAD_REQUEST, err.to_string()),
-                ErrorCode::NotFound => (StatusCode::NOT_FOUND, err.to_string()),
-                _ => {
-                    tracing::error!(cause = %err, "a REST request failed");
-                    (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        crate::error::INTERNAL_MESSAGE.to_owned(),
-                    )
-                }
-            };
-            let mut body = json!({ "error": message, "code": code.as_str() });
-            if let AppError::BadUserInput { field, .. } = &err {
-                body["parameter"] = Value::String(field.clone());
-            }
-            let mut response = (status, Json(body)).into_response();
-            if let Ok(value) = HeaderValue::from_str(&message) {
-                response.headers_mut().insert("x-error-message", value);
-            }
-            response
-        }
+        Err(err) => json_error(&err),
     }
 }

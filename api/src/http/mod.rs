@@ -5,6 +5,7 @@ pub mod feeds;
 pub mod graphql;
 pub mod health;
 pub mod hf;
+pub mod json_error;
 pub mod metrics;
 pub mod negotiate;
 pub mod nesting;

@@ -99,5 +99,28 @@ async fn same_statements_for_5_and_50(backend: Backend) {
             small, large,
             "thread: {small} statements for 5 comments, {large} for 50"
         );
+
+        // The REST surface's daily list: the page, its authors, the users (submitters).
+        let rest = |limit: u32| {
+            let app = &app;
+            async move {
+                let before = app.statements.load(std::sync::atomic::Ordering::SeqCst);
+                let response = app
+                    .client
+                    .get(app.url(&format!("/api/daily_papers?limit={limit}")))
+                    .send()
+                    .await
+                    .expect("an answer");
+                let papers: serde_json::Value = response.json().await.expect("JSON");
+                assert_eq!(papers.as_array().map(Vec::len), Some(limit as usize));
+                app.statements.load(std::sync::atomic::Ordering::SeqCst) - before
+            }
+        };
+        let (small, large) = (rest(5).await, rest(50).await);
+        assert_eq!(
+            (small, large),
+            (3, 3),
+            "REST: {small} statements for 5, {large} for 50"
+        );
     }
 }

@@ -152,3 +152,111 @@ async fn each_kind_of_bad_record_refuses_the_whole_file(backend: Backend) {
         );
     }
 }
+
+/// The paper with this arXiv id, as stored.
+async fn stored(db: &TestDb, arxiv_id: &str) -> entity::paper::Model {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    entity::paper::Entity::find()
+        .filter(entity::paper::Column::ArxivId.eq(arxiv_id))
+        .one(&db.connect().await)
+        .await
+        .expect("query")
+        .expect("the paper")
+}
+
+storage_test!(hugging_face_daily_papers_import_nested_and_flat);
+async fn hugging_face_daily_papers_import_nested_and_flat(backend: Backend) {
+    use chrono::{TimeZone, Utc};
+    let db = TestDb::new(backend).await;
+    // As the Hub's /api/daily_papers answers: the paper nested, the listing's own fields around it.
+    let nested = json!([{
+        "paper": {
+            "id": "2502.11111",
+            "authors": [{ "_id": "a1", "name": "Ada Lovelace", "hidden": false },
+                        { "_id": "a2", "name": "Alan Turing", "hidden": false }],
+            "publishedAt": "2025-02-20T18:00:00.000Z",
+            "submittedOnDailyAt": "2025-02-21T01:23:45.000Z",
+            "title": "Nested title",
+            "summary": "Nested summary.",
+            "upvotes": 42,
+            "discussionId": "67b7e5f2",
+            "githubRepo": "https://github.com/example/nested"
+        },
+        "publishedAt": "2025-02-21T01:23:45.000Z",
+        "title": "Nested title",
+        "thumbnail": "https://example.org/t.png",
+        "numComments": 3,
+        "submittedBy": { "user": "someone", "fullname": "Some One" },
+        "isAuthorParticipating": false
+    }]);
+    // As this service's REST surface (and the Hub's flat form) answers.
+    let flat = json!([{
+        "id": "2502.22222",
+        "title": "Flat title",
+        "summary": "Flat summary.",
+        "authors": [{ "name": "Grace Hopper", "hidden": false }],
+        "publishedAt": "2025-02-19T00:00:00.000Z",
+        "submittedOnDailyAt": "2025-02-22T08:00:00.000Z",
+        "upvotes": 7,
+        "numComments": 0,
+        "projectPage": "https://example.org/flat"
+    }]);
+    for file in [&nested, &flat] {
+        let run = import(&db, &file.to_string()).await;
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(run.stdout.contains("imported 1"), "{}", run.stdout);
+    }
+    let paper = stored(&db, "2502.11111").await;
+    assert_eq!(
+        (paper.title.as_str(), paper.r#abstract.as_str()),
+        ("Nested title", "Nested summary.")
+    );
+    assert_eq!(paper.author_names, "Ada Lovelace, Alan Turing");
+    assert_eq!(
+        paper.published_at,
+        Utc.with_ymd_and_hms(2025, 2, 20, 18, 0, 0).single()
+    );
+    assert_eq!(
+        Some(paper.submitted_at),
+        Utc.with_ymd_and_hms(2025, 2, 21, 1, 23, 45).single()
+    );
+    assert_eq!(paper.source_upvotes, Some(42));
+    assert_eq!(
+        (paper.upvote_count, paper.github_repo.as_deref()),
+        (0, Some("https://github.com/example/nested"))
+    );
+    let paper = stored(&db, "2502.22222").await;
+    assert_eq!(paper.author_names, "Grace Hopper");
+    assert_eq!(
+        Some(paper.submitted_at),
+        Utc.with_ymd_and_hms(2025, 2, 22, 8, 0, 0).single()
+    );
+    assert_eq!(
+        paper.project_page.as_deref(),
+        Some("https://example.org/flat")
+    );
+    assert_eq!(
+        count_rows(&db.connect().await, "paper_upvotes").await,
+        0,
+        "no fabricated votes"
+    );
+
+    // Again: nothing added. A record without its abstract refuses the file, naming it.
+    assert!(
+        import(&db, &nested.to_string())
+            .await
+            .stdout
+            .contains("imported 0")
+    );
+    let mut broken = flat.clone();
+    broken[0].as_object_mut().expect("object").remove("summary");
+    broken[0]["id"] = json!("2502.33333");
+    let run = import(&db, &broken.to_string()).await;
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains("record 0") && run.stderr.contains("summary"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(count_rows(&db.connect().await, "papers").await, 2);
+}

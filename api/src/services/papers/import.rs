@@ -1,5 +1,14 @@
-//! Importing papers from JSON (the format of the demo data set): parsed and checked whole before
-//! anything is written, then written in one transaction, skipping papers already present.
+//! Importing papers: parsed and checked whole before anything is written, then written in one
+//! transaction, skipping papers already present. Two JSON formats, told apart by content:
+//!
+//! - the project's own (the demo data set's): records with `arxiv_id`, `title`, `authors` (names),
+//!   `abstract`, `published_on`, `upvotes`, `github_repo`;
+//! - the Hugging Face daily-papers format, as the Hub's `/api/daily_papers` and this service's
+//!   REST surface answer: items nesting the paper (`{"paper": {"id", "summary", "authors":
+//!   [{"name"}], "publishedAt", "upvotes", …}, "title", "submittedOnDailyAt", …}`) or flat papers
+//!   (`{"id", "title", "summary", "authors", "publishedAt", "submittedOnDailyAt", …}`).
+//!   `submittedOnDailyAt` is when the paper entered the feed; `upvotes` goes to
+//!   `source_upvotes` only.
 
 use std::collections::{HashMap, HashSet};
 
@@ -53,25 +62,117 @@ pub struct ImportReport {
     pub ids: Vec<i64>,
 }
 
+/// A paper to import, and when it entered the feed where it comes from (if the file says).
+#[derive(Debug, Clone)]
+pub struct ImportRecord {
+    pub paper: NewPaper,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
 /// Parses and checks a whole file; the first bad record refuses it.
-pub fn parse_file(json: &str) -> Result<Vec<NewPaper>, ImportError> {
+pub fn parse_file(json: &str) -> Result<Vec<ImportRecord>, ImportError> {
     let values: Vec<serde_json::Value> =
         serde_json::from_str(json).map_err(|e| ImportError::NotJson(e.to_string()))?;
     let mut seen = HashSet::new();
-    let mut papers = Vec::with_capacity(values.len());
+    let mut records = Vec::with_capacity(values.len());
     for (index, value) in values.into_iter().enumerate() {
         let bad = |reason: String| ImportError::BadRecord { index, reason };
-        let raw: RawRecord = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
-        let paper = check_record(raw).map_err(bad)?;
-        if !seen.insert(paper.arxiv_id.clone()) {
+        let record = if value.get("arxiv_id").is_some() {
+            let raw: RawRecord = serde_json::from_value(value).map_err(|e| bad(e.to_string()))?;
+            ImportRecord {
+                paper: check_record(raw).map_err(bad)?,
+                submitted_at: None,
+            }
+        } else {
+            check_hub_record(&value).map_err(bad)?
+        };
+        if !seen.insert(record.paper.arxiv_id.clone()) {
             return Err(bad(format!(
                 "duplicate arxiv_id {} in this file",
-                paper.arxiv_id
+                record.paper.arxiv_id
             )));
         }
-        papers.push(paper);
+        records.push(record);
     }
-    Ok(papers)
+    Ok(records)
+}
+
+/// A Hugging Face daily-papers item, nested or flat.
+fn check_hub_record(value: &serde_json::Value) -> Result<ImportRecord, String> {
+    let paper = value.get("paper").filter(|p| p.is_object());
+    // A field of the nested paper, else of the item.
+    let field = |name: &str| {
+        paper
+            .and_then(|p| p.get(name))
+            .filter(|v| !v.is_null())
+            .or_else(|| value.get(name).filter(|v| !v.is_null()))
+    };
+    let text = |name: &str| -> Result<String, String> {
+        field(name)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| format!("{name}: missing, or not text"))
+    };
+    let optional_text = |name: &str| field(name).and_then(|v| v.as_str()).map(str::to_owned);
+    let time = |name: &str| -> Result<Option<DateTime<Utc>>, String> {
+        optional_text(name)
+            .map(|t| {
+                DateTime::parse_from_rfc3339(&t)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| format!("{name} {t:?} is not an ISO-8601 time"))
+            })
+            .transpose()
+    };
+    let id = text("id")?;
+    // The title is the item's on the Hub (the nested paper has one too).
+    let title = value
+        .get("title")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+        .map_or_else(|| text("title"), Ok)?;
+    let summary = text("summary")?;
+    let authors: Vec<String> = field("authors")
+        .and_then(|v| v.as_array())
+        .ok_or("authors: missing, or not a list")?
+        .iter()
+        .map(|a| {
+            a.get("name")
+                .and_then(|n| n.as_str())
+                .map(str::to_owned)
+                .ok_or_else(|| "authors: an author without a name".to_owned())
+        })
+        .collect::<Result<_, _>>()?;
+    let mut new = NewPaper::parse(&id, &title, &summary, &authors).map_err(in_file_terms)?;
+    // Nested items carry the paper's arXiv date inside; at their top level `publishedAt` is
+    // when the item was listed.
+    new.published_at = match paper {
+        Some(p) => p
+            .get("publishedAt")
+            .and_then(|v| v.as_str())
+            .map(|t| {
+                DateTime::parse_from_rfc3339(t)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| format!("publishedAt {t:?} is not an ISO-8601 time"))
+            })
+            .transpose()?,
+        None => time("publishedAt")?,
+    };
+    new.github_repo =
+        HttpUrl::parse(optional_text("githubRepo"), "githubRepo").map_err(in_file_terms)?;
+    new.project_page =
+        HttpUrl::parse(optional_text("projectPage"), "projectPage").map_err(in_file_terms)?;
+    new.source_upvotes = match field("upvotes").map(|v| v.as_i64()) {
+        None => None,
+        Some(n) => Some(
+            n.and_then(|n| i32::try_from(n).ok())
+                .filter(|n| *n >= 0)
+                .ok_or("upvotes must be a non-negative count")?,
+        ),
+    };
+    Ok(ImportRecord {
+        paper: new,
+        submitted_at: time("submittedOnDailyAt")?,
+    })
 }
 
 /// A refusal as the file's author reads it: the field by its key in the file.
@@ -121,9 +222,12 @@ fn check_record(raw: RawRecord) -> Result<NewPaper, String> {
 /// i-th paper of the list entered the feed.
 pub async fn import(
     db: &DatabaseConnection,
-    papers: &[NewPaper],
+    records: &[ImportRecord],
     submitted_at: impl Fn(usize) -> DateTime<Utc>,
 ) -> Result<ImportReport, AppError> {
+    // When the file says when a paper entered the feed, that; else `submitted_at(i)`.
+    let submitted_at = |i: usize| records[i].submitted_at.unwrap_or_else(|| submitted_at(i));
+    let papers: Vec<&NewPaper> = records.iter().map(|r| &r.paper).collect();
     let txn = db::begin_write(db).await?;
     // Imports (and submissions) run one at a time, so a paper another one is inserting is seen
     // as present rather than inserted twice.
@@ -139,6 +243,7 @@ pub async fn import(
     }
     let fresh: Vec<(usize, &NewPaper)> = papers
         .iter()
+        .copied()
         .enumerate()
         .filter(|(_, p)| !present.contains(p.arxiv_id.as_str()))
         .collect();
@@ -225,7 +330,9 @@ mod tests {
 
     #[test]
     fn the_demo_file_parses() {
-        let papers = parse_file(crate::services::papers::demo::DEMO_PAPERS_JSON);
-        assert!(matches!(papers, Ok(ref p) if p.len() == 39));
+        let records = parse_file(crate::services::papers::demo::DEMO_PAPERS_JSON);
+        assert!(
+            matches!(records, Ok(ref r) if r.len() == 39 && r.iter().all(|r| r.submitted_at.is_none()))
+        );
     }
 }

@@ -260,3 +260,49 @@ async fn hugging_face_daily_papers_import_nested_and_flat(backend: Backend) {
     );
     assert_eq!(count_rows(&db.connect().await, "papers").await, 2);
 }
+
+storage_test!(an_arxiv_api_response_imports_with_its_wrapping_undone);
+async fn an_arxiv_api_response_imports_with_its_wrapping_undone(backend: Backend) {
+    use chrono::{TimeZone, Utc};
+    let db = TestDb::new(backend).await;
+    let response = include_str!("data/arxiv-response.xml");
+    let run = import(&db, response).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("imported 2"), "{}", run.stdout);
+    let paper = stored(&db, "1706.03762").await;
+    assert_eq!(paper.title, "Attention Is All You Need");
+    assert!(paper.r#abstract.starts_with("The dominant sequence transduction models are based on complex recurrent or convolutional"), "{}", paper.r#abstract);
+    assert!(!paper.r#abstract.contains('\n'));
+    assert_eq!(
+        paper.author_names,
+        "Ashish Vaswani, Noam Shazeer, Niki Parmar"
+    );
+    assert_eq!(
+        paper.published_at,
+        Utc.with_ymd_and_hms(2017, 6, 12, 17, 57, 34).single()
+    );
+    let bert = stored(&db, "1810.04805").await;
+    assert_eq!(
+        bert.title,
+        "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding"
+    );
+    assert!(
+        import(&db, response).await.stdout.contains("imported 0"),
+        "idempotent"
+    );
+
+    // XML that is no Atom feed, and an entry without an arXiv id, refuse the file.
+    let run = import(&db, "<html><body>rate limited</body></html>").await;
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("not an Atom feed"), "{}", run.stderr);
+    let broken = response.replace("http://arxiv.org/abs/1810.04805v2</id>", "urn:nothing</id>");
+    let fresh = TestDb::new(backend).await;
+    let settings = crate::support::settings(&fresh, &[]);
+    api::db::migrate_up(&api::db::connect(&settings).await.expect("connect"))
+        .await
+        .expect("migrate");
+    let run = import(&fresh, &broken).await;
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("record 1"), "{}", run.stderr);
+    assert_eq!(paper_count(&fresh).await, 0, "nothing written");
+}

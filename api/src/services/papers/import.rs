@@ -9,6 +9,10 @@
 //!   (`{"id", "title", "summary", "authors", "publishedAt", "submittedOnDailyAt", …}`).
 //!   `submittedOnDailyAt` is when the paper entered the feed; `upvotes` goes to
 //!   `source_upvotes` only.
+//!
+//! And an arXiv API response (Atom with arXiv's extensions), told by its leading `<`: each entry's
+//! id (its abstract URL, version dropped), title and abstract with arXiv's line wrapping undone,
+//! ordered authors and publication time.
 
 use std::collections::{HashMap, HashSet};
 
@@ -47,6 +51,8 @@ struct RawRecord {
 pub enum ImportError {
     #[error("the file is not a JSON array of papers: {0}")]
     NotJson(String),
+    #[error("the file is not an Atom feed: {0}")]
+    NotAtom(String),
     #[error("record {index}: {reason}")]
     BadRecord { index: usize, reason: String },
     #[error(transparent)]
@@ -70,10 +76,72 @@ pub struct ImportRecord {
 }
 
 /// Parses and checks a whole file; the first bad record refuses it.
-pub fn parse_file(json: &str) -> Result<Vec<ImportRecord>, ImportError> {
+pub fn parse_file(text: &str) -> Result<Vec<ImportRecord>, ImportError> {
+    let records = if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
+    {
+        parse_arxiv_atom(text)?
+    } else {
+        parse_json(text)?
+    };
+    let mut seen = HashSet::new();
+    for (index, record) in records.iter().enumerate() {
+        if !seen.insert(record.paper.arxiv_id.clone()) {
+            return Err(ImportError::BadRecord {
+                index,
+                reason: format!("duplicate arxiv_id {} in this file", record.paper.arxiv_id),
+            });
+        }
+    }
+    Ok(records)
+}
+
+/// Text as arXiv wraps it, on one line: runs of whitespace (line breaks, indentation) become one
+/// space.
+fn unwrap_lines(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The entries of an arXiv API response.
+fn parse_arxiv_atom(xml: &str) -> Result<Vec<ImportRecord>, ImportError> {
+    let feed = atom_syndication::Feed::read_from(xml.as_bytes())
+        .map_err(|e| ImportError::NotAtom(e.to_string()))?;
+    feed.entries()
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let bad = |reason: String| ImportError::BadRecord { index, reason };
+            // `http://arxiv.org/abs/1706.03762v7`: the id after `/abs/` (the version is dropped
+            // when the id is parsed).
+            let id = entry
+                .id()
+                .split_once("/abs/")
+                .map(|(_, id)| id)
+                .ok_or_else(|| bad(format!("id: {:?} is not an arXiv abstract URL", entry.id())))?;
+            let title = unwrap_lines(entry.title().as_str());
+            let summary = unwrap_lines(entry.summary().map(|s| s.as_str()).unwrap_or_default());
+            let authors: Vec<String> = entry
+                .authors()
+                .iter()
+                .map(|a| unwrap_lines(a.name()))
+                .collect();
+            let mut paper = NewPaper::parse(id, &title, &summary, &authors)
+                .map_err(|e| bad(in_file_terms(e)))?;
+            paper.published_at = entry.published().map(|t| t.with_timezone(&Utc));
+            Ok(ImportRecord {
+                paper,
+                submitted_at: None,
+            })
+        })
+        .collect()
+}
+
+/// The records of a JSON file, in either JSON format.
+fn parse_json(json: &str) -> Result<Vec<ImportRecord>, ImportError> {
     let values: Vec<serde_json::Value> =
         serde_json::from_str(json).map_err(|e| ImportError::NotJson(e.to_string()))?;
-    let mut seen = HashSet::new();
     let mut records = Vec::with_capacity(values.len());
     for (index, value) in values.into_iter().enumerate() {
         let bad = |reason: String| ImportError::BadRecord { index, reason };
@@ -86,12 +154,6 @@ pub fn parse_file(json: &str) -> Result<Vec<ImportRecord>, ImportError> {
         } else {
             check_hub_record(&value).map_err(bad)?
         };
-        if !seen.insert(record.paper.arxiv_id.clone()) {
-            return Err(bad(format!(
-                "duplicate arxiv_id {} in this file",
-                record.paper.arxiv_id
-            )));
-        }
         records.push(record);
     }
     Ok(records)

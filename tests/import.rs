@@ -306,3 +306,91 @@ async fn an_arxiv_api_response_imports_with_its_wrapping_undone(backend: Backend
     assert!(run.stderr.contains("record 1"), "{}", run.stderr);
     assert_eq!(paper_count(&fresh).await, 0, "nothing written");
 }
+
+/// A local server answering like the arXiv API: the saved response's entries for the ids asked,
+/// `503` to the first request, and a record of each request's ids.
+async fn fake_arxiv() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Vec<String>>>>) {
+    use axum::extract::{Query, State};
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    type Seen = Arc<Mutex<Vec<Vec<String>>>>;
+    async fn query(
+        State(seen): State<Seen>,
+        Query(params): Query<HashMap<String, String>>,
+    ) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let ids: Vec<String> = params["id_list"].split(',').map(str::to_owned).collect();
+        let first = {
+            let mut seen = seen.lock().expect("lock");
+            seen.push(ids.clone());
+            seen.len() == 1
+        };
+        if first {
+            return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "busy").into_response();
+        }
+        // The saved response, without the entries not asked for.
+        let saved = include_str!("data/arxiv-response.xml");
+        let (head, rest) = saved.split_once("  <entry>").expect("entries");
+        let entries: Vec<&str> = rest
+            .trim_end()
+            .trim_end_matches("</feed>")
+            .split("  <entry>")
+            .filter(|entry| ids.iter().any(|id| entry.contains(&format!("/abs/{id}"))))
+            .collect();
+        let body = format!(
+            "{head}{}</feed>\n",
+            entries
+                .iter()
+                .map(|e| format!("  <entry>{e}"))
+                .collect::<String>()
+        );
+        ([("content-type", "application/atom+xml")], body).into_response()
+    }
+    let seen: Seen = Arc::default();
+    let app = axum::Router::new()
+        .route("/api/query", axum::routing::get(query))
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/api/query"), seen)
+}
+
+storage_test!(arxiv_ids_are_fetched_in_polite_batches_and_unknown_ones_reported);
+async fn arxiv_ids_are_fetched_in_polite_batches_and_unknown_ones_reported(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let (url, seen) = fake_arxiv().await;
+    // Two known ids and 149 unknown ones: two requests of 100 and 51, after a 503 retried.
+    let mut ids = vec!["1706.03762".to_owned(), "1810.04805v2".to_owned()];
+    ids.extend((1..150).map(|i| format!("2401.{i:05}")));
+    let output = Command::new(papers_bin())
+        .arg("import")
+        .arg("--arxiv")
+        .args(&ids)
+        .env("DATABASE_URL", &db.url)
+        .env("PAPERS_ARXIV_API_URL", &url)
+        .env("PAPERS_ARXIV_PAUSE_MS", "10")
+        .output()
+        .await
+        .expect("run papers import --arxiv");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("imported 2"), "{stdout}");
+    assert!(stderr.contains("fetched 100 of 151"), "{stderr}");
+    assert!(
+        stderr.contains("arXiv does not know: 2401.00001"),
+        "{stderr}"
+    );
+    let requests = seen.lock().expect("lock").clone();
+    let sizes: Vec<usize> = requests.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [100, 100, 51], "a 503, its retry, then the rest");
+    assert_eq!(
+        stored(&db, "1810.04805").await.author_names,
+        "Jacob Devlin, Ming-Wei Chang"
+    );
+}

@@ -33,11 +33,28 @@ pub enum Command {
         #[arg(value_enum, default_value_t = MigrateAction::Up)]
         action: MigrateAction,
     },
-    /// Import papers from a JSON file (an array in the format of the demo data), all or nothing;
-    /// papers already present (by arXiv id) are left as they are.
+    /// Import papers, all or nothing, from a file (the project's JSON, Hugging Face daily papers,
+    /// or an arXiv API response) or from the arXiv API by id; papers already present (by arXiv
+    /// id) are left as they are.
     Import {
-        /// The JSON file to import.
-        file: PathBuf,
+        /// The file to import.
+        #[arg(required_unless_present = "arxiv")]
+        file: Option<PathBuf>,
+        /// Fetch these arXiv ids from the arXiv API instead (at most 100 per request, one
+        /// request every 3 seconds).
+        #[arg(long, num_args = 1.., conflicts_with = "file")]
+        arxiv: Vec<String>,
+        /// The arXiv API's query endpoint.
+        #[arg(
+            long,
+            env = "PAPERS_ARXIV_API_URL",
+            default_value = "https://export.arxiv.org/api/query"
+        )]
+        arxiv_api_url: String,
+        /// Milliseconds between two requests to the arXiv API (arXiv asks for 3000; less only
+        /// for a mirror or a test server). A `503` is retried after 2, 4 and 8 times as long.
+        #[arg(long, env = "PAPERS_ARXIV_PAUSE_MS", default_value_t = 3000)]
+        arxiv_pause_ms: u64,
     },
     /// Print the GraphQL schema (SDL) that the server answers.
     Schema,
@@ -107,7 +124,18 @@ pub async fn run(settings: Settings, command: Command) -> ExitCode {
     let result = match command {
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => migrate(settings, action).await,
-        Command::Import { file } => import_file(settings, &file).await,
+        Command::Import {
+            file,
+            arxiv,
+            arxiv_api_url,
+            arxiv_pause_ms,
+        } => match file {
+            Some(file) => import_file(settings, &file).await,
+            None => {
+                let pause = std::time::Duration::from_millis(arxiv_pause_ms);
+                import_arxiv(settings, &arxiv, &arxiv_api_url, pause).await
+            }
+        },
         Command::Schema => {
             print!("{}", graphql::sdl());
             Ok(())
@@ -177,12 +205,39 @@ async fn import_file(settings: Settings, file: &std::path::Path) -> CommandResul
     let text = std::fs::read_to_string(file)
         .map_err(|e| (EXIT_FAILURE, format!("cannot read {}: {e}", file.display())))?;
     let papers = import::parse_file(&text).map_err(|e| (EXIT_FAILURE, e.to_string()))?;
+    import_records(settings, &papers).await
+}
+
+/// `papers import --arxiv ID…`: fetched politely, then imported as a file would be; ids arXiv
+/// does not know are reported on stderr, not fatal.
+async fn import_arxiv(
+    settings: Settings,
+    ids: &[String],
+    url: &str,
+    pause: std::time::Duration,
+) -> CommandResult {
+    use crate::services::papers::arxiv_api;
+    let long = ids.len() > arxiv_api::BATCH;
+    let fetched = arxiv_api::fetch(url, ids, pause, |asked, all| {
+        if long {
+            eprintln!("fetched {asked} of {all} ids from arXiv");
+        }
+    })
+    .await
+    .map_err(|e| (EXIT_FAILURE, e.to_string()))?;
+    if !fetched.unknown.is_empty() {
+        eprintln!("arXiv does not know: {}", fetched.unknown.join(", "));
+    }
+    import_records(settings, &fetched.records).await
+}
+
+async fn import_records(settings: Settings, papers: &[import::ImportRecord]) -> CommandResult {
     let db = connect(&settings).await?;
     db::migrate_up(&db)
         .await
         .map_err(|e| (EXIT_FAILURE, format!("migration failed: {e}")))?;
     let now = crate::services::now();
-    let report = import::import(&db, &papers, |_| now)
+    let report = import::import(&db, papers, |_| now)
         .await
         .map_err(|e| (EXIT_FAILURE, format!("import failed: {e}")))?;
     // On PostgreSQL every running replica hears of the new papers (`paperSubmitted`); a SQLite

@@ -1,6 +1,7 @@
 //! Papers: reading the feed and a paper's authors, submitting, importing, searching and ranking.
 
 pub mod arxiv;
+pub mod arxiv_api;
 pub mod dates;
 pub mod demo;
 pub mod import;

@@ -281,7 +281,10 @@ async fn an_arxiv_api_response_imports_with_its_wrapping_undone(backend: Backend
         paper.published_at,
         Utc.with_ymd_and_hms(2017, 6, 12, 17, 57, 34).single()
     );
+    assert_eq!(paper.primary_category.as_deref(), Some("cs.CL"));
+    assert_eq!(paper.arxiv_comment.as_deref(), Some("15 pages, 5 figures"));
     let bert = stored(&db, "1810.04805").await;
+    assert_eq!(bert.arxiv_comment, None, "no comment given");
     assert_eq!(
         bert.title,
         "BERT: Pre-training of Deep Bidirectional Transformers for Language Understanding"

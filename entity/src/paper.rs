@@ -31,6 +31,12 @@ pub struct Model {
     /// The author list as text (`A, B, C`), kept for full-text search.
     #[sea_orm(column_type = "Text")]
     pub author_names: String,
+    /// The primary arXiv category (`cs.CL`), when an arXiv import said.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub primary_category: Option<String>,
+    /// The authors' comment on arXiv (`15 pages, 5 figures`), when an arXiv import said.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub arxiv_comment: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

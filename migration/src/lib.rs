@@ -24,6 +24,7 @@ mod m20261127_000016_comment_body_html;
 mod m20261127_000017_stemmed_author_search;
 mod m20261127_000018_comment_indexes_by_id;
 mod m20261127_000019_replicas;
+mod m20261127_000020_arxiv_metadata;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000017_stemmed_author_search::Migration),
             Box::new(m20261127_000018_comment_indexes_by_id::Migration),
             Box::new(m20261127_000019_replicas::Migration),
+            Box::new(m20261127_000020_arxiv_metadata::Migration),
         ]
     }
 }

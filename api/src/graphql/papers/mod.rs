@@ -209,6 +209,16 @@ impl Paper {
         format!("https://arxiv.org/pdf/{}", self.0.arxiv_id)
     }
 
+    /// The paper's primary arXiv category (`cs.CL`), when its import said.
+    async fn primary_category(&self) -> Option<&str> {
+        self.0.primary_category.as_deref()
+    }
+
+    /// The authors' comment on arXiv (`15 pages, 5 figures`), when its import said.
+    async fn arxiv_comment(&self) -> Option<&str> {
+        self.0.arxiv_comment.as_deref()
+    }
+
     /// The paper's code repository, when known.
     async fn github_repo(&self) -> Option<&str> {
         self.0.github_repo.as_deref()

@@ -130,6 +130,18 @@ fn parse_arxiv_atom(xml: &str) -> Result<Vec<ImportRecord>, ImportError> {
             let mut paper = NewPaper::parse(id, &title, &summary, &authors)
                 .map_err(|e| bad(in_file_terms(e)))?;
             paper.published_at = entry.published().map(|t| t.with_timezone(&Utc));
+            // arXiv's own elements: `<arxiv:primary_category term="…"/>`, `<arxiv:comment>`.
+            let arxiv = entry.extensions().get("arxiv");
+            let first = |name: &str| arxiv.and_then(|e| e.get(name)).and_then(|v| v.first());
+            paper.primary_category = first("primary_category")
+                .and_then(|e| e.attrs.get("term"))
+                .map(|term| unwrap_lines(term))
+                .filter(|term| !term.is_empty() && term.len() <= 64);
+            paper.arxiv_comment = first("comment")
+                .and_then(|e| e.value.as_deref())
+                .map(unwrap_lines)
+                .filter(|comment| !comment.is_empty())
+                .map(|comment| comment.chars().take(1_000).collect());
             Ok(ImportRecord {
                 paper,
                 submitted_at: None,

@@ -40,6 +40,10 @@ pub struct NewPaper {
     pub project_page: Option<HttpUrl>,
     /// Upvotes the paper had where it was imported from (shown apart from this site's).
     pub source_upvotes: Option<i32>,
+    /// The primary arXiv category, from an arXiv import.
+    pub primary_category: Option<String>,
+    /// The authors' comment on arXiv, from an arXiv import.
+    pub arxiv_comment: Option<String>,
 }
 
 impl NewPaper {
@@ -77,6 +81,8 @@ impl NewPaper {
             github_repo: None,
             project_page: None,
             source_upvotes: None,
+            primary_category: None,
+            arxiv_comment: None,
         })
     }
 
@@ -109,6 +115,8 @@ pub(super) async fn insert<C: ConnectionTrait>(
         comment_count: Set(0),
         trending_score: Set(trending::score(0, submitted_at, now)),
         source_upvotes: Set(new.source_upvotes),
+        primary_category: Set(new.primary_category.clone()),
+        arxiv_comment: Set(new.arxiv_comment.clone()),
         author_names: Set(new.author_names().join(", ")),
         ..Default::default()
     }

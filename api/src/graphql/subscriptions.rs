@@ -50,6 +50,27 @@ fn not_found(what: &str) -> async_graphql::Error {
     AppError::NotFound(format!("no such {what}")).into_gql()
 }
 
+/// The paper as it is now; `None` once it is gone (or unreadable), which skips the event.
+async fn current_paper(loaders: &Loaders, paper: i64) -> Option<Paper> {
+    loaders
+        .paper_by_id
+        .load_one(paper)
+        .await
+        .ok()
+        .flatten()
+        .map(Paper)
+}
+
+/// `NOT_FOUND` unless the paper exists: a subscription to nothing is refused at once.
+async fn require_paper(loaders: &Loaders, paper: i64) -> async_graphql::Result<()> {
+    loaders
+        .paper_by_id
+        .load_one(paper)
+        .await?
+        .map(drop)
+        .ok_or_else(|| not_found("paper"))
+}
+
 #[derive(Default)]
 pub struct Subscription;
 
@@ -65,22 +86,10 @@ impl Subscription {
     ) -> async_graphql::Result<impl Stream<Item = Paper> + 'ctx> {
         let PaperId(paper) = id_arg(&id, "id")?;
         let loaders = loaders(ctx)?;
-        loaders
-            .paper_by_id
-            .load_one(paper)
-            .await?
-            .ok_or_else(|| not_found("paper"))?;
+        require_paper(loaders, paper).await?;
         Ok(events(ctx)?
             .filter(move |event| std::future::ready(*event == Event::PaperUpdated { paper }))
-            .filter_map(move |_| async move {
-                loaders
-                    .paper_by_id
-                    .load_one(paper)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(Paper)
-            }))
+            .filter_map(move |_| current_paper(loaders, paper)))
     }
 
     /// Each new comment or reply on the paper; hidden comments are not sent. An unknown paper
@@ -92,11 +101,7 @@ impl Subscription {
     ) -> async_graphql::Result<impl Stream<Item = Comment> + 'ctx> {
         let PaperId(paper) = id_arg(&paper_id, "paperId")?;
         let loaders = loaders(ctx)?;
-        loaders
-            .paper_by_id
-            .load_one(paper)
-            .await?
-            .ok_or_else(|| not_found("paper"))?;
+        require_paper(loaders, paper).await?;
         Ok(events(ctx)?.filter_map(move |event| async move {
             let Event::CommentAdded { paper: on, comment } = event else {
                 return None;
@@ -124,13 +129,7 @@ impl Subscription {
             let Event::PaperSubmitted { paper } = event else {
                 return None;
             };
-            loaders
-                .paper_by_id
-                .load_one(paper)
-                .await
-                .ok()
-                .flatten()
-                .map(Paper)
+            current_paper(loaders, paper).await
         }))
     }
 

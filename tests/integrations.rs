@@ -1,34 +1,12 @@
 //! The Hugging Face–shaped REST surface, driven by the real `huggingface_hub` client (installed
 //! by `.ci/run` into `tests/py/.venv`) and compared with what GraphQL answers.
 
-use std::path::PathBuf;
-
 use chrono::{TimeZone, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
 use crate::storage_test;
 use crate::support::{Backend, TestApp, fixtures};
-
-/// The virtualenv's Python, or `None` (loudly) outside CI when it is not installed.
-fn python() -> Option<PathBuf> {
-    use std::io::Write;
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let python = root.join("tests/py/.venv/bin/python");
-    if python.is_file() {
-        return Some(python);
-    }
-    assert!(
-        std::env::var("CI").is_err(),
-        "CI is set but tests/py/.venv is missing: .ci/run installs huggingface_hub there"
-    );
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED: huggingface_hub is not installed; run `python3 -m venv tests/py/.venv && \
-         tests/py/.venv/bin/pip install -r tests/py/requirements.txt` to run this test"
-    );
-    None
-}
 
 fn ids(data: &Value, field: &str) -> Vec<String> {
     data[field]["edges"]
@@ -50,7 +28,7 @@ fn strings(value: &Value) -> Vec<String> {
 
 storage_test!(the_huggingface_hub_client_reads_the_rest_surface_as_graphql_answers);
 async fn the_huggingface_hub_client_reads_the_rest_surface_as_graphql_answers(backend: Backend) {
-    let Some(python) = python() else {
+    let Some(python) = crate::support::process::venv_python("huggingface_hub") else {
         return;
     };
     let app = TestApp::spawn(backend).await;
@@ -114,7 +92,7 @@ async fn the_huggingface_hub_client_reads_the_rest_surface_as_graphql_answers(ba
 
     let endpoint = format!("http://{}", app.addr);
     let output = tokio::process::Command::new(&python)
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/py/hf_client.py"))
+        .arg(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/py/hf_client.py"))
         .args([
             &endpoint,
             "2025-02-26",

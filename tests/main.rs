@@ -35,3 +35,4 @@ mod tooling;
 mod transport;
 mod trending;
 mod votes;
+mod webhooks;

@@ -125,6 +125,11 @@ pub async fn serve(
         std::time::Duration::from_secs(3600),
         |db| async move { crate::services::throttle::sweep_shared(&db).await },
     ));
+    // Every replica delivers webhooks; claims keep them from sending one attempt twice.
+    let webhooks = tokio::spawn(crate::services::webhooks::deliver::run(
+        state.db.clone(),
+        state.settings.webhook_policy(),
+    ));
     let db = state.db.clone();
     tokio::spawn(async move {
         match crate::services::discussion::render_missing(&db).await {
@@ -156,6 +161,7 @@ pub async fn serve(
     refresher.abort();
     sweeper.abort();
     relay.abort();
+    webhooks.abort();
     if let Some(metrics) = metrics {
         metrics.abort();
     }

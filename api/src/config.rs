@@ -212,6 +212,39 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(1..=10_000), global = true)]
     pub ws_max_subscriptions: u64,
 
+    /// Seconds to wait before each retry of a webhook delivery that failed (with a fifth of
+    /// jitter either way); once they are spent the delivery is `FAILED`.
+    #[arg(long, env = "PAPERS_WEBHOOK_RETRY_DELAYS", value_delimiter = ',',
+          default_value = "5,300,1800,7200,18000,36000,86400",
+          value_parser = clap::value_parser!(u64).range(0..=604_800), global = true)]
+    pub webhook_retry_delays: Vec<u64>,
+
+    /// `on` lets webhooks target loopback, private and link-local addresses (development and
+    /// tests only: on a public server it lets users reach its internal network).
+    #[arg(long, env = "PAPERS_WEBHOOK_ALLOW_PRIVATE", value_enum, default_value_t = Switch::Off, global = true)]
+    pub webhook_allow_private: Switch,
+
+    /// The SMTP server that sends the digest: `smtp://host:25` (plain, or STARTTLS when the
+    /// server offers it), `smtp://host:587?tls=required`, `smtps://user:pass@host:465`. Without
+    /// it no mail is sent (subscribing still works).
+    #[arg(long, env = "PAPERS_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The digest's sender address.
+    #[arg(
+        long,
+        env = "PAPERS_MAIL_FROM",
+        default_value = "Papers <papers@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// The hour (UTC, 0–23) at which `serve` sends the daily digest of the day before, and on
+    /// Mondays the weekly digest of the week before; one replica sends each.
+    #[arg(long, env = "PAPERS_DIGEST_HOUR", default_value_t = 7,
+          value_parser = clap::value_parser!(u8).range(0..=23), global = true)]
+    pub digest_hour: u8,
+
     /// Serve `/metrics` on this address instead of the API's (keeps it off a public port).
     #[arg(long, env = "PAPERS_METRICS_LISTEN", global = true)]
     pub metrics_listen: Option<std::net::SocketAddr>,
@@ -264,6 +297,18 @@ impl Settings {
 
     pub fn db_acquire_timeout(&self) -> Duration {
         Duration::from_millis(self.db_acquire_timeout_ms)
+    }
+
+    /// How webhook deliveries are made.
+    pub fn webhook_policy(&self) -> crate::services::webhooks::deliver::Policy {
+        crate::services::webhooks::deliver::Policy {
+            retry_delays: self
+                .webhook_retry_delays
+                .iter()
+                .map(|s| Duration::from_secs(*s))
+                .collect(),
+            allow_private: self.webhook_allow_private == Switch::On,
+        }
     }
 
     pub fn rate_limits_enabled(&self) -> bool {

@@ -46,4 +46,6 @@ row_ids! {
     TokenId;
     /// A row of `authorship_claims`.
     ClaimId;
+    /// A row of `webhooks`.
+    WebhookId;
 }

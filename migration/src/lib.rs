@@ -25,6 +25,8 @@ mod m20261127_000017_stemmed_author_search;
 mod m20261127_000018_comment_indexes_by_id;
 mod m20261127_000019_replicas;
 mod m20261127_000020_arxiv_metadata;
+mod m20261127_000021_webhooks;
+mod m20261127_000022_digest;
 
 pub struct Migrator;
 
@@ -52,6 +54,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000018_comment_indexes_by_id::Migration),
             Box::new(m20261127_000019_replicas::Migration),
             Box::new(m20261127_000020_arxiv_metadata::Migration),
+            Box::new(m20261127_000021_webhooks::Migration),
+            Box::new(m20261127_000022_digest::Migration),
         ]
     }
 }

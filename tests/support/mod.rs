@@ -6,6 +6,7 @@
 
 pub mod fixtures;
 pub mod process;
+pub mod receiver;
 pub mod ws;
 
 use std::net::SocketAddr;

@@ -60,3 +60,24 @@ pub async fn terminate(child: &mut tokio::process::Child) -> std::process::ExitS
         .expect("the server stops within 20 s")
         .expect("exit status")
 }
+
+/// The Python of `tests/py/.venv` (where `.ci/run` installs the third-party clients the tests
+/// drive), or `None`, loudly, outside CI when it is not installed. In CI its absence fails.
+pub fn venv_python(package: &str) -> Option<std::path::PathBuf> {
+    use std::io::Write;
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let python = root.join("tests/py/.venv/bin/python");
+    if python.is_file() {
+        return Some(python);
+    }
+    assert!(
+        std::env::var("CI").is_err(),
+        "CI is set but tests/py/.venv is missing: .ci/run installs {package} there"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {package} is not installed; run `python3 -m venv tests/py/.venv && \
+         tests/py/.venv/bin/pip install -r tests/py/requirements.txt` to run this test"
+    );
+    None
+}

@@ -15,6 +15,8 @@ pub enum NodeType {
     Collection,
     ApiToken,
     Claim,
+    Webhook,
+    WebhookDelivery,
 }
 
 impl NodeType {
@@ -27,6 +29,8 @@ impl NodeType {
             Self::Collection => "Collection",
             Self::ApiToken => "ApiToken",
             Self::Claim => "AuthorshipClaim",
+            Self::Webhook => "Webhook",
+            Self::WebhookDelivery => "WebhookDelivery",
         }
     }
 
@@ -39,6 +43,8 @@ impl NodeType {
             "Collection" => Some(Self::Collection),
             "ApiToken" => Some(Self::ApiToken),
             "AuthorshipClaim" => Some(Self::Claim),
+            "Webhook" => Some(Self::Webhook),
+            "WebhookDelivery" => Some(Self::WebhookDelivery),
             _ => None,
         }
     }
@@ -68,7 +74,8 @@ global!(
     CommentId => Comment,
     CollectionId => Collection,
     TokenId => ApiToken,
-    ClaimId => Claim
+    ClaimId => Claim,
+    WebhookId => Webhook
 );
 
 pub fn encode(kind: NodeType, id: i64) -> ID {

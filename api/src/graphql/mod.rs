@@ -24,6 +24,7 @@ pub mod scalars;
 pub mod subscriptions;
 pub mod tokens;
 pub mod votes;
+pub mod webhooks;
 
 use async_graphql::{MergedObject, Schema, SchemaBuilder};
 
@@ -42,8 +43,8 @@ pub struct Query(
     collections::query::CollectionQuery,
 );
 
-/// The entry points for writing: accounts, sessions, votes, comments, collections and
-/// submissions.
+/// The entry points for writing: accounts, sessions, votes, comments, collections,
+/// submissions, claims and webhooks.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     accounts::mutation::AccountMutation,
@@ -53,6 +54,7 @@ pub struct Mutation(
     collections::mutation::CollectionMutation,
     tokens::TokenMutation,
     claims::ClaimMutation,
+    webhooks::WebhookMutation,
 );
 
 pub type PapersSchema = Schema<Query, Mutation, Subscription>;

@@ -2,13 +2,15 @@
 
 use async_graphql::{Context, ID, Interface};
 
+use crate::error::GqlResult;
 use crate::graphql::accounts::User;
 use crate::graphql::collections::Collection;
-use crate::graphql::context::{loaders, viewer_id};
+use crate::graphql::context::{caller, db, loaders, viewer_id};
 use crate::graphql::discussion::Comment;
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::papers::Paper;
 use crate::graphql::papers::author::Author;
+use crate::graphql::webhooks::Webhook;
 use crate::services::collections;
 
 /// An object with an opaque global ID that `node(id)` finds again.
@@ -20,10 +22,11 @@ pub enum Node {
     User(User),
     Comment(Comment),
     Collection(Collection),
+    Webhook(Webhook),
 }
 
-/// Looks an ID up; an ID that is garbage, of an unknown type, of a missing row or of another
-/// user's private collection is `None`.
+/// Looks an ID up; an ID that is garbage, of an unknown type, of a missing row, of another
+/// user's private collection or of another user's webhook is `None`.
 pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Node>> {
     let Some((kind, row)) = ids::decode(id) else {
         return Ok(None);
@@ -51,7 +54,14 @@ pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<No
             .await?
             .map(|c| Node::Comment(Comment(c))),
         // API tokens and claims are not nodes: their IDs find nothing here.
-        NodeType::ApiToken | NodeType::Claim => None,
+        NodeType::ApiToken | NodeType::Claim | NodeType::WebhookDelivery => None,
+        // The owner's only.
+        NodeType::Webhook => {
+            crate::services::webhooks::find(&db(ctx)?, caller(ctx)?, crate::ids::WebhookId(row))
+                .await
+                .gql()?
+                .map(|w| Node::Webhook(Webhook(w)))
+        }
         NodeType::Collection => {
             let viewer = viewer_id(ctx)?;
             loaders

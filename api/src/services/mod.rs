@@ -15,6 +15,7 @@ pub mod seed;
 pub mod throttle;
 pub mod tokens;
 pub mod votes;
+pub mod webhooks;
 
 /// The current time, to the millisecond: both databases then store and return exactly the
 /// same instant (PostgreSQL keeps microseconds, SQLite keeps what it is given), so cursors and

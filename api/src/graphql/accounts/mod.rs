@@ -18,6 +18,7 @@ use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::PapersOf;
 use crate::graphql::papers::{PaperConnection, paper_connection_of};
 use crate::graphql::tokens::ApiToken;
+use crate::graphql::webhooks::Webhook;
 use crate::services::collections::CollectionList;
 use crate::services::discussion::CommentList;
 use crate::services::papers::PaperList;
@@ -117,6 +118,15 @@ impl User {
             .await
             .gql()?;
         Ok(Some(rows.into_iter().map(ApiToken).collect()))
+    }
+
+    /// The user's webhooks, oldest first: answered to the user themself only, an empty list
+    /// for everyone else.
+    async fn webhooks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Webhook>> {
+        let rows = crate::services::webhooks::list(&db(ctx)?, &self.owner(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        Ok(rows.into_iter().map(Webhook).collect())
     }
 
     /// The papers the user upvoted, latest vote first.

@@ -126,6 +126,7 @@ pub async fn decide(
                 ));
             }
         }
+        crate::services::webhooks::outbox::claim_decided(&txn, &claim).await?;
         txn.commit().await?;
         Ok(claim)
     })

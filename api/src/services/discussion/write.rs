@@ -59,9 +59,10 @@ async fn insert(
     body: Body,
     parent_id: Option<i64>,
 ) -> Result<comment::Model, AppError> {
-    if paper::Entity::find_by_id(paper_id).one(db).await?.is_none() {
-        return Err(AppError::NotFound("no such paper".into()));
-    }
+    let paper = paper::Entity::find_by_id(paper_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such paper".into()))?;
     let depth = match parent_id {
         None => 0,
         Some(parent_id) => {
@@ -128,6 +129,7 @@ async fn insert(
             .exec(&txn)
             .await?;
     }
+    crate::services::webhooks::outbox::comment_added(&txn, &row, &paper, author).await?;
     txn.commit().await?;
     Ok(row)
 }

@@ -92,7 +92,8 @@ impl NewPaper {
     }
 }
 
-/// Inserts the paper and its author links in the caller's transaction; `author_ids` holds an
+/// Inserts the paper and its author links in the caller's transaction, with the webhook
+/// deliveries that announce it; `author_ids` holds an
 /// id for each author name (see `import::author_ids_by_name`).
 pub(super) async fn insert<C: ConnectionTrait>(
     txn: &C,
@@ -137,5 +138,6 @@ pub(super) async fn insert<C: ConnectionTrait>(
     if !links.is_empty() {
         paper_author::Entity::insert_many(links).exec(txn).await?;
     }
+    crate::services::webhooks::outbox::paper_submitted(txn, &row, &new.author_names()).await?;
     Ok(row)
 }

@@ -1,0 +1,25 @@
+//! `digest_subscriptions`: an address that asked for the trending-papers email, daily or weekly.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "digest_subscriptions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub email: String,
+    /// The account that subscribed, when one did.
+    pub user_id: Option<i64>,
+    /// `daily` or `weekly`.
+    pub frequency: String,
+    /// SHA-256 (hex) of the secret in the confirmation and unsubscribe links.
+    #[sea_orm(unique)]
+    pub token_hash: String,
+    pub created_at: DateTimeUtc,
+    /// When the confirmation link was followed; nothing is sent before.
+    pub confirmed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -13,6 +13,7 @@ mod collections;
 mod comments;
 mod curation;
 mod demo;
+mod digest;
 mod discussion;
 mod errors;
 mod feeds;

@@ -330,7 +330,11 @@ async fn two_replicas_deliver_each_webhook_message_once() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), MESSAGES);
-    assert_eq!(receiver.received().len(), MESSAGES, "a message was sent twice");
+    assert_eq!(
+        receiver.received().len(),
+        MESSAGES,
+        "a message was sent twice"
+    );
     terminate(&mut one.child).await;
     terminate(&mut two.child).await;
     db.destroy().await;

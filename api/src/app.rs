@@ -78,7 +78,9 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         &settings, &metrics, &db,
     ));
     let events = Arc::new(crate::services::events::Events::new(db.clone()));
+    let mailer = crate::services::digest::mail::Mailer::from_settings(&settings)?;
     Ok(AppState {
+        mailer,
         events,
         throttles,
         metrics,
@@ -130,6 +132,20 @@ pub async fn serve(
         state.db.clone(),
         state.settings.webhook_policy(),
     ));
+    let digest = match state.mailer.clone() {
+        Some(mailer) => Some(tokio::spawn(crate::services::digest::send::schedule(
+            state.db.clone(),
+            mailer,
+            state.settings.public_url.clone(),
+            state.settings.digest_hour,
+        ))),
+        None => {
+            tracing::info!(
+                "mail is off (no --smtp-url): digest subscriptions are kept, nothing is sent"
+            );
+            None
+        }
+    };
     let db = state.db.clone();
     tokio::spawn(async move {
         match crate::services::discussion::render_missing(&db).await {
@@ -162,6 +178,9 @@ pub async fn serve(
     sweeper.abort();
     relay.abort();
     webhooks.abort();
+    if let Some(digest) = digest {
+        digest.abort();
+    }
     if let Some(metrics) = metrics {
         metrics.abort();
     }

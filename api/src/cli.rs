@@ -63,6 +63,11 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// The trending-papers email digest.
+    Digest {
+        #[command(subcommand)]
+        action: DigestAction,
+    },
     /// Fill an empty database with synthetic papers, users, votes, comments and collections.
     Seed {
         /// How many papers to make (with N/5 users, ~10N upvotes, N comments, N/20 collections).
@@ -72,6 +77,28 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DigestAction {
+    /// Mail the digest of a period to every confirmed subscriber who has not had it (for cron;
+    /// `serve` also sends on its own schedule, `--digest-hour`). Needs `--smtp-url`.
+    Send {
+        /// Which digest.
+        #[arg(long, value_enum)]
+        frequency: FrequencyArg,
+        /// A date in the period (`YYYY-MM-DD`); by default yesterday (daily) or a week ago
+        /// (weekly: the whole ISO week before this one).
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+/// A digest frequency, as the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FrequencyArg {
+    Daily,
+    Weekly,
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,6 +168,9 @@ pub async fn run(settings: Settings, command: Command) -> ExitCode {
             Ok(())
         }
         Command::Seed { synthetic, seed } => seed_synthetic(settings, synthetic, seed).await,
+        Command::Digest {
+            action: DigestAction::Send { frequency, date },
+        } => send_digest(settings, frequency, date.as_deref()).await,
         Command::User {
             action: UserAction::Promote { username, role },
         } => promote(settings, &username, role.into()).await,
@@ -292,5 +322,54 @@ async fn promote(settings: Settings, username: &str, role: Role) -> CommandResul
         .await
         .map_err(|e| (EXIT_FAILURE, e.to_string()))?;
     println!("{} is now {}", user.username, user.role.to_value());
+    Ok(())
+}
+
+async fn send_digest(
+    settings: Settings,
+    frequency: FrequencyArg,
+    date: Option<&str>,
+) -> CommandResult {
+    use crate::services::digest::{Frequency, mail::Mailer, send};
+    let frequency = match frequency {
+        FrequencyArg::Daily => Frequency::Daily,
+        FrequencyArg::Weekly => Frequency::Weekly,
+    };
+    let mailer = Mailer::from_settings(&settings)
+        .map_err(|e| (EXIT_USAGE, e.to_string()))?
+        .ok_or_else(|| {
+            (
+                EXIT_USAGE,
+                "mail is off: give --smtp-url (PAPERS_SMTP_URL)".to_owned(),
+            )
+        })?;
+    let date = match date {
+        Some(text) => crate::services::papers::dates::parse_date(text, "--date")
+            .map_err(|e| (EXIT_USAGE, e.to_string()))?,
+        None => send::default_date(frequency, chrono::Utc::now().date_naive()),
+    };
+    let db = connect(&settings).await?;
+    db::migrate_up(&db)
+        .await
+        .map_err(|e| (EXIT_FAILURE, format!("migration failed: {e}")))?;
+    let report = send::run(
+        &db,
+        &mailer,
+        settings.public_url.as_deref(),
+        frequency,
+        date,
+    )
+    .await
+    .map_err(|e| (EXIT_FAILURE, format!("digest failed: {e}")))?;
+    println!(
+        "digest {}: {} papers, sent {}, failed {}",
+        report.period, report.papers, report.sent, report.failed
+    );
+    if report.failed > 0 {
+        return Err((
+            EXIT_FAILURE,
+            format!("{} mails failed; the next run retries them", report.failed),
+        ));
+    }
     Ok(())
 }

@@ -85,6 +85,16 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
     pub throttle_submissions: u64,
 
+    /// Digest subscriptions (each mails a confirmation) per email address in an hour.
+    #[arg(long, env = "PAPERS_THROTTLE_DIGEST_ADDRESS", default_value_t = 3,
+          value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
+    pub throttle_digest_address: u64,
+
+    /// Digest subscriptions per client address in an hour.
+    #[arg(long, env = "PAPERS_THROTTLE_DIGEST_CLIENT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
+    pub throttle_digest_client: u64,
+
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "PAPERS_BODY_LIMIT", default_value_t = 262_144,
           value_parser = clap::value_parser!(u64).range(1024..=16_777_216), global = true)]

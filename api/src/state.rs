@@ -9,6 +9,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{DatabaseKind, Settings};
 use crate::metrics::Metrics;
 use crate::services::accounts::passwords::Hasher;
+use crate::services::digest::mail::Mailer;
 use crate::services::events::Events;
 use crate::services::throttle::Throttles;
 
@@ -30,4 +31,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Live events for subscriptions.
     pub events: Arc<Events>,
+    /// Sends the digest's mail; `None` when no SMTP server is configured (mail is off).
+    pub mailer: Option<Mailer>,
 }

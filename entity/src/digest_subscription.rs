@@ -11,9 +11,10 @@ pub struct Model {
     pub user_id: Option<i64>,
     /// `daily` or `weekly`.
     pub frequency: String,
-    /// SHA-256 (hex) of the secret in the confirmation and unsubscribe links.
+    /// The secret of the confirmation and unsubscribe links. Kept as it is (it must go into
+    /// every digest's unsubscribe link); it grants nothing but confirming and unsubscribing.
     #[sea_orm(unique)]
-    pub token_hash: String,
+    pub token: String,
     pub created_at: DateTimeUtc,
     /// When the confirmation link was followed; nothing is sent before.
     pub confirmed_at: Option<DateTimeUtc>,

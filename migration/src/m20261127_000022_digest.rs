@@ -1,5 +1,5 @@
 //! The email digest: `digest_subscriptions` (an address, a frequency, one secret token for the
-//! confirmation and unsubscribe links, confirmed once the link is followed) and `digest_sends`,
+//! confirmation and unsubscribe links (kept as it is: each digest's unsubscribe link needs it), confirmed once the link is followed) and `digest_sends`,
 //! the log that makes each digest go out once per subscription and period.
 use crate::columns::*;
 use crate::m20261126_000001_users::Users;
@@ -15,7 +15,7 @@ enum DigestSubscriptions {
     Email,
     UserId,
     Frequency,
-    TokenHash,
+    Token,
     CreatedAt,
     ConfirmedAt,
 }
@@ -37,7 +37,7 @@ impl MigrationTrait for Migration {
             .col(string(DigestSubscriptions::Email))
             .col(big_int_null(DigestSubscriptions::UserId))
             .col(string(DigestSubscriptions::Frequency))
-            .col(string(DigestSubscriptions::TokenHash).unique_key())
+            .col(string(DigestSubscriptions::Token).unique_key())
             .col(timestamp(DigestSubscriptions::CreatedAt))
             .col(timestamp_null(DigestSubscriptions::ConfirmedAt))
             .foreign_key(&mut fk(

@@ -7,6 +7,7 @@
 pub mod fixtures;
 pub mod process;
 pub mod receiver;
+pub mod smtp;
 pub mod ws;
 
 use std::net::SocketAddr;

@@ -10,6 +10,7 @@ pub mod claims;
 pub mod collections;
 pub mod connection;
 pub mod context;
+pub mod digest;
 pub mod discussion;
 pub mod extension;
 pub mod ids;
@@ -44,7 +45,7 @@ pub struct Query(
 );
 
 /// The entry points for writing: accounts, sessions, votes, comments, collections,
-/// submissions, claims and webhooks.
+/// submissions, claims, webhooks and the email digest.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     accounts::mutation::AccountMutation,
@@ -55,6 +56,7 @@ pub struct Mutation(
     tokens::TokenMutation,
     claims::ClaimMutation,
     webhooks::WebhookMutation,
+    digest::DigestMutation,
 );
 
 pub type PapersSchema = Schema<Query, Mutation, Subscription>;

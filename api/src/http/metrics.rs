@@ -21,6 +21,8 @@ const ROUTES: &[&str] = &[
     "/api/papers/search",
     "/feeds/daily.atom",
     "/feeds/daily.rss",
+    "/digest/confirm",
+    "/digest/unsubscribe",
     "/health",
     "/ready",
     "/metrics",

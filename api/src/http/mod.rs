@@ -1,6 +1,7 @@
 //! The HTTP layer: routes, the GraphQL handler and the layers around them.
 
 pub mod client;
+pub mod digest;
 pub mod feeds;
 pub mod graphql;
 pub mod health;
@@ -66,6 +67,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/papers/{arxiv_id}", get(hf::paper))
         .route("/feeds/daily.atom", get(feeds::daily_atom))
         .route("/feeds/daily.rss", get(feeds::daily_rss))
+        .route("/digest/confirm", get(digest::confirm))
+        .route(
+            "/digest/unsubscribe",
+            get(digest::unsubscribe_page).post(digest::unsubscribe),
+        )
         .route("/health", get(health::health))
         .route("/ready", get(health::ready));
     // On the API's address unless `--metrics-listen` gives it one of its own.

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod claims;
 pub mod collections;
+pub mod digest;
 pub mod discussion;
 pub mod events;
 pub mod input;

@@ -259,6 +259,10 @@ pub struct Throttles {
     pub registrations_per_address: Throttle,
     pub comments_per_user: Throttle,
     pub submissions_per_user: Throttle,
+    /// Digest subscriptions (each sends a confirmation mail) per email address.
+    pub digest_per_address: Throttle,
+    /// Digest subscriptions per client address.
+    pub digest_per_client: Throttle,
 }
 
 impl Throttles {
@@ -271,6 +275,8 @@ impl Throttles {
             registrations_per_address: off(1),
             comments_per_user: off(1),
             submissions_per_user: off(1),
+            digest_per_address: off(1),
+            digest_per_client: off(1),
         }
     }
 
@@ -310,6 +316,12 @@ impl Throttles {
                 settings.throttle_submissions,
                 24 * 60,
             ),
+            digest_per_address: throttle(
+                "digest_per_address",
+                settings.throttle_digest_address,
+                60,
+            ),
+            digest_per_client: throttle("digest_per_client", settings.throttle_digest_client, 60),
         }
     }
 }

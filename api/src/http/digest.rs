@@ -1,0 +1,97 @@
+//! The digest's links: confirming a subscription, and unsubscribing. `GET /digest/unsubscribe`
+//! only shows a page with a button (a link scanner opening the mail must not unsubscribe
+//! anyone); the button, and mail clients' one-click unsubscribe (RFC 8058), `POST` to the same
+//! address, which unsubscribes.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::services::digest;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
+         <body><h1>{title}</h1>{body}</body></html>"
+    );
+    (
+        status,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Html(html),
+    )
+        .into_response()
+}
+
+fn unknown_link() -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        "This link does not work",
+        "<p>It is not a digest link, or its subscription has ended.</p>",
+    )
+}
+
+fn failed(err: crate::error::AppError) -> Response {
+    tracing::error!(error = %err, "a digest link failed");
+    page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "<p>Please try the link again later.</p>",
+    )
+}
+
+/// `GET /digest/confirm?token=…`: the double opt-in's second step.
+pub async fn confirm(State(state): State<AppState>, Query(query): Query<TokenQuery>) -> Response {
+    match digest::confirm(&state.db, &query.token).await {
+        Ok(Some(subscription)) => page(
+            StatusCode::OK,
+            "Subscribed",
+            &format!(
+                "<p>{} will get the {} digest of trending papers.</p>",
+                ammonia::clean_text(&subscription.email),
+                ammonia::clean_text(&subscription.frequency)
+            ),
+        ),
+        Ok(None) => unknown_link(),
+        Err(err) => failed(err),
+    }
+}
+
+/// `GET /digest/unsubscribe?token=…`: a page whose button unsubscribes.
+pub async fn unsubscribe_page(Query(query): Query<TokenQuery>) -> Response {
+    let token = form_urlencoded::byte_serialize(query.token.as_bytes()).collect::<String>();
+    page(
+        StatusCode::OK,
+        "Unsubscribe from the digest",
+        &format!(
+            "<form method=\"post\" action=\"/digest/unsubscribe?token={token}\">\
+             <input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\
+             <button type=\"submit\">Unsubscribe</button></form>"
+        ),
+    )
+}
+
+/// `POST /digest/unsubscribe?token=…`: unsubscribes (the body, `List-Unsubscribe=One-Click`
+/// from a mail client or the page's form, is not needed).
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    match digest::unsubscribe(&state.db, &query.token).await {
+        Ok(true) => page(
+            StatusCode::OK,
+            "Unsubscribed",
+            "<p>No more digests will be sent to this address.</p>",
+        ),
+        Ok(false) => unknown_link(),
+        Err(err) => failed(err),
+    }
+}

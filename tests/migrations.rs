@@ -4,7 +4,7 @@ use crate::storage_test;
 use crate::support::Backend;
 use crate::support::{TestDb, tables};
 
-const ALL_TABLES: [&str; 14] = [
+const ALL_TABLES: [&str; 18] = [
     "api_tokens",
     "authors",
     "authorship_claims",
@@ -13,12 +13,16 @@ const ALL_TABLES: [&str; 14] = [
     "collections",
     "comment_upvotes",
     "comments",
+    "digest_sends",
+    "digest_subscriptions",
     "job_runs",
     "paper_authors",
     "paper_upvotes",
     "papers",
     "refresh_tokens",
     "users",
+    "webhook_deliveries",
+    "webhooks",
 ];
 
 /// Tables only PostgreSQL has: what replicas share there (SQLite serves one process).

@@ -66,6 +66,11 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     }
     let statements = Arc::new(AtomicU64::new(0));
     let metrics = Arc::new(Metrics::new());
+    // The same pool for background work, counted in the metrics but not in `statements`, so
+    // that a worker polling in the background never shows in a request's statement count.
+    let mut background = db.clone();
+    let counted = metrics.clone();
+    background.set_metric_callback(move |_| counted.statement());
     let counter = statements.clone();
     let counted = metrics.clone();
     db.set_metric_callback(move |_| {
@@ -80,6 +85,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     let events = Arc::new(crate::services::events::Events::new(db.clone()));
     let mailer = crate::services::digest::mail::Mailer::from_settings(&settings)?;
     Ok(AppState {
+        background,
         mailer,
         events,
         throttles,
@@ -112,7 +118,7 @@ pub async fn serve(
     let every = std::time::Duration::from_secs(state.settings.trending_refresh_secs);
     // Scores decay with time; one replica refreshes them each period.
     let refresher = tokio::spawn(crate::services::jobs::run_periodically(
-        state.db.clone(),
+        state.background.clone(),
         "trending_refresh",
         every,
         |db| async move { trending::refresh_recent(&db).await },
@@ -122,19 +128,19 @@ pub async fn serve(
     let relay = tokio::spawn(async move { events.listen(database_url).await });
     // Shared throttle windows of keys long quiet are forgotten, by one replica each hour.
     let sweeper = tokio::spawn(crate::services::jobs::run_periodically(
-        state.db.clone(),
+        state.background.clone(),
         "throttle_sweep",
         std::time::Duration::from_secs(3600),
         |db| async move { crate::services::throttle::sweep_shared(&db).await },
     ));
     // Every replica delivers webhooks; claims keep them from sending one attempt twice.
     let webhooks = tokio::spawn(crate::services::webhooks::deliver::run(
-        state.db.clone(),
+        state.background.clone(),
         state.settings.webhook_policy(),
     ));
     let digest = match state.mailer.clone() {
         Some(mailer) => Some(tokio::spawn(crate::services::digest::send::schedule(
-            state.db.clone(),
+            state.background.clone(),
             mailer,
             state.settings.public_url.clone(),
             state.settings.digest_hour,
@@ -146,7 +152,7 @@ pub async fn serve(
             None
         }
     };
-    let db = state.db.clone();
+    let db = state.background.clone();
     tokio::spawn(async move {
         match crate::services::discussion::render_missing(&db).await {
             Ok(0) => {}

@@ -16,6 +16,9 @@ use crate::services::throttle::Throttles;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// The same pool for background jobs and workers: their statements are not counted in
+    /// `statements` (requests' own count), only in the metrics.
+    pub background: DatabaseConnection,
     pub settings: Arc<Settings>,
     /// Where the SQLite file lives, for readiness (a deleted file is not a ready database).
     pub database_kind: DatabaseKind,

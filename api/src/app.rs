@@ -83,7 +83,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         &settings, &metrics, &db,
     ));
     let events = Arc::new(crate::services::events::Events::new(db.clone()));
-    let mailer = crate::services::digest::mail::Mailer::from_settings(&settings)?;
+    let mailer = crate::services::digest::mail::Mailer::from_settings(&settings, metrics.clone())?;
     Ok(AppState {
         background,
         mailer,
@@ -136,7 +136,7 @@ pub async fn serve(
     // Every replica delivers webhooks; claims keep them from sending one attempt twice.
     let webhooks = tokio::spawn(crate::services::webhooks::deliver::run(
         state.background.clone(),
-        state.settings.webhook_policy(),
+        state.settings.webhook_policy(state.metrics.clone()),
     ));
     let digest = match state.mailer.clone() {
         Some(mailer) => Some(tokio::spawn(crate::services::digest::send::schedule(

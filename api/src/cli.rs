@@ -335,14 +335,17 @@ async fn send_digest(
         FrequencyArg::Daily => Frequency::Daily,
         FrequencyArg::Weekly => Frequency::Weekly,
     };
-    let mailer = Mailer::from_settings(&settings)
-        .map_err(|e| (EXIT_USAGE, e.to_string()))?
-        .ok_or_else(|| {
-            (
-                EXIT_USAGE,
-                "mail is off: give --smtp-url (PAPERS_SMTP_URL)".to_owned(),
-            )
-        })?;
+    let mailer = Mailer::from_settings(
+        &settings,
+        std::sync::Arc::new(crate::metrics::Metrics::new()),
+    )
+    .map_err(|e| (EXIT_USAGE, e.to_string()))?
+    .ok_or_else(|| {
+        (
+            EXIT_USAGE,
+            "mail is off: give --smtp-url (PAPERS_SMTP_URL)".to_owned(),
+        )
+    })?;
     let date = match date {
         Some(text) => crate::services::papers::dates::parse_date(text, "--date")
             .map_err(|e| (EXIT_USAGE, e.to_string()))?,

@@ -309,16 +309,25 @@ impl Settings {
         Duration::from_millis(self.db_acquire_timeout_ms)
     }
 
-    /// How webhook deliveries are made.
-    pub fn webhook_policy(&self) -> crate::services::webhooks::deliver::Policy {
+    /// How webhook deliveries are made, counted in `metrics`.
+    pub fn webhook_policy(
+        &self,
+        metrics: std::sync::Arc<crate::metrics::Metrics>,
+    ) -> crate::services::webhooks::deliver::Policy {
         crate::services::webhooks::deliver::Policy {
+            metrics,
             retry_delays: self
                 .webhook_retry_delays
                 .iter()
                 .map(|s| Duration::from_secs(*s))
                 .collect(),
-            allow_private: self.webhook_allow_private == Switch::On,
+            allow_private: self.webhook_allow_private(),
         }
+    }
+
+    /// Whether webhooks may target private addresses.
+    pub fn webhook_allow_private(&self) -> bool {
+        self.webhook_allow_private == Switch::On
     }
 
     pub fn rate_limits_enabled(&self) -> bool {

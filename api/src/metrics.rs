@@ -1,6 +1,6 @@
 //! Prometheus metrics, `papers_`-prefixed, in the text exposition format at `/metrics` (or on
 //! `--metrics-listen`): HTTP requests and their durations, GraphQL operations by type, name and
-//! outcome, the database pool, statements, and throttle rejections. One registry per running
+//! outcome, the database pool, statements, throttle rejections, webhook attempts and mails. One registry per running
 //! service (tests run many in one process), built on `prometheus-client`.
 
 use std::collections::HashSet;
@@ -44,6 +44,17 @@ struct PoolLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct MailLabels {
+    kind: &'static str,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ThrottleLabels {
     throttle: &'static str,
 }
@@ -81,6 +92,8 @@ pub struct Metrics {
     pool: Family<PoolLabels, Gauge>,
     statements: Counter,
     throttle_rejections: Family<ThrottleLabels, Counter>,
+    webhook_attempts: Family<OutcomeLabels, Counter>,
+    mails: Family<MailLabels, Counter>,
     operation_names: Mutex<HashSet<String>>,
 }
 
@@ -129,6 +142,21 @@ impl Metrics {
             "Requests refused with RATE_LIMITED, by throttle",
             throttle_rejections.clone(),
         );
+        let webhook_attempts = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "webhook_attempts",
+            "Webhook delivery attempts, by outcome: delivered (2xx), retry (to be tried again), \
+             failed (retries spent), gone (410: the webhook is turned off), dropped (the webhook \
+             was off or deleted)",
+            webhook_attempts.clone(),
+        );
+        let mails = Family::<MailLabels, Counter>::default();
+        registry.register(
+            "mails",
+            "Mails handed to the SMTP server, by kind (confirmation, digest) and outcome (sent, \
+             failed)",
+            mails.clone(),
+        );
         Self {
             registry,
             requests,
@@ -137,6 +165,8 @@ impl Metrics {
             pool,
             statements,
             throttle_rejections,
+            webhook_attempts,
+            mails,
             operation_names: Mutex::new(HashSet::new()),
         }
     }
@@ -190,6 +220,21 @@ impl Metrics {
     /// Counts one SQL statement.
     pub fn statement(&self) {
         self.statements.inc();
+    }
+
+    /// Counts a webhook delivery attempt's outcome.
+    pub fn webhook_attempt(&self, outcome: &'static str) {
+        self.webhook_attempts
+            .get_or_create(&OutcomeLabels { outcome })
+            .inc();
+    }
+
+    /// Counts a mail handed (or not) to the SMTP server.
+    pub fn mail(&self, kind: &'static str, sent: bool) {
+        let outcome = if sent { "sent" } else { "failed" };
+        self.mails
+            .get_or_create(&MailLabels { kind, outcome })
+            .inc();
     }
 
     /// The counter of one throttle's rejections.

@@ -7,6 +7,7 @@ use entity::digest_subscription;
 use crate::error::GqlResult;
 use crate::graphql::context::{caller, db, state};
 use crate::services::accounts::Email;
+use crate::services::digest::mail::MailKind;
 use crate::services::digest::{self, Frequency};
 
 /// How often the digest comes.
@@ -101,7 +102,7 @@ impl DigestMutation {
                     let (to, token) = (subscription.email.clone(), subscription.token.clone());
                     tokio::spawn(async move {
                         let sent = match mailer.confirmation(&to, frequency, &token) {
-                            Ok(message) => mailer.send(message).await,
+                            Ok(message) => mailer.send(MailKind::Confirmation, message).await,
                             Err(err) => Err(err),
                         };
                         if let Err(err) = sent {

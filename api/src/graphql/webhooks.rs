@@ -249,7 +249,7 @@ impl WebhookMutation {
             events: events(input.events).gql()?,
             description: Description::parse_optional(input.description, "description").gql()?,
         };
-        let allow_private = state(ctx)?.settings.webhook_policy().allow_private;
+        let allow_private = state(ctx)?.settings.webhook_allow_private();
         let (secret, row) = webhooks::create(&db(ctx)?, caller(ctx)?, new, allow_private)
             .await
             .gql()?;
@@ -276,7 +276,7 @@ impl WebhookMutation {
             description: Text::parse_change(input.description, "description").gql()?,
             is_active: input.is_active,
         };
-        let allow_private = state(ctx)?.settings.webhook_policy().allow_private;
+        let allow_private = state(ctx)?.settings.webhook_allow_private();
         let row = webhooks::update(&db(ctx)?, caller(ctx)?, id, change, allow_private)
             .await
             .gql()?;

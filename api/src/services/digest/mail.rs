@@ -15,6 +15,14 @@ pub struct Mailer {
     from: Mailbox,
     /// The site's address, for the links in mails.
     pub site: String,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
+}
+
+/// What a mail is, as counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    Confirmation,
+    Digest,
 }
 
 /// The site's own address for links back to it: `--public-url`, else the listen address.
@@ -27,7 +35,10 @@ pub fn site_of(settings: &Settings) -> String {
 
 impl Mailer {
     /// The mailer `--smtp-url` describes; `None` without one (mail is off).
-    pub fn from_settings(settings: &Settings) -> Result<Option<Self>, ConfigError> {
+    pub fn from_settings(
+        settings: &Settings,
+        metrics: std::sync::Arc<crate::metrics::Metrics>,
+    ) -> Result<Option<Self>, ConfigError> {
         let Some(url) = &settings.smtp_url else {
             return Ok(None);
         };
@@ -46,16 +57,24 @@ impl Mailer {
             transport,
             from,
             site: site_of(settings),
+            metrics,
         }))
     }
 
     /// Sends one message; the error says why, without the server's secrets.
-    pub async fn send(&self, message: Message) -> Result<(), String> {
-        self.transport
+    pub async fn send(&self, kind: MailKind, message: Message) -> Result<(), String> {
+        let sent = self
+            .transport
             .send(message)
             .await
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string());
+        let kind = match kind {
+            MailKind::Confirmation => "confirmation",
+            MailKind::Digest => "digest",
+        };
+        self.metrics.mail(kind, sent.is_ok());
+        sent
     }
 
     fn link(&self, path: &str, token: &str) -> String {

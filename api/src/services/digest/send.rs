@@ -15,7 +15,7 @@ use sea_orm::{
 
 use crate::error::AppError;
 use crate::services::digest::Frequency;
-use crate::services::digest::mail::{Digest, DigestPaper, Mailer};
+use crate::services::digest::mail::{Digest, DigestPaper, MailKind, Mailer};
 use crate::services::papers::dates::{self, Range};
 
 /// Papers in a daily digest.
@@ -131,7 +131,7 @@ pub async fn run(
             continue;
         }
         let mailed = match mailer.digest(&subscription.email, &digest, &subscription.token) {
-            Ok(message) => mailer.send(message).await,
+            Ok(message) => mailer.send(MailKind::Digest, message).await,
             Err(err) => Err(err),
         };
         match mailed {

@@ -58,12 +58,14 @@ impl Status {
 }
 
 /// How deliveries are made.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Policy {
     /// The waits before the second, third, … attempt; one attempt more than delays in all.
     pub retry_delays: Vec<Duration>,
     /// Whether private addresses may be targets (development and tests only).
     pub allow_private: bool,
+    /// Where attempts are counted.
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 /// Delivers until the process ends.
@@ -191,6 +193,18 @@ async fn record(
     let now = crate::services::now();
     let attempts = delivery.attempts + 1;
     let txn = db::begin_write(db).await?;
+    policy.metrics.webhook_attempt(match &outcome {
+        Outcome::Delivered(_) => "delivered",
+        Outcome::Gone => "gone",
+        Outcome::Dropped(_) => "dropped",
+        Outcome::Retry { .. }
+            if usize::try_from(delivery.attempts)
+                .is_ok_and(|done| done < policy.retry_delays.len()) =>
+        {
+            "retry"
+        }
+        Outcome::Retry { .. } => "failed",
+    });
     let mut update = webhook_delivery::Entity::update_many()
         .filter(C::Id.eq(delivery.id))
         .filter(C::Status.eq(Status::Pending.as_str()));

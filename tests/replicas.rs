@@ -23,12 +23,19 @@ struct Replica {
 
 impl Replica {
     async fn start(db: &TestDb) -> Self {
+        Self::start_with(db, &[]).await
+    }
+
+    /// With more environment.
+    async fn start_with(db: &TestDb, more: &[(&str, &str)]) -> Self {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
-        let child = spawn_server(&[
+        let mut env = vec![
             ("DATABASE_URL", db.url.as_str()),
             ("PAPERS_LISTEN", listen.as_str()),
-        ]);
+        ];
+        env.extend_from_slice(more);
+        let child = spawn_server(&env);
         wait_healthy(port).await;
         Self { port, child }
     }
@@ -256,19 +263,14 @@ async fn two_replicas_deliver_each_webhook_message_once() {
     }
     let db = TestDb::new(Backend::Postgres).await;
     let receiver = crate::support::receiver::Receiver::start(&[]).await;
-    let start = || async {
-        let port = free_port();
-        let listen = format!("127.0.0.1:{port}");
-        let child = spawn_server(&[
-            ("DATABASE_URL", db.url.as_str()),
-            ("PAPERS_LISTEN", listen.as_str()),
-            ("PAPERS_WEBHOOK_ALLOW_PRIVATE", "on"),
-            ("PAPERS_RATE_LIMITS", "off"),
-        ]);
-        wait_healthy(port).await;
-        Replica { port, child }
-    };
-    let (mut one, mut two) = tokio::join!(start(), start());
+    let env = [
+        ("PAPERS_WEBHOOK_ALLOW_PRIVATE", "on"),
+        ("PAPERS_RATE_LIMITS", "off"),
+    ];
+    let (mut one, mut two) = tokio::join!(
+        Replica::start_with(&db, &env),
+        Replica::start_with(&db, &env)
+    );
     let registered = one
         .gql(
             REGISTER,

@@ -7,6 +7,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{ConfigError, Settings};
 use crate::services::digest::Frequency;
+use crate::services::input::escape_html as escape;
 
 /// Sends mail through the configured SMTP server.
 #[derive(Clone)]
@@ -188,22 +189,6 @@ pub struct DigestPaper {
     pub link: String,
     /// The start of the abstract.
     pub excerpt: String,
-}
-
-/// Text for HTML content or a quoted attribute.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `List-Unsubscribe: <https://…/digest/unsubscribe?token=…>` (RFC 2369).

@@ -220,12 +220,10 @@ fn first_authors(names: &str) -> String {
     }
 }
 
+/// The start of an abstract, its line breaks and runs of spaces made single spaces.
 fn excerpt(text: &str) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match text.char_indices().nth(EXCERPT_CHARS) {
-        Some((at, _)) => format!("{}…", text[..at].trim_end()),
-        None => text,
-    }
+    crate::services::input::excerpt(&text, EXCERPT_CHARS)
 }
 
 /// Inside `serve`: at `hour` (UTC) each day, the daily digest of the day before, and on Mondays

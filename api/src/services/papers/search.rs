@@ -13,6 +13,7 @@ use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement};
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
+use crate::services::input::escape_html as escape;
 use crate::services::pagination::{Direction, PageArgs, decode_cursor, encode_cursor};
 use crate::services::papers;
 
@@ -285,21 +286,6 @@ pub async fn count(db: &DatabaseConnection, results: &Results) -> Result<u64, Ap
         n = count_matches(db, &results.words, LastWord::Prefix).await?;
     }
     Ok(u64::try_from(n).unwrap_or(0))
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Whether a word of the text matches a query word: equal, or starting with it (so that

@@ -669,3 +669,70 @@ async fn the_outbox_holds_only_committed_changes(backend: Backend) {
     assert_eq!(pending.len(), 1);
     receiver.wait_for(2).await;
 }
+
+storage_test!(imported_papers_are_announced_and_old_settled_deliveries_are_pruned);
+async fn imported_papers_are_announced_and_old_settled_deliveries_are_pruned(backend: Backend) {
+    let app = app_with_retries(backend, "0").await;
+    let receiver = Receiver::start(&[]).await;
+    let db = app.db.connect().await;
+    let ada = token_for(&fixtures::user(&db, "ada").await);
+    let (hook, _) = create(&app, &ada, &receiver.url("/"), json!(["PAPER_SUBMITTED"])).await;
+    let file = json!([
+        { "arxiv_id": "2402.00001", "title": "Imported one", "authors": ["I. One"], "abstract": "a" },
+        { "arxiv_id": "2402.00002", "title": "Imported two", "authors": ["I. Two"], "abstract": "b" }
+    ])
+    .to_string();
+    let records = api::services::papers::import::parse_file(&file).unwrap();
+    api::services::papers::import::import(&db, &records, |_| fixtures::now())
+        .await
+        .unwrap();
+    let node = settled(&app, &ada, &hook, 2).await;
+    let mut imported: Vec<String> = node["deliveries"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let body: Value = serde_json::from_str(d["payload"].as_str().unwrap()).unwrap();
+            assert_eq!(body["type"], "paper.submitted");
+            body["data"]["arxivId"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    imported.sort();
+    assert_eq!(imported, ["2402.00001", "2402.00002"]);
+
+    // Pruning: settled deliveries older than 30 days go; recent and pending ones stay.
+    let old = fixtures::now() - chrono::Duration::days(31);
+    let rows = entity::webhook_delivery::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    let mut aged: entity::webhook_delivery::ActiveModel = rows[0].clone().into();
+    aged.created_at = Set(old);
+    aged.update(&db).await.unwrap();
+    let mut pending: entity::webhook_delivery::ActiveModel = rows[1].clone().into();
+    pending.created_at = Set(old);
+    pending.status = Set("PENDING".into());
+    pending.next_attempt_at = Set(Some(fixtures::now() + chrono::Duration::days(1)));
+    pending.update(&db).await.unwrap();
+    app.data_as(&ada, PING, json!({ "id": hook })).await;
+    settled_or_pending(&app, &ada, &hook).await;
+    assert_eq!(api::services::webhooks::prune(&db).await.unwrap(), 1);
+    let left = entity::webhook_delivery::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 2);
+    assert!(left.iter().all(|d| d.id != rows[0].id));
+}
+
+/// Waits until the newest delivery (a ping) is delivered.
+async fn settled_or_pending(app: &TestApp, token: &str, hook: &str) {
+    for _ in 0..600 {
+        let data = app.data_as(token, DELIVERIES, json!({ "id": hook })).await;
+        if data["node"]["deliveries"]["nodes"][0]["status"] == "DELIVERED" {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the ping was not delivered");
+}

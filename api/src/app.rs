@@ -133,6 +133,13 @@ pub async fn serve(
         std::time::Duration::from_secs(3600),
         |db| async move { crate::services::throttle::sweep_shared(&db).await },
     ));
+    // Settled webhook deliveries older than a month go, by one replica each day.
+    let pruner = tokio::spawn(crate::services::jobs::run_periodically(
+        state.background.clone(),
+        "webhook_prune",
+        std::time::Duration::from_secs(86_400),
+        |db| async move { crate::services::webhooks::prune(&db).await },
+    ));
     // Every replica delivers webhooks; claims keep them from sending one attempt twice.
     let webhooks = tokio::spawn(crate::services::webhooks::deliver::run(
         state.background.clone(),
@@ -184,6 +191,7 @@ pub async fn serve(
     sweeper.abort();
     relay.abort();
     webhooks.abort();
+    pruner.abort();
     if let Some(digest) = digest {
         digest.abort();
     }

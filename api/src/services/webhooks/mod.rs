@@ -302,6 +302,21 @@ pub async fn count_deliveries(
         .await?)
 }
 
+/// How long settled deliveries are kept (listed under their webhook) before being pruned.
+pub const KEEP_DELIVERIES_DAYS: i64 = 30;
+
+/// Deletes deliveries settled (delivered or failed) more than [`KEEP_DELIVERIES_DAYS`] ago;
+/// pending ones stay whatever their age. Returns how many went.
+pub async fn prune(db: &DatabaseConnection) -> Result<usize, AppError> {
+    let before = crate::services::now() - chrono::Duration::days(KEEP_DELIVERIES_DAYS);
+    let pruned = webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::Status.ne(deliver::Status::Pending.as_str()))
+        .filter(webhook_delivery::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(usize::try_from(pruned.rows_affected).unwrap_or(usize::MAX))
+}
+
 /// The signed-in caller, if the request may write.
 fn writer(caller: &Caller) -> Result<&entity::user::Model, AppError> {
     let user = caller.signed_in()?;

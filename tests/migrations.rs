@@ -4,7 +4,7 @@ use crate::storage_test;
 use crate::support::Backend;
 use crate::support::{TestDb, tables};
 
-const ALL_TABLES: [&str; 18] = [
+const ALL_TABLES: [&str; 19] = [
     "api_tokens",
     "authors",
     "authorship_claims",
@@ -16,6 +16,7 @@ const ALL_TABLES: [&str; 18] = [
     "digest_sends",
     "digest_subscriptions",
     "job_runs",
+    "notifications",
     "paper_authors",
     "paper_upvotes",
     "papers",

@@ -13,6 +13,7 @@ pub mod comment;
 pub mod comment_upvote;
 pub mod digest_send;
 pub mod digest_subscription;
+pub mod notification;
 pub mod paper;
 pub mod paper_author;
 pub mod paper_upvote;

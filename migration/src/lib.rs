@@ -27,6 +27,7 @@ mod m20261127_000019_replicas;
 mod m20261127_000020_arxiv_metadata;
 mod m20261127_000021_webhooks;
 mod m20261127_000022_digest;
+mod m20261127_000023_notifications;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000020_arxiv_metadata::Migration),
             Box::new(m20261127_000021_webhooks::Migration),
             Box::new(m20261127_000022_digest::Migration),
+            Box::new(m20261127_000023_notifications::Migration),
         ]
     }
 }

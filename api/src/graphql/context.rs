@@ -41,6 +41,31 @@ pub async fn publish(ctx: &Context<'_>, events: &[Event]) -> async_graphql::Resu
     Ok(())
 }
 
+/// Announces live the notifications an action has just written (of these kinds, about this
+/// comment or claim). A failure to read them back is logged: the action itself succeeded.
+pub async fn publish_notifications(
+    ctx: &Context<'_>,
+    kinds: &[crate::services::notifications::Kind],
+    comment: Option<i64>,
+    claim: Option<i64>,
+) -> async_graphql::Result<()> {
+    let state = state(ctx)?;
+    match crate::services::notifications::written_for(&state.db, kinds, comment, claim).await {
+        Ok(rows) => {
+            let events: Vec<Event> = rows
+                .iter()
+                .map(|n| Event::NotificationAdded {
+                    notification: n.id,
+                    user: n.user_id,
+                })
+                .collect();
+            state.events.publish(&events).await;
+        }
+        Err(err) => tracing::warn!(error = %err, "cannot announce new notifications"),
+    }
+    Ok(())
+}
+
 pub fn viewer_id(ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
     Ok(caller(ctx)?.user_id())
 }

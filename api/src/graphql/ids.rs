@@ -17,6 +17,7 @@ pub enum NodeType {
     Claim,
     Webhook,
     WebhookDelivery,
+    Notification,
 }
 
 impl NodeType {
@@ -31,6 +32,7 @@ impl NodeType {
             Self::Claim => "AuthorshipClaim",
             Self::Webhook => "Webhook",
             Self::WebhookDelivery => "WebhookDelivery",
+            Self::Notification => "Notification",
         }
     }
 
@@ -45,6 +47,7 @@ impl NodeType {
             "AuthorshipClaim" => Some(Self::Claim),
             "Webhook" => Some(Self::Webhook),
             "WebhookDelivery" => Some(Self::WebhookDelivery),
+            "Notification" => Some(Self::Notification),
             _ => None,
         }
     }

@@ -18,6 +18,7 @@ pub mod introspection;
 pub mod limits;
 pub mod loaders;
 pub mod node;
+pub mod notifications;
 pub mod order;
 pub mod papers;
 pub mod root;
@@ -57,6 +58,7 @@ pub struct Mutation(
     claims::ClaimMutation,
     webhooks::WebhookMutation,
     digest::DigestMutation,
+    notifications::NotificationMutation,
 );
 
 pub type PapersSchema = Schema<Query, Mutation, Subscription>;

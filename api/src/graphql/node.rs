@@ -8,6 +8,7 @@ use crate::graphql::collections::Collection;
 use crate::graphql::context::{caller, db, loaders, viewer_id};
 use crate::graphql::discussion::Comment;
 use crate::graphql::ids::{self, NodeType};
+use crate::graphql::notifications::Notification;
 use crate::graphql::papers::Paper;
 use crate::graphql::papers::author::Author;
 use crate::graphql::webhooks::Webhook;
@@ -23,10 +24,11 @@ pub enum Node {
     Comment(Comment),
     Collection(Collection),
     Webhook(Webhook),
+    Notification(Notification),
 }
 
 /// Looks an ID up; an ID that is garbage, of an unknown type, of a missing row, of another
-/// user's private collection or of another user's webhook is `None`.
+/// user's private collection, webhook or notification is `None`.
 pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Node>> {
     let Some((kind, row)) = ids::decode(id) else {
         return Ok(None);
@@ -56,6 +58,15 @@ pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<No
         // API tokens and claims are not nodes: their IDs find nothing here.
         NodeType::ApiToken | NodeType::Claim | NodeType::WebhookDelivery => None,
         // The owner's only.
+        NodeType::Notification => {
+            let viewer = viewer_id(ctx)?;
+            loaders
+                .notification_by_id
+                .load_one(row)
+                .await?
+                .filter(|n| Some(n.user_id) == viewer)
+                .map(|n| Node::Notification(Notification(n)))
+        }
         NodeType::Webhook => {
             crate::services::webhooks::find(&db(ctx)?, caller(ctx)?, crate::ids::WebhookId(row))
                 .await

@@ -15,6 +15,7 @@ use crate::graphql::collections::Collection;
 use crate::graphql::context::{RequestData, state, viewer_id};
 use crate::graphql::discussion::Comment;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::notifications::Notification;
 use crate::graphql::papers::Paper;
 use crate::ids::{CollectionId, PaperId};
 use crate::services::collections;
@@ -130,6 +131,33 @@ impl Subscription {
                 return None;
             };
             current_paper(loaders, paper).await
+        }))
+    }
+
+    /// Each notification reaching the viewer's inbox (signed-in users only).
+    async fn notification_added<'ctx>(
+        &self,
+        ctx: &Context<'ctx>,
+    ) -> async_graphql::Result<impl Stream<Item = Notification> + 'ctx> {
+        let Some(viewer) = viewer_id(ctx)? else {
+            return Err(AppError::Unauthenticated.into_gql());
+        };
+        let loaders = loaders(ctx)?;
+        Ok(events(ctx)?.filter_map(move |event| async move {
+            let Event::NotificationAdded { notification, user } = event else {
+                return None;
+            };
+            if user != viewer {
+                return None;
+            }
+            loaders
+                .notification_by_id
+                .load_one(notification)
+                .await
+                .ok()
+                .flatten()
+                .filter(|n| n.user_id == viewer)
+                .map(Notification)
         }))
     }
 

@@ -34,6 +34,8 @@ pub enum Event {
     PaperSubmitted { paper: i64 },
     /// A collection's fields or items changed.
     CollectionUpdated { collection: i64 },
+    /// A notification reached a user's inbox.
+    NotificationAdded { notification: i64, user: i64 },
 }
 
 /// A subscription's events, taken when the operation arrives rather than when its resolver

@@ -11,16 +11,18 @@ use crate::auth::Caller;
 use crate::error::GqlResult;
 use crate::graphql::args;
 use crate::graphql::collections::{CollectionConnection, collection_connection};
-use crate::graphql::connection::{Parts, connection};
+use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::PapersOf;
+use crate::graphql::notifications::{Notification, NotificationConnection};
 use crate::graphql::papers::{PaperConnection, paper_connection_of};
 use crate::graphql::tokens::ApiToken;
 use crate::graphql::webhooks::Webhook;
 use crate::services::collections::CollectionList;
 use crate::services::discussion::CommentList;
+use crate::services::notifications;
 use crate::services::papers::PaperList;
 
 pub struct User(pub user::Model, JustSignedIn);
@@ -118,6 +120,50 @@ impl User {
             .await
             .gql()?;
         Ok(Some(rows.into_iter().map(ApiToken).collect()))
+    }
+
+    /// The user's notifications, newest first: answered to the user themself only, null for
+    /// everyone else.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only those not yet marked read.", default = false)] unread_only: bool,
+        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+    ) -> async_graphql::Result<Option<NotificationConnection>> {
+        if !self.is_self(ctx)? {
+            return Ok(None);
+        }
+        let page_args = args::page(first, after, None, None)?;
+        let (db, user) = (db(ctx)?, self.0.id);
+        let page = notifications::page(&db, user, unread_only, &page_args)
+            .await
+            .gql()?;
+        let totals = Totals::new(move || {
+            let db = db.clone();
+            async move { notifications::count(&db, user, unread_only).await }
+        });
+        Ok(Some(NotificationConnection(Parts::from_page(
+            page,
+            totals,
+            Notification,
+        ))))
+    }
+
+    /// How many of the user's notifications are unread: answered to the user themself only,
+    /// null for everyone else.
+    async fn unread_notification_count(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<i32>> {
+        if !self.is_self(ctx)? {
+            return Ok(None);
+        }
+        let count = notifications::count(&db(ctx)?, self.0.id, true)
+            .await
+            .gql()?;
+        Ok(Some(i32::try_from(count).unwrap_or(i32::MAX)))
     }
 
     /// The user's webhooks, oldest first: answered to the user themself only, an empty list

@@ -4,10 +4,11 @@ use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
-use crate::graphql::context::{caller, db, publish, state};
+use crate::graphql::context::{caller, db, publish, publish_notifications, state};
 use crate::graphql::discussion::Comment;
 use crate::services::discussion::{self, Body, Reason};
 use crate::services::events::Event;
+use crate::services::notifications::Kind;
 
 /// A new comment, or a reply.
 #[derive(InputObject)]
@@ -72,6 +73,13 @@ impl DiscussionMutation {
             ],
         )
         .await?;
+        publish_notifications(
+            ctx,
+            &[Kind::CommentReply, Kind::PaperComment],
+            Some(row.id),
+            None,
+        )
+        .await?;
         Ok(Comment(row))
     }
 
@@ -113,10 +121,10 @@ impl DiscussionMutation {
     ) -> async_graphql::Result<Comment> {
         let id = id_arg(&id, "id")?;
         let reason = Reason::parse(&reason, "reason").gql()?;
-        Ok(Comment(
-            discussion::hide(&db(ctx)?, caller(ctx)?, id, reason)
-                .await
-                .gql()?,
-        ))
+        let row = discussion::hide(&db(ctx)?, caller(ctx)?, id, reason)
+            .await
+            .gql()?;
+        publish_notifications(ctx, &[Kind::CommentHidden], Some(row.id), None).await?;
+        Ok(Comment(row))
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{author, collection, comment, paper, user};
+use entity::{author, authorship_claim, collection, comment, notification, paper, user};
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
@@ -57,6 +57,12 @@ loader!(CommentById, comment::Model, |db, keys| {
 });
 loader!(CollectionById, collection::Model, |db, keys| {
     collections::find_by_ids(db, keys)
+});
+loader!(ClaimById, authorship_claim::Model, |db, keys| {
+    crate::services::claims::find_by_ids(db, keys)
+});
+loader!(NotificationById, notification::Model, |db, keys| {
+    crate::services::notifications::find_by_ids(db, keys)
 });
 loader!(AuthorsOfPaper, Vec<PaperAuthorEntry>, |db, keys| {
     papers::authors_of(db, keys)
@@ -111,6 +117,8 @@ pub struct Loaders {
     pub user_by_id: DataLoader<UserById>,
     pub comment_by_id: DataLoader<CommentById>,
     pub collection_by_id: DataLoader<CollectionById>,
+    pub claim_by_id: DataLoader<ClaimById>,
+    pub notification_by_id: DataLoader<NotificationById>,
     pub authors_of_paper: DataLoader<AuthorsOfPaper>,
     pub paper_count_of_author: DataLoader<PaperCountOfAuthor>,
     pub comments: ListLoaders<CommentList>,
@@ -161,6 +169,8 @@ impl Loaders {
             user_by_id: make(UserById(db.clone()), delay),
             comment_by_id: make(CommentById(db.clone()), delay),
             collection_by_id: make(CollectionById(db.clone()), delay),
+            claim_by_id: make(ClaimById(db.clone()), delay),
+            notification_by_id: make(NotificationById(db.clone()), delay),
             authors_of_paper: make(AuthorsOfPaper(db.clone()), delay),
             paper_count_of_author: make(PaperCountOfAuthor(db.clone()), delay),
             comments: ListLoaders::new(db, viewer_id, delay),

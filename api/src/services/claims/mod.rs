@@ -14,6 +14,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::ids::{ClaimId, PaperId};
 use crate::services::input::Text;
+use crate::services::notifications::{self, Kind, Notice};
 
 pub const MAX_NOTE_CHARS: usize = 1_000;
 /// The claimant's note to the moderators.
@@ -126,9 +127,35 @@ pub async fn decide(
                 ));
             }
         }
+        notifications::write(
+            &txn,
+            &[Notice {
+                user: claim.user_id,
+                kind: Kind::ClaimDecided,
+                actor: Some(moderator.id),
+                paper: Some(claim.paper_id),
+                comment: None,
+                claim: Some(claim.id),
+            }],
+        )
+        .await?;
         crate::services::webhooks::outbox::claim_decided(&txn, &claim).await?;
         txn.commit().await?;
         Ok(claim)
     })
     .await
+}
+
+/// Claims by id, for loaders.
+pub async fn find_by_ids(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, authorship_claim::Model>, AppError> {
+    Ok(authorship_claim::Entity::find()
+        .filter(authorship_claim::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
 }

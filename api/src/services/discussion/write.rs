@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::ids::{CommentId, PaperId};
 use crate::services::discussion::markdown;
 use crate::services::input::{Markdown, Text};
+use crate::services::notifications::{self, Kind, Notice};
 use crate::services::throttle::Throttles;
 
 /// Longest comment body, in characters.
@@ -129,7 +130,22 @@ async fn insert(
             .exec(&txn)
             .await?;
     }
-    crate::services::webhooks::outbox::comment_added(&txn, &row, &paper, author).await?;
+    // Who the comment concerns hears of it: in the inbox and through their webhooks.
+    let audience = notifications::comment_audience(&txn, &row, &paper).await?;
+    let notices: Vec<Notice> = audience
+        .iter()
+        .map(|&(user, kind)| Notice {
+            user,
+            kind,
+            actor: Some(author.id),
+            paper: Some(paper_id),
+            comment: Some(row.id),
+            claim: None,
+        })
+        .collect();
+    notifications::write(&txn, &notices).await?;
+    let users: Vec<i64> = audience.iter().map(|(user, _)| *user).collect();
+    crate::services::webhooks::outbox::comment_added(&txn, &row, &paper, author, &users).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -240,11 +256,29 @@ pub async fn hide(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such comment".into()))?;
+    let (author, paper) = (row.user_id, row.paper_id);
     let mut hidden: comment::ActiveModel = row.into();
     hidden.hidden_at = Set(Some(crate::services::now()));
     hidden.hidden_reason = Set(Some(reason.into()));
     hidden.hidden_by = Set(Some(moderator.id));
-    Ok(hidden.update(db).await?)
+    let txn = db::begin_write(db).await?;
+    let hidden = hidden.update(&txn).await?;
+    if let Some(author) = author {
+        notifications::write(
+            &txn,
+            &[Notice {
+                user: author,
+                kind: Kind::CommentHidden,
+                actor: Some(moderator.id),
+                paper: Some(paper),
+                comment: Some(id),
+                claim: None,
+            }],
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(hidden)
 }
 
 /// Renders the bodies of comments stored before `body_html` existed, a batch at a time; returns

@@ -7,10 +7,7 @@
 //! [`MAX_PAYLOAD_BYTES`]; a receiver wanting more asks the API by the ID.
 
 use entity::{authorship_claim, comment, paper, user, webhook, webhook_delivery};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Set,
-    Statement,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
 use crate::error::AppError;
@@ -52,37 +49,21 @@ pub async fn paper_submitted<C: ConnectionTrait>(
     enqueue(txn, &targets, EventType::PaperSubmitted, &payload).await
 }
 
-/// A comment was posted: the webhooks subscribed to `comment.added` of the paper's submitter,
-/// of its authors who claimed it, and of the parent comment's author hear of it, except the
-/// commenter's own (nobody is told of what they did).
+/// A comment was posted: the webhooks subscribed to `comment.added` of the people it concerns
+/// (`notifications::comment_audience`: the paper's submitter, its authors who claimed it, the
+/// parent comment's author; never the commenter) hear of it.
 pub async fn comment_added<C: ConnectionTrait>(
     txn: &C,
     comment: &comment::Model,
     paper: &paper::Model,
     author: &user::Model,
+    audience: &[i64],
 ) -> Result<(), AppError> {
-    let backend = txn.get_database_backend();
-    let sql = "SELECT * FROM webhooks WHERE is_active = $1 AND events LIKE $2 AND user_id <> $3 \
-               AND (user_id IN (SELECT submitted_by FROM papers WHERE id = $4) \
-                    OR user_id IN (SELECT a.user_id FROM paper_authors pa \
-                                   JOIN authors a ON a.id = pa.author_id WHERE pa.paper_id = $4) \
-                    OR user_id IN (SELECT user_id FROM comments WHERE id = $5))";
-    let sql = match backend {
-        DbBackend::Postgres => sql.to_owned(),
-        _ => sql.replace('$', "?"),
-    };
-    let targets = webhook::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [
-                true.into(),
-                like(EventType::CommentAdded).into(),
-                author.id.into(),
-                paper.id.into(),
-                comment.parent_id.unwrap_or(0).into(),
-            ],
-        ))
+    if audience.is_empty() {
+        return Ok(());
+    }
+    let targets = subscribed(EventType::CommentAdded)
+        .filter(webhook::Column::UserId.is_in(audience.iter().copied()))
         .all(txn)
         .await?;
     if targets.is_empty() {

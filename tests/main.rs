@@ -21,6 +21,7 @@ mod hardening;
 mod import;
 mod integrations;
 mod migrations;
+mod moderation;
 mod notifications;
 mod people;
 mod read_api;

@@ -4,18 +4,20 @@ use crate::storage_test;
 use crate::support::Backend;
 use crate::support::{TestDb, tables};
 
-const ALL_TABLES: [&str; 19] = [
+const ALL_TABLES: [&str; 21] = [
     "api_tokens",
     "authors",
     "authorship_claims",
     "collection_items",
     "collection_upvotes",
     "collections",
+    "comment_reports",
     "comment_upvotes",
     "comments",
     "digest_sends",
     "digest_subscriptions",
     "job_runs",
+    "moderation_actions",
     "notifications",
     "paper_authors",
     "paper_upvotes",

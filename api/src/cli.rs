@@ -110,6 +110,9 @@ pub enum UserAction {
         /// The role to give.
         #[arg(value_enum)]
         role: RoleArg,
+        /// Who gives it, as the moderation log records (by default the user themself).
+        #[arg(long, value_name = "USERNAME")]
+        by: Option<String>,
     },
 }
 
@@ -172,8 +175,8 @@ pub async fn run(settings: Settings, command: Command) -> ExitCode {
             action: DigestAction::Send { frequency, date },
         } => send_digest(settings, frequency, date.as_deref()).await,
         Command::User {
-            action: UserAction::Promote { username, role },
-        } => promote(settings, &username, role.into()).await,
+            action: UserAction::Promote { username, role, by },
+        } => promote(settings, &username, role.into(), by.as_deref()).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -313,12 +316,17 @@ async fn seed_synthetic(settings: Settings, papers: u64, seed: u64) -> CommandRe
     Ok(())
 }
 
-async fn promote(settings: Settings, username: &str, role: Role) -> CommandResult {
+async fn promote(
+    settings: Settings,
+    username: &str,
+    role: Role,
+    by: Option<&str>,
+) -> CommandResult {
     let db = connect(&settings).await?;
     db::migrate_up(&db)
         .await
         .map_err(|e| (EXIT_FAILURE, format!("migration failed: {e}")))?;
-    let user = crate::services::accounts::set_role(&db, username, role)
+    let user = crate::services::accounts::set_role(&db, username, role, by)
         .await
         .map_err(|e| (EXIT_FAILURE, e.to_string()))?;
     println!("{} is now {}", user.username, user.role.to_value());

@@ -139,6 +139,7 @@ fn unique_message(table: Option<&str>) -> String {
         Some("collection_items") => "the paper is in the collection already".into(),
         Some("collections") => "a collection with this slug exists".into(),
         Some("authorship_claims") => "a claim on this author is pending".into(),
+        Some("comment_reports") => "you have an open report on this comment".into(),
         Some("paper_upvotes" | "comment_upvotes" | "collection_upvotes") => {
             "the vote is counted already".into()
         }

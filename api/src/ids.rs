@@ -48,4 +48,6 @@ row_ids! {
     ClaimId;
     /// A row of `webhooks`.
     WebhookId;
+    /// A row of `comment_reports`.
+    ReportId;
 }

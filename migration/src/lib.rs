@@ -28,6 +28,7 @@ mod m20261127_000020_arxiv_metadata;
 mod m20261127_000021_webhooks;
 mod m20261127_000022_digest;
 mod m20261127_000023_notifications;
+mod m20261127_000024_moderation;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000021_webhooks::Migration),
             Box::new(m20261127_000022_digest::Migration),
             Box::new(m20261127_000023_notifications::Migration),
+            Box::new(m20261127_000024_moderation::Migration),
         ]
     }
 }

@@ -18,6 +18,8 @@ pub enum NodeType {
     Webhook,
     WebhookDelivery,
     Notification,
+    CommentReport,
+    ModerationAction,
 }
 
 impl NodeType {
@@ -33,6 +35,8 @@ impl NodeType {
             Self::Webhook => "Webhook",
             Self::WebhookDelivery => "WebhookDelivery",
             Self::Notification => "Notification",
+            Self::CommentReport => "CommentReport",
+            Self::ModerationAction => "ModerationAction",
         }
     }
 
@@ -48,6 +52,8 @@ impl NodeType {
             "Webhook" => Some(Self::Webhook),
             "WebhookDelivery" => Some(Self::WebhookDelivery),
             "Notification" => Some(Self::Notification),
+            "CommentReport" => Some(Self::CommentReport),
+            "ModerationAction" => Some(Self::ModerationAction),
             _ => None,
         }
     }
@@ -78,7 +84,8 @@ global!(
     CollectionId => Collection,
     TokenId => ApiToken,
     ClaimId => Claim,
-    WebhookId => Webhook
+    WebhookId => Webhook,
+    ReportId => CommentReport
 );
 
 pub fn encode(kind: NodeType, id: i64) -> ID {

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod introspection;
 pub mod limits;
 pub mod loaders;
+pub mod moderation;
 pub mod node;
 pub mod notifications;
 pub mod order;
@@ -43,6 +44,7 @@ pub struct Query(
     papers::query::PaperQuery,
     accounts::query::AccountQuery,
     collections::query::CollectionQuery,
+    moderation::ModerationQuery,
 );
 
 /// The entry points for writing: accounts, sessions, votes, comments, collections,
@@ -59,6 +61,7 @@ pub struct Mutation(
     webhooks::WebhookMutation,
     digest::DigestMutation,
     notifications::NotificationMutation,
+    moderation::ModerationMutation,
 );
 
 pub type PapersSchema = Schema<Query, Mutation, Subscription>;

@@ -8,6 +8,7 @@ use crate::graphql::collections::Collection;
 use crate::graphql::context::{caller, db, loaders, viewer_id};
 use crate::graphql::discussion::Comment;
 use crate::graphql::ids::{self, NodeType};
+use crate::graphql::moderation::{CommentReport, ModerationAction};
 use crate::graphql::notifications::Notification;
 use crate::graphql::papers::Paper;
 use crate::graphql::papers::author::Author;
@@ -25,10 +26,13 @@ pub enum Node {
     Collection(Collection),
     Webhook(Webhook),
     Notification(Notification),
+    CommentReport(CommentReport),
+    ModerationAction(ModerationAction),
 }
 
 /// Looks an ID up; an ID that is garbage, of an unknown type, of a missing row, of another
-/// user's private collection, webhook or notification is `None`.
+/// user's private collection, webhook or notification, or of a moderators' object asked by
+/// someone else, is `None`.
 pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Node>> {
     let Some((kind, row)) = ids::decode(id) else {
         return Ok(None);
@@ -57,6 +61,18 @@ pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<No
             .map(|c| Node::Comment(Comment(c))),
         // API tokens and claims are not nodes: their IDs find nothing here.
         NodeType::ApiToken | NodeType::Claim | NodeType::WebhookDelivery => None,
+        // Moderators' only.
+        NodeType::CommentReport | NodeType::ModerationAction if !caller(ctx)?.is_moderator() => {
+            None
+        }
+        NodeType::CommentReport => crate::services::moderation::report_by_id(&db(ctx)?, row)
+            .await
+            .gql()?
+            .map(|r| Node::CommentReport(CommentReport(r))),
+        NodeType::ModerationAction => crate::services::moderation::action_by_id(&db(ctx)?, row)
+            .await
+            .gql()?
+            .map(|a| Node::ModerationAction(ModerationAction(a))),
         // The owner's only.
         NodeType::Notification => {
             let viewer = viewer_id(ctx)?;

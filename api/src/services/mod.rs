@@ -10,6 +10,7 @@ pub mod discussion;
 pub mod events;
 pub mod input;
 pub mod jobs;
+pub mod moderation;
 pub mod notifications;
 pub mod pagination;
 pub mod papers;

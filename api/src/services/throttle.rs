@@ -263,6 +263,8 @@ pub struct Throttles {
     pub digest_per_address: Throttle,
     /// Digest subscriptions per client address.
     pub digest_per_client: Throttle,
+    /// Comment reports per user.
+    pub reports_per_user: Throttle,
 }
 
 impl Throttles {
@@ -277,6 +279,7 @@ impl Throttles {
             submissions_per_user: off(1),
             digest_per_address: off(1),
             digest_per_client: off(1),
+            reports_per_user: off(1),
         }
     }
 
@@ -322,6 +325,7 @@ impl Throttles {
                 60,
             ),
             digest_per_client: throttle("digest_per_client", settings.throttle_digest_client, 60),
+            reports_per_user: throttle("reports_per_user", settings.throttle_reports, 60),
         }
     }
 }

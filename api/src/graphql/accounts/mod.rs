@@ -10,12 +10,14 @@ use entity::user;
 use crate::auth::Caller;
 use crate::error::GqlResult;
 use crate::graphql::args;
+use crate::graphql::claims::AuthorshipClaim;
 use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::PapersOf;
+use crate::graphql::moderation::{AuthorshipClaimConnection, parts};
 use crate::graphql::notifications::{Notification, NotificationConnection};
 use crate::graphql::papers::{PaperConnection, paper_connection_of};
 use crate::graphql::tokens::ApiToken;
@@ -164,6 +166,28 @@ impl User {
             .await
             .gql()?;
         Ok(Some(i32::try_from(count).unwrap_or(i32::MAX)))
+    }
+
+    /// The user's authorship claims with their status, newest first: the user's own (an empty
+    /// list for everyone else).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    async fn claims(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+    ) -> async_graphql::Result<AuthorshipClaimConnection> {
+        let page_args = args::page(first, after, None, None)?;
+        if !self.is_self(ctx)? {
+            return Ok(AuthorshipClaimConnection(parts(
+                (crate::services::pagination::Page::empty(), 0),
+                AuthorshipClaim,
+            )));
+        }
+        let found = crate::services::moderation::claims_of(&db(ctx)?, self.0.id, &page_args)
+            .await
+            .gql()?;
+        Ok(AuthorshipClaimConnection(parts(found, AuthorshipClaim)))
     }
 
     /// The user's webhooks, oldest first: answered to the user themself only, an empty list

@@ -69,6 +69,19 @@ impl Comment {
         })
     }
 
+    /// Why a moderator hid it: answered to moderators and the comment's author only, null
+    /// for everyone else and for a comment not hidden.
+    async fn hidden_reason(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let caller = caller(ctx)?;
+        let allowed = caller.is_moderator()
+            || (self.0.user_id.is_some() && caller.user_id() == self.0.user_id);
+        Ok(if allowed && self.0.hidden_at.is_some() {
+            self.0.hidden_reason.as_deref()
+        } else {
+            None
+        })
+    }
+
     /// The body rendered to sanitised HTML; empty for a tombstone.
     async fn body_html(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         Ok(if self.is_tombstone(ctx)? {

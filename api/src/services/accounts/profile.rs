@@ -108,11 +108,35 @@ pub async fn set_role(
     db: &DatabaseConnection,
     username: &str,
     role: user::Role,
+    by: Option<&str>,
 ) -> Result<user::Model, AppError> {
-    let user = crate::services::accounts::users::find_by_username(db, username)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no user named {username}")))?;
+    let find = |name: &str| {
+        let name = name.to_owned();
+        async move {
+            crate::services::accounts::users::find_by_username(db, &name)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("no user named {name}")))
+        }
+    };
+    let user = find(username).await?;
+    // The log names who acted: `--by`, else the user (an operator at the command line).
+    let actor = match by {
+        Some(name) => find(name).await?.id,
+        None => user.id,
+    };
+    let id = user.id;
+    let txn = crate::db::begin_write(db).await?;
     let mut row: user::ActiveModel = user.into();
-    row.role = Set(role);
-    Ok(row.update(db).await?)
+    row.role = Set(role.clone());
+    let row = row.update(&txn).await?;
+    crate::services::moderation::log(
+        &txn,
+        actor,
+        crate::services::moderation::Action::SetRole,
+        (crate::graphql::ids::NodeType::User, id),
+        Some(format!("role: {}", sea_orm::ActiveEnum::to_value(&role))),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
 }

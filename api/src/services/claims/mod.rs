@@ -12,8 +12,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
+use crate::graphql::ids::NodeType;
 use crate::ids::{ClaimId, PaperId};
 use crate::services::input::Text;
+use crate::services::moderation;
 use crate::services::notifications::{self, Kind, Notice};
 
 pub const MAX_NOTE_CHARS: usize = 1_000;
@@ -140,6 +142,19 @@ pub async fn decide(
         )
         .await?;
         crate::services::webhooks::outbox::claim_decided(&txn, &claim).await?;
+        let action = if approve {
+            moderation::Action::ApproveClaim
+        } else {
+            moderation::Action::RejectClaim
+        };
+        moderation::log(
+            &txn,
+            moderator.id,
+            action,
+            (NodeType::Claim, claim.id),
+            None,
+        )
+        .await?;
         txn.commit().await?;
         Ok(claim)
     })

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::ids::{CommentId, PaperId};
 use crate::services::discussion::markdown;
 use crate::services::input::{Markdown, Text};
-use crate::services::notifications::{self, Kind, Notice};
+use crate::services::notifications::{self, Notice};
 use crate::services::throttle::Throttles;
 
 /// Longest comment body, in characters.
@@ -243,7 +243,8 @@ pub async fn delete(
         .ok_or_else(|| AppError::NotFound("no such comment".into()))
 }
 
-/// Hides a comment (moderators only): it reads as a tombstone to everyone but moderators.
+/// Hides a comment (moderators only): it reads as a tombstone to everyone but moderators and
+/// its author; its open reports are resolved, its author told, the act logged.
 pub async fn hide(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -256,27 +257,8 @@ pub async fn hide(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such comment".into()))?;
-    let (author, paper) = (row.user_id, row.paper_id);
-    let mut hidden: comment::ActiveModel = row.into();
-    hidden.hidden_at = Set(Some(crate::services::now()));
-    hidden.hidden_reason = Set(Some(reason.into()));
-    hidden.hidden_by = Set(Some(moderator.id));
     let txn = db::begin_write(db).await?;
-    let hidden = hidden.update(&txn).await?;
-    if let Some(author) = author {
-        notifications::write(
-            &txn,
-            &[Notice {
-                user: author,
-                kind: Kind::CommentHidden,
-                actor: Some(moderator.id),
-                paper: Some(paper),
-                comment: Some(id),
-                claim: None,
-            }],
-        )
-        .await?;
-    }
+    let hidden = crate::services::moderation::hide_in(&txn, moderator.id, row, reason).await?;
     txn.commit().await?;
     Ok(hidden)
 }

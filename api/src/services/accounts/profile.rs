@@ -127,7 +127,7 @@ pub async fn set_role(
     let id = user.id;
     let txn = crate::db::begin_write(db).await?;
     let mut row: user::ActiveModel = user.into();
-    row.role = Set(role.clone());
+    row.role = Set(role);
     let row = row.update(&txn).await?;
     crate::services::moderation::log(
         &txn,

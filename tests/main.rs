@@ -15,6 +15,7 @@ mod curation;
 mod demo;
 mod digest;
 mod discussion;
+mod erasure;
 mod errors;
 mod feeds;
 mod hardening;

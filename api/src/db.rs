@@ -228,6 +228,20 @@ pub async fn lock_for_transaction<C: ConnectionTrait>(txn: &C, lock: Lock) -> Re
     Ok(())
 }
 
+/// A statement written with PostgreSQL's `$1, $2, …` placeholders, for either database (SQLite
+/// takes them as `?1, ?2, …`): for the few statements the query builder cannot say plainly.
+pub fn statement(
+    backend: DbBackend,
+    sql: &str,
+    values: impl IntoIterator<Item = sea_orm::Value>,
+) -> sea_orm::Statement {
+    let sql = match backend {
+        DbBackend::Postgres => sql.to_owned(),
+        _ => sql.replace('$', "?"),
+    };
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}
+
 /// Whether the database answers a trivial query.
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.execute_unprepared("SELECT 1").await.is_ok()

@@ -14,6 +14,8 @@ pub fn json_error(err: &AppError) -> Response {
     let (status, message) = match code {
         ErrorCode::BadUserInput => (StatusCode::BAD_REQUEST, err.to_string()),
         ErrorCode::NotFound => (StatusCode::NOT_FOUND, err.to_string()),
+        ErrorCode::Unauthenticated => (StatusCode::UNAUTHORIZED, err.to_string()),
+        ErrorCode::Forbidden => (StatusCode::FORBIDDEN, err.to_string()),
         _ => {
             tracing::error!(cause = %err, "a request failed");
             (

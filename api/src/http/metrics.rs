@@ -19,6 +19,7 @@ const ROUTES: &[&str] = &[
     "/graphql/ws",
     "/api/daily_papers",
     "/api/papers/search",
+    "/api/me/export",
     "/feeds/daily.atom",
     "/feeds/daily.rss",
     "/digest/confirm",

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod digest;
+pub mod export;
 pub mod feeds;
 pub mod graphql;
 pub mod health;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/daily_papers", get(hf::daily_papers))
         .route("/api/papers/search", get(hf::search_papers))
         .route("/api/papers/{arxiv_id}", get(hf::paper))
+        .route("/api/me/export", get(export::export))
         .route("/feeds/daily.atom", get(feeds::daily_atom))
         .route("/feeds/daily.rss", get(feeds::daily_rss))
         .route("/digest/confirm", get(digest::confirm))

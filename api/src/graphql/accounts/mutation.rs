@@ -187,4 +187,32 @@ impl AccountMutation {
         .gql()?;
         Ok(AuthPayload::signed_in(session))
     }
+
+    /// Deletes the viewer's account, for good, in one step: email, password, profile, sessions,
+    /// API tokens, webhooks, digest subscriptions, notifications, votes (counters follow),
+    /// collections and claims go; comments stay in their threads without an author (or become
+    /// tombstones with `eraseComments`); the username stays reserved. Needs a session (not an
+    /// API token) and the password, checked and throttled as a sign-in.
+    async fn delete_account(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's password.")] password: String,
+        #[graphql(
+            desc = "True to blank the comments' bodies too (tombstones) instead of leaving them unsigned.",
+            default_with = "Some(false)"
+        )]
+        erase_comments: Option<bool>,
+    ) -> async_graphql::Result<bool> {
+        let state = state(ctx)?;
+        accounts::erasure::delete_account(
+            &state.db,
+            &state.hasher,
+            &state.throttles,
+            caller(ctx)?,
+            password,
+            erase_comments.unwrap_or(false),
+        )
+        .await
+        .gql()
+    }
 }

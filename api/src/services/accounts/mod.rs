@@ -2,6 +2,8 @@
 //! before anything is written; a rejected request changes no row.
 
 mod callers;
+pub mod erasure;
+pub mod export;
 mod input;
 pub mod passwords;
 mod profile;

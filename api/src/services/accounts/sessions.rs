@@ -128,6 +128,29 @@ fn account_key(user_id: i64) -> String {
     format!("user:{user_id}")
 }
 
+/// Checks a signed-in user's password as a sign-in does: a wrong one spends the account's and
+/// the address's failed-sign-in budget, and past it every check is `RATE_LIMITED`. A wrong
+/// password is `BAD_USER_INPUT` on `field`.
+pub async fn check_password(
+    hasher: &Hasher,
+    throttles: &Throttles,
+    caller: &Caller,
+    user: &user::Model,
+    password: String,
+    field: &str,
+) -> Result<(), AppError> {
+    let attempt = Attempt {
+        throttles,
+        client: caller.address,
+    };
+    let slots = attempt.reserve(&account_key(user.id)).await?;
+    if !hasher.verify(password, user.password_hash.clone()).await? {
+        return Err(AppError::bad_input(field, "the password is wrong"));
+    }
+    release(slots).await;
+    Ok(())
+}
+
 /// Signs in. Failed attempts count against the account and the client's address; past either
 /// limit every attempt is `RATE_LIMITED` before any password is checked.
 pub async fn login(
@@ -263,19 +286,8 @@ pub async fn change_password(
     new: String,
 ) -> Result<Session, AppError> {
     let user = caller.signed_in()?;
-    let attempt = Attempt {
-        throttles,
-        client: caller.address,
-    };
     let new = Password::parse(new, "newPassword")?;
-    let slots = attempt.reserve(&account_key(user.id)).await?;
-    if !hasher.verify(current, user.password_hash.clone()).await? {
-        return Err(AppError::bad_input(
-            "currentPassword",
-            "the current password is wrong",
-        ));
-    }
-    release(slots).await;
+    check_password(hasher, throttles, caller, user, current, "currentPassword").await?;
     let hash = hasher.hash(new.reveal()).await?;
     let now = crate::services::now();
     let txn = db::begin_write(db).await?;

@@ -1,0 +1,46 @@
+//! `GET /api/me/export`: the viewer's data as a JSON download. Needs a session's bearer token
+//! (401 without a valid one, 403 for an API token: an integration cannot take a user's data).
+
+use axum::Extension;
+use axum::Json;
+use axum::extract::State;
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_DISPOSITION};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::http::client::ClientAddress;
+use crate::http::json_error::json_error;
+use crate::services::accounts;
+use crate::state::AppState;
+
+pub async fn export(
+    State(state): State<AppState>,
+    client: Option<Extension<ClientAddress>>,
+    headers: HeaderMap,
+) -> Response {
+    let client = client.map(|Extension(ClientAddress(ip))| ip);
+    let authorization = headers.get(AUTHORIZATION).map(HeaderValue::as_bytes);
+    let result = async {
+        // No header at all is as unauthenticated as a bad one here.
+        let authorization = authorization.ok_or(AppError::Unauthenticated)?;
+        let caller = accounts::caller(&state.db, &state.jwt, Some(authorization), client).await?;
+        let user = caller.with_session()?;
+        let document = accounts::export::export(&state.db, user).await?;
+        Ok::<_, AppError>((user.username.clone(), document))
+    }
+    .await;
+    match result {
+        Ok((username, document)) => {
+            let disposition = format!("attachment; filename=\"papers-export-{username}.json\"");
+            let mut response = Json(document).into_response();
+            let headers = response.headers_mut();
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                headers.insert(CONTENT_DISPOSITION, value);
+            }
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(err) => json_error(&err),
+    }
+}

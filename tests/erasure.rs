@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 use serde_json::{Value, json};
 
 use crate::storage_test;
-use crate::support::fixtures::{self, token_for};
+use crate::support::fixtures;
 use crate::support::receiver::Receiver;
 use crate::support::{Backend, TestApp, error_codes};
 
@@ -43,7 +43,7 @@ async fn world(app: &TestApp, db: &DatabaseConnection) -> World {
         .unwrap();
     let access = session["accessToken"].as_str().unwrap().to_owned();
     let bob = fixtures::user(db, "bob").await;
-    let mo = fixtures::user(db, "mo").await;
+    let (_, mo) = fixtures::moderator(db, "mo").await;
     let paper = fixtures::paper(
         db,
         "2405.00001",
@@ -106,11 +106,8 @@ async fn world(app: &TestApp, db: &DatabaseConnection) -> World {
         .clone();
     app.data_as(&access, claim, json!({ "p": gid(own.id), "pos": 0 }))
         .await;
-    let mut mo_row: entity::user::ActiveModel = mo.into();
-    mo_row.role = sea_orm::Set(entity::user::Role::Moderator);
-    let mo = sea_orm::ActiveModelTrait::update(mo_row, db).await.unwrap();
     app.data_as(
-        &token_for(&mo),
+        &mo,
         "mutation ($id: ID!) { decideAuthorshipClaim(id: $id, approve: true) { status } }",
         json!({ "id": approved }),
     )

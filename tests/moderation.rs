@@ -2,7 +2,6 @@
 //! claims and the log for moderators only, hiding through a report (resolving every open report
 //! on the comment), dismissing, unhiding, the reason shown to the author, and every act logged.
 
-use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 
 use crate::storage_test;
@@ -14,12 +13,6 @@ const RESOLVE: &str = "mutation ($id: ID!, $hide: Boolean!, $reason: String) { r
 const QUEUE: &str = "{ reports { totalCount edges { node { id reason status comment { id } } } } }";
 const LOG: &str = "{ moderationLog(first: 50) { totalCount edges { node { action targetId reason moderator { username } } } } }";
 const HIDDEN_REASON: &str = "query ($p: String!) { paper(arxivId: $p) { comments(first: 10) { edges { node { id hiddenReason } } } } }";
-
-async fn moderator(db: &sea_orm::DatabaseConnection, name: &str) -> String {
-    let mut row: entity::user::ActiveModel = fixtures::user(db, name).await.into();
-    row.role = Set(entity::user::Role::Moderator);
-    token_for(&row.update(db).await.unwrap())
-}
 
 fn log_entries(data: &Value) -> Vec<String> {
     data["moderationLog"]["edges"]
@@ -60,7 +53,7 @@ async fn reports_go_to_a_queue_that_moderators_alone_work_and_every_act_is_logge
     let carol = token_for(&carol_row);
     let bob = token_for(&fixtures::user(&db, "bob").await);
     let dave = token_for(&fixtures::user(&db, "dave").await);
-    let mo = moderator(&db, "mo").await;
+    let (_, mo) = fixtures::moderator(&db, "mo").await;
     let paper = fixtures::paper(&db, "2404.00001", "P", "x", &["A"], fixtures::now(), None).await;
     let rude = fixtures::comment(&db, &paper, &carol_row, None, "rude words").await;
     let fine = fixtures::comment(&db, &paper, &carol_row, None, "fine words").await;

@@ -2,7 +2,6 @@
 //! and comment, read marks, another user's inbox invisible and unchangeable, a page at a fixed
 //! statement count, and live delivery to the owner alone.
 
-use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 
 use crate::storage_test;
@@ -12,21 +11,6 @@ use crate::support::{Backend, TestApp, error_codes};
 
 const COMMENT: &str = "mutation ($p: ID!, $body: String!, $parent: ID) { addComment(input: { paperId: $p, body: $body, parentId: $parent }) { id } }";
 const INBOX: &str = "{ viewer { unreadNotificationCount notifications(first: 50) { totalCount edges { node { id kind readAt createdAt actor { username } paper { arxivId } comment { id body } claim { id status } } } } } }";
-
-async fn paper_id(app: &TestApp, arxiv_id: &str) -> Value {
-    app.data(
-        "query ($a: String!) { paper(arxivId: $a) { id } }",
-        json!({ "a": arxiv_id }),
-    )
-    .await["paper"]["id"]
-        .clone()
-}
-
-async fn moderator(db: &sea_orm::DatabaseConnection, name: &str) -> String {
-    let mut row: entity::user::ActiveModel = fixtures::user(db, name).await.into();
-    row.role = Set(entity::user::Role::Moderator);
-    token_for(&row.update(db).await.unwrap())
-}
 
 /// The viewer's notifications as `KIND by ACTOR`, newest first.
 async fn inbox(app: &TestApp, token: &str) -> (Vec<String>, Value) {
@@ -56,7 +40,7 @@ async fn each_person_concerned_is_told_once_and_nobody_of_their_own_act(backend:
     let author = token_for(&fixtures::user(&db, "author").await);
     let replier = token_for(&fixtures::user(&db, "replier").await);
     let stranger = token_for(&fixtures::user(&db, "stranger").await);
-    let mo = moderator(&db, "mo").await;
+    let (_, mo) = fixtures::moderator(&db, "mo").await;
     fixtures::paper(
         &db,
         "2403.00001",
@@ -67,7 +51,7 @@ async fn each_person_concerned_is_told_once_and_nobody_of_their_own_act(backend:
         Some(submitter_row.id),
     )
     .await;
-    let paper = paper_id(&app, "2403.00001").await;
+    let paper = app.paper_gid("2403.00001").await;
     let claim = app
         .data_as(
             &author,
@@ -157,7 +141,7 @@ async fn each_person_concerned_is_told_once_and_nobody_of_their_own_act(backend:
         Some(submitter_row.id),
     )
     .await;
-    let other = paper_id(&app, "2403.00002").await;
+    let other = app.paper_gid("2403.00002").await;
     let before = app.count_rows("notifications").await;
     let refused = app
         .gql_as(
@@ -188,7 +172,7 @@ async fn an_inbox_is_its_owners_alone_and_read_marks_count_what_changed(backend:
         Some(ada_row.id),
     )
     .await;
-    let paper = paper_id(&app, "2403.00003").await;
+    let paper = app.paper_gid("2403.00003").await;
     for n in 0..3 {
         app.data_as(
             &bob,
@@ -345,7 +329,7 @@ async fn new_notifications_stream_to_their_owner_alone(backend: Backend) {
         Some(ada_row.id),
     )
     .await;
-    let paper = paper_id(&app, "2403.00004").await;
+    let paper = app.paper_gid("2403.00004").await;
     let subscription =
         "subscription { notificationAdded { kind actor { username } paper { arxivId } } }";
     // Anonymous: refused.

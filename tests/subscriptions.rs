@@ -13,15 +13,6 @@ const COMMENT_ADDED: &str =
 const PAPER_SUBMITTED: &str = "subscription { paperSubmitted { arxivId title } }";
 const COLLECTION_UPDATED: &str = "subscription ($id: ID!) { collectionUpdated(id: $id) { itemCount items(first: 10) { edges { node { paper { arxivId } } } } } }";
 
-async fn paper_id(app: &TestApp, arxiv_id: &str) -> Value {
-    app.data(
-        "query ($a: String!) { paper(arxivId: $a) { id } }",
-        json!({ "a": arxiv_id }),
-    )
-    .await["paper"]["id"]
-        .clone()
-}
-
 #[tokio::test]
 async fn protocol_faults_close_with_the_protocols_codes() {
     let app = TestApp::spawn_with(Backend::Sqlite, &["--no-demo", "--ws-init-timeout", "1"]).await;
@@ -112,7 +103,7 @@ async fn events_reach_each_subscriber_as_it_may_see_them(backend: Backend) {
         None,
     )
     .await;
-    let id = paper_id(&app, "2401.00001").await;
+    let id = app.paper_gid("2401.00001").await;
     let port = app.addr.port();
 
     // The same paper watched by its upvoter and by an anonymous reader.

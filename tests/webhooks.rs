@@ -59,21 +59,6 @@ async fn settled(app: &TestApp, token: &str, hook: &str, count: usize) -> Value 
     panic!("the deliveries of {hook} did not settle");
 }
 
-async fn paper_id(app: &TestApp, arxiv_id: &str) -> Value {
-    app.data(
-        "query ($a: String!) { paper(arxivId: $a) { id } }",
-        json!({ "a": arxiv_id }),
-    )
-    .await["paper"]["id"]
-        .clone()
-}
-
-async fn promote(db: &sea_orm::DatabaseConnection, user: entity::user::Model) -> String {
-    let mut row: entity::user::ActiveModel = user.into();
-    row.role = Set(entity::user::Role::Moderator);
-    token_for(&row.update(db).await.unwrap())
-}
-
 storage_test!(deliveries_are_signed_as_the_reference_library_verifies);
 async fn deliveries_are_signed_as_the_reference_library_verifies(backend: Backend) {
     let Some(python) = crate::support::process::venv_python("standardwebhooks") else {
@@ -95,7 +80,7 @@ async fn deliveries_are_signed_as_the_reference_library_verifies(backend: Backen
         Some(ada_user.id),
     )
     .await;
-    let paper = paper_id(&app, "2401.00001").await;
+    let paper = app.paper_gid("2401.00001").await;
     let (hook, secret) = create(
         &app,
         &ada,
@@ -166,7 +151,7 @@ async fn deliveries_are_signed_as_the_reference_library_verifies(backend: Backen
             }
             "paper.submitted" => {
                 assert_eq!(body["data"]["arxivId"], "2401.00002");
-                assert_eq!(body["data"]["id"], paper_id(&app, "2401.00002").await);
+                assert_eq!(body["data"]["id"], app.paper_gid("2401.00002").await);
                 assert_eq!(body["data"]["authors"][0]["name"], "B. B.");
             }
             "webhook.ping" => assert_eq!(body["data"]["webhook"]["id"], hook),
@@ -498,9 +483,9 @@ async fn comments_reach_the_submitter_the_authors_and_the_parent_but_not_the_com
         Some(rows["submitter"].id),
     )
     .await;
-    let paper = paper_id(&app, "2401.00009").await;
+    let paper = app.paper_gid("2401.00009").await;
     // "author" claims the paper's author and a moderator approves: the claimant is told.
-    let moderator = promote(&db, fixtures::user(&db, "mo").await).await;
+    let (_, moderator) = fixtures::moderator(&db, "mo").await;
     let claim = app
         .data_as(
             &tokens["author"],
@@ -631,7 +616,7 @@ async fn the_outbox_holds_only_committed_changes(backend: Backend) {
         Some(ada_user.id),
     )
     .await;
-    let paper_gid = paper_id(&app, "2401.00004").await;
+    let paper_gid = app.paper_gid("2401.00004").await;
 
     // Refused changes write no delivery: a submission of a listed paper, a blank comment.
     let duplicate = app

@@ -169,3 +169,12 @@ pub async fn collection(
     }
     row
 }
+
+/// A moderator, and an access token for them.
+pub async fn moderator(db: &DatabaseConnection, username: &str) -> (user::Model, String) {
+    let mut row: user::ActiveModel = user(db, username).await.into();
+    row.role = Set(entity::user::Role::Moderator);
+    let row = row.update(db).await.expect("promote");
+    let token = token_for(&row);
+    (row, token)
+}

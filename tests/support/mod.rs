@@ -321,6 +321,16 @@ impl TestApp {
         }
     }
 
+    /// A paper's global ID, asked of the API by its arXiv id.
+    pub async fn paper_gid(&self, arxiv_id: &str) -> Value {
+        self.data(
+            "query ($a: String!) { paper(arxivId: $a) { id } }",
+            json!({ "a": arxiv_id }),
+        )
+        .await["paper"]["id"]
+            .clone()
+    }
+
     /// Counts the rows of a table, behind the API's back.
     pub async fn count_rows(&self, table: &str) -> i64 {
         let db = self.db.connect().await;

@@ -270,3 +270,33 @@ async fn reports_go_to_a_queue_that_moderators_alone_work_and_every_act_is_logge
         .await;
     assert_eq!(theirs["user"]["claims"]["totalCount"], 0);
 }
+
+storage_test!(reports_are_throttled_per_user_and_refused_ones_do_not_count);
+async fn reports_are_throttled_per_user_and_refused_ones_do_not_count(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &["--no-demo", "--throttle-reports", "2"]).await;
+    let db = app.db.connect().await;
+    let carol = fixtures::user(&db, "carol").await;
+    let bob = token_for(&fixtures::user(&db, "bob").await);
+    let paper = fixtures::paper(&db, "2404.00009", "P", "x", &["A"], fixtures::now(), None).await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let row = fixtures::comment(&db, &paper, &carol, None, &format!("c{n}")).await;
+        ids.push(
+            api::graphql::ids::encode(api::graphql::ids::NodeType::Comment, row.id).to_string(),
+        );
+    }
+    app.data_as(&bob, REPORT, json!({ "c": ids[0], "r": "SPAM" }))
+        .await;
+    // A refused report (a second open one on the same comment) gives its slot back.
+    let again = app
+        .gql_as(&bob, REPORT, json!({ "c": ids[0], "r": "SPAM" }))
+        .await;
+    assert_eq!(error_codes(&again), ["CONFLICT"]);
+    app.data_as(&bob, REPORT, json!({ "c": ids[1], "r": "SPAM" }))
+        .await;
+    let third = app
+        .gql_as(&bob, REPORT, json!({ "c": ids[2], "r": "SPAM" }))
+        .await;
+    assert_eq!(error_codes(&third), ["RATE_LIMITED"]);
+    assert_eq!(app.count_rows("comment_reports").await, 2);
+}

@@ -255,7 +255,10 @@ async fn an_endpoint_answering_410_is_turned_off(backend: Backend) {
     let (hook, _) = create(&app, &ada, &gone.url("/"), json!(["PAPER_SUBMITTED"])).await;
     app.data_as(&ada, PING, json!({ "id": hook })).await;
     let node = settled(&app, &ada, &hook, 1).await;
-    assert_eq!(node["isActive"], false);
+    // Read again: the webhook row was read before the settled delivery in that request, and
+    // the attempt's transaction may have committed between the two reads.
+    let again = app.data_as(&ada, DELIVERIES, json!({ "id": hook })).await;
+    assert_eq!(again["node"]["isActive"], false);
     let delivery = &node["deliveries"]["nodes"][0];
     assert_eq!(delivery["status"], "FAILED");
     assert_eq!(delivery["attempts"], 1);

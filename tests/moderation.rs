@@ -300,3 +300,22 @@ async fn reports_are_throttled_per_user_and_refused_ones_do_not_count(backend: B
     assert_eq!(error_codes(&third), ["RATE_LIMITED"]);
     assert_eq!(app.count_rows("comment_reports").await, 2);
 }
+
+storage_test!(parallel_reports_of_one_comment_by_one_user_make_one_report);
+async fn parallel_reports_of_one_comment_by_one_user_make_one_report(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &["--no-demo", "--rate-limits", "off"]).await;
+    let db = app.db.connect().await;
+    let carol = fixtures::user(&db, "carol").await;
+    let bob = token_for(&fixtures::user(&db, "bob").await);
+    let paper = fixtures::paper(&db, "2404.00010", "P", "x", &["A"], fixtures::now(), None).await;
+    let row = fixtures::comment(&db, &paper, &carol, None, "c").await;
+    let id = api::graphql::ids::encode(api::graphql::ids::NodeType::Comment, row.id).to_string();
+    let reports = (0..12).map(|_| app.gql_as(&bob, REPORT, json!({ "c": id, "r": "SPAM" })));
+    let bodies = futures_util::future::join_all(reports).await;
+    let accepted = bodies.iter().filter(|b| b.get("errors").is_none()).count();
+    for body in bodies.iter().filter(|b| b.get("errors").is_some()) {
+        assert_eq!(error_codes(body), ["CONFLICT"], "{body}");
+    }
+    assert_eq!(accepted, 1);
+    assert_eq!(app.count_rows("comment_reports").await, 1);
+}

@@ -724,3 +724,26 @@ async fn settled_or_pending(app: &TestApp, token: &str, hook: &str) {
     }
     panic!("the ping was not delivered");
 }
+
+storage_test!(parallel_creations_stop_at_ten_webhooks);
+async fn parallel_creations_stop_at_ten_webhooks(backend: Backend) {
+    let app = app_with_retries(backend, "0").await;
+    let receiver = Receiver::start(&[]).await;
+    let db = app.db.connect().await;
+    let ada = token_for(&fixtures::user(&db, "ada").await);
+    let url = receiver.url("/");
+    let creations = (0..20).map(|_| {
+        app.gql_as(
+            &ada,
+            CREATE,
+            json!({ "url": url, "events": ["PAPER_SUBMITTED"] }),
+        )
+    });
+    let bodies = futures_util::future::join_all(creations).await;
+    let created = bodies.iter().filter(|b| b.get("errors").is_none()).count();
+    for body in bodies.iter().filter(|b| b.get("errors").is_some()) {
+        assert_eq!(error_codes(body), ["BAD_USER_INPUT"], "{body}");
+    }
+    assert_eq!(created, 10);
+    assert_eq!(app.count_rows("webhooks").await, 10);
+}

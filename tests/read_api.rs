@@ -231,3 +231,95 @@ async fn node_finds_papers_and_authors_by_global_id_and_nothing_else(backend: Ba
     let distinct: HashSet<&str> = [paper_id.as_str(), author_id.as_str()].into();
     assert_eq!(distinct.len(), 2);
 }
+
+const READ_ALONG: &str = "query ($date: Date, $first: Int, $after: String) {
+  dailyPapers(date: $date, first: $first, after: $after) {
+    ...total
+    edges { cursor node { id viewerHasUpvoted } }
+    nodes { id again: viewerHasUpvoted }
+  }
+}
+fragment total on PaperConnection { totalCount }";
+
+const ONE: &str = "query ($id: ID!) { node(id: $id) { ... on Paper { viewerHasUpvoted } } }";
+
+storage_test!(a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the_loaders);
+/// The feed reads `totalCount` and `viewerHasUpvoted` in the page's own statement; the answers
+/// must equal what the separate count and the per-paper loader answer, on first and later pages
+/// (where the total cannot come from the page), through aliases and fragments, signed in or not.
+async fn a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the_loaders(
+    backend: Backend,
+) {
+    use crate::support::fixtures;
+    let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
+    let db = app.db.connect().await;
+    let viewer = fixtures::user(&db, "viewer").await;
+    let other = fixtures::user(&db, "other").await;
+    let day = fixtures::now() - chrono::Duration::days(1);
+    let mut upvoted = HashSet::new();
+    for i in 0..7_i64 {
+        let paper = fixtures::paper(
+            &db,
+            &format!("2402.{i:05}"),
+            &format!("Paper {i}"),
+            "x",
+            &["A"],
+            day + chrono::Duration::minutes(i),
+            None,
+        )
+        .await;
+        if i % 2 == 0 {
+            fixtures::upvote(&db, &viewer, &paper).await;
+            upvoted.insert(
+                app.paper_gid(&paper.arxiv_id)
+                    .await
+                    .as_str()
+                    .expect("id")
+                    .to_owned(),
+            );
+        }
+        if i % 3 == 0 {
+            fixtures::upvote(&db, &other, &paper).await;
+        }
+    }
+    let date = day.format("%Y-%m-%d").to_string();
+    let token = fixtures::token_for(&viewer);
+    let mut after = Value::Null;
+    let mut seen = 0;
+    loop {
+        let vars = json!({ "date": date, "first": 3, "after": after });
+        let data = app.data_as(&token, READ_ALONG, vars.clone()).await;
+        let page = &data["dailyPapers"];
+        assert_eq!(page["totalCount"], 7, "every page counts the whole day");
+        let edges = page["edges"].as_array().expect("edges");
+        for (edge, node) in edges.iter().zip(page["nodes"].as_array().expect("nodes")) {
+            let id = edge["node"]["id"].as_str().expect("id");
+            let expected = upvoted.contains(id);
+            assert_eq!(edge["node"]["viewerHasUpvoted"], expected, "{id}");
+            assert_eq!(node["again"], expected, "{id} through nodes");
+            let alone = app.data_as(&token, ONE, json!({ "id": id })).await;
+            assert_eq!(alone["node"]["viewerHasUpvoted"], expected, "{id} alone");
+        }
+        let anonymous = app.data(READ_ALONG, vars).await;
+        let anonymous = &anonymous["dailyPapers"];
+        assert_eq!(anonymous["totalCount"], 7);
+        for edge in anonymous["edges"].as_array().expect("edges") {
+            assert_eq!(edge["node"]["viewerHasUpvoted"], false);
+        }
+        seen += edges.len();
+        let Some(last) = edges.last() else { break };
+        after = last["cursor"].clone();
+    }
+    assert_eq!(seen, 7);
+
+    // (The last page above was empty: its total came from the separate count.) An empty first
+    // page counts 0.
+    let empty = app
+        .data_as(
+            &token,
+            READ_ALONG,
+            json!({ "date": "2001-01-01", "first": 3 }),
+        )
+        .await;
+    assert_eq!(empty["dailyPapers"]["totalCount"], 0);
+}

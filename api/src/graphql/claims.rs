@@ -47,7 +47,7 @@ impl AuthorshipClaim {
 
     /// The paper the claim was made on.
     async fn paper(&self, ctx: &Context<'_>) -> async_graphql::Result<Paper> {
-        Ok(Paper(loaders(ctx)?.paper(self.0.paper_id).await?))
+        Ok(Paper::from(loaders(ctx)?.paper(self.0.paper_id).await?))
     }
 
     /// The author identity claimed.

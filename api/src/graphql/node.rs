@@ -43,7 +43,7 @@ pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<No
             .paper_by_id
             .load_one(row)
             .await?
-            .map(|p| Node::Paper(Paper(p))),
+            .map(|p| Node::Paper(Paper::from(p))),
         NodeType::Author => loaders
             .author_by_id
             .load_one(row)

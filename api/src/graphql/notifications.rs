@@ -67,7 +67,11 @@ impl Notification {
         let Some(id) = self.0.paper_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.paper_by_id.load_one(id).await?.map(Paper))
+        Ok(loaders(ctx)?
+            .paper_by_id
+            .load_one(id)
+            .await?
+            .map(Paper::from))
     }
 
     /// The comment concerned (a reply, a comment on the paper, the hidden comment).

@@ -59,7 +59,7 @@ async fn current_paper(loaders: &Loaders, paper: i64) -> Option<Paper> {
         .await
         .ok()
         .flatten()
-        .map(Paper)
+        .map(Paper::from)
 }
 
 /// `NOT_FOUND` unless the paper exists: a subscription to nothing is refused at once.

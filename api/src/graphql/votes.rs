@@ -29,7 +29,7 @@ async fn reload_paper(ctx: &Context<'_>, id: PaperId) -> async_graphql::Result<P
     crate::services::papers::find_by_id(&db(ctx)?, id)
         .await
         .gql()?
-        .map(Paper)
+        .map(Paper::from)
         .ok_or_else(|| AppError::NotFound("no such paper".into()).into_gql())
 }
 

@@ -52,8 +52,16 @@ async fn load_day(state: &AppState, date: Option<&str>) -> Result<Day, AppError>
         direction: Direction::Forward,
         cursor: None,
     };
-    let page = papers::list(&state.db, &filter, PaperOrder::Upvotes, &args).await?;
-    let papers: Vec<paper::Model> = page.items.into_iter().map(|(_, p)| p).collect();
+    let listed = papers::list(
+        &state.db,
+        &filter,
+        PaperOrder::Upvotes,
+        &args,
+        Default::default(),
+    );
+    let papers: Vec<paper::Model> = (listed.await?.page.items.into_iter())
+        .map(|(_, row)| row.paper)
+        .collect();
     let ids: Vec<i64> = papers.iter().map(|p| p.id).collect();
     let authors = papers::authors_of(&state.db, &ids)
         .await?

@@ -135,7 +135,7 @@ impl Collection {
 impl CollectionItem {
     /// The paper.
     async fn paper(&self, ctx: &Context<'_>) -> async_graphql::Result<Paper> {
-        Ok(Paper(loaders(ctx)?.paper(self.0.paper_id).await?))
+        Ok(Paper::from(loaders(ctx)?.paper(self.0.paper_id).await?))
     }
 
     /// The owner's note on this paper.

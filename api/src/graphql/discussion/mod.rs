@@ -49,7 +49,7 @@ impl Comment {
 
     /// The paper the comment is on.
     async fn paper(&self, ctx: &Context<'_>) -> async_graphql::Result<Paper> {
-        Ok(Paper(loaders(ctx)?.paper(self.0.paper_id).await?))
+        Ok(Paper::from(loaders(ctx)?.paper(self.0.paper_id).await?))
     }
 
     /// Who wrote it; null for a tombstone or a deleted account.

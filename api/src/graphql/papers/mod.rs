@@ -14,7 +14,7 @@ use crate::graphql::accounts::{User, UserConnection};
 use crate::graphql::args;
 use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
-use crate::graphql::context::{db, loaders};
+use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::papers::author::Author;
@@ -25,7 +25,21 @@ use crate::services::discussion::{CommentList, CommentOrder};
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder};
 
-pub struct Paper(pub paper::Model);
+/// A paper row, with whether the viewer upvoted it when the page's own statement read that
+/// (`papers::Along`); otherwise the viewer's upvotes come through the batched loader.
+pub struct Paper(pub paper::Model, Option<bool>);
+
+impl From<paper::Model> for Paper {
+    fn from(row: paper::Model) -> Self {
+        Self(row, None)
+    }
+}
+
+impl From<papers::Listed> for Paper {
+    fn from(row: papers::Listed) -> Self {
+        Self(row.paper, row.upvoted)
+    }
+}
 
 connection!(
     PaperConnection,
@@ -123,6 +137,9 @@ impl Paper {
 
     /// Whether the signed-in viewer has upvoted the paper; false when anonymous.
     async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        if let Some(upvoted) = self.1 {
+            return Ok(upvoted);
+        }
         loaders(ctx)?
             .viewer_upvoted(VoteKind::Paper, self.0.id)
             .await
@@ -273,12 +290,36 @@ pub async fn paper_connection(
     page_args: &PageArgs,
 ) -> async_graphql::Result<PaperConnection> {
     let db = db(ctx)?;
-    let page = papers::list(&db, &filter, order, page_args).await.gql()?;
-    let totals = Totals::new(move || {
-        let (db, filter) = (db.clone(), filter.clone());
-        async move { papers::count(&db, &filter).await }
-    });
-    Ok(PaperConnection(Parts::from_page(page, totals, Paper)))
+    // Read what the selection asks of every paper and of the list in the page's own statement
+    // rather than in later round trips.
+    let asked = ctx.look_ahead();
+    let of_each = |field: &str| {
+        asked.field("edges").field("node").field(field).exists()
+            || asked.field("nodes").field(field).exists()
+    };
+    let along = papers::Along {
+        upvoted_by: if of_each("viewerHasUpvoted") {
+            caller(ctx)?.user_id()
+        } else {
+            None
+        },
+        total: asked.field("totalCount").exists(),
+    };
+    let listed = papers::list(&db, &filter, order, page_args, along)
+        .await
+        .gql()?;
+    let totals = match listed.total {
+        Some(total) => Totals::new(move || async move { Ok(total) }),
+        None => Totals::new(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            async move { papers::count(&db, &filter).await }
+        }),
+    };
+    Ok(PaperConnection(Parts::from_page(
+        listed.page,
+        totals,
+        Paper::from,
+    )))
 }
 
 /// A connection over a parent's nested list of papers (an author's, a user's), loaded and
@@ -294,6 +335,6 @@ pub async fn paper_connection_of(
     Ok(PaperConnection(Parts::from_page(
         page,
         papers.total(parent, list),
-        Paper,
+        Paper::from,
     )))
 }

@@ -56,6 +56,6 @@ impl PaperMutation {
             .await
             .gql()?;
         publish(ctx, &[Event::PaperSubmitted { paper: row.id }]).await?;
-        Ok(Paper(row))
+        Ok(Paper::from(row))
     }
 }

@@ -124,7 +124,7 @@ impl PaperQuery {
         Ok(papers::find_by_arxiv_id(&db(ctx)?, &arxiv_id)
             .await
             .gql()?
-            .map(Paper))
+            .map(Paper::from))
     }
 
     /// Papers, filtered and ordered, as a Relay connection.

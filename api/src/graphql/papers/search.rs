@@ -23,7 +23,7 @@ impl PaperSearchConnection {
         self.0
             .hits
             .iter()
-            .map(|hit| Paper(hit.paper.clone()))
+            .map(|hit| Paper::from(hit.paper.clone()))
             .collect()
     }
 
@@ -56,7 +56,7 @@ impl PaperSearchEdge<'_> {
 
     /// The paper.
     async fn node(&self) -> Paper {
-        Paper(self.0.paper.clone())
+        Paper::from(self.0.paper.clone())
     }
 
     /// How well the paper matches; higher is better. Comparable within one query only.

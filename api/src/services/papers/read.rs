@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use entity::{author, paper, paper_author};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use entity::{author, paper, paper_author, paper_upvote};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query, SubQueryStatement};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QueryTrait, Select,
@@ -157,18 +157,89 @@ pub async fn find_by_ids(
     Ok(rows.into_iter().map(|p| (p.id, p)).collect())
 }
 
+/// What a page of papers reads in its own statement besides the rows, when the client asked
+/// for it: each field saved here is one round trip fewer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Along {
+    /// Whether this user upvoted each paper (a correlated `EXISTS` per row of the page).
+    pub upvoted_by: Option<i64>,
+    /// How many papers the filter selects: an uncorrelated sub-select, which both databases
+    /// evaluate once per statement, whatever the page size.
+    pub total: bool,
+}
+
+/// A paper of a page, with what was read along with it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub paper: paper::Model,
+    /// Whether `Along::upvoted_by` upvoted it; `None` when not asked.
+    pub upvoted: Option<bool>,
+}
+
+/// A page of papers with what was read along with it.
+pub struct PaperPage {
+    pub page: Page<Listed>,
+    /// The filter's total, when asked and the page had a row to carry it (an empty first page
+    /// means a total of 0; an empty later page tells nothing).
+    pub total: Option<u64>,
+}
+
 /// One page of the papers a filter selects, in the given order.
 pub async fn list(
     db: &DatabaseConnection,
     filter: &PaperFilter,
     order: PaperOrder,
     args: &PageArgs,
-) -> Result<Page<paper::Model>, AppError> {
+    along: Along,
+) -> Result<PaperPage, AppError> {
+    use sea_orm::{ConnectionTrait, FromQueryResult, QuerySelect};
+    const UPVOTED: &str = "along_upvoted";
+    const TOTAL: &str = "along_total";
     let keyset = order.keyset();
-    let rows = keyset.apply(filter.select(), args)?.all(db).await?;
-    Ok(Page::from_rows(args, rows, |row| {
-        keyset.cursor(order.key_of(row), row.id)
-    }))
+    let mut select = keyset.apply(filter.select(), args)?;
+    if let Some(viewer) = along.upvoted_by {
+        let voted = Query::select()
+            .expr(Expr::val(1))
+            .from(paper_upvote::Entity)
+            .and_where(
+                Expr::col((paper_upvote::Entity, paper_upvote::Column::PaperId))
+                    .equals((paper::Entity, paper::Column::Id)),
+            )
+            .and_where(paper_upvote::Column::UserId.eq(viewer))
+            .to_owned();
+        select = select.expr_as(Expr::exists(voted), UPVOTED);
+    }
+    if along.total {
+        let count = Query::select()
+            .expr(Expr::col(Asterisk).count())
+            .from(paper::Entity)
+            .cond_where(filter.condition())
+            .to_owned();
+        let count = SubQueryStatement::SelectStatement(count);
+        select = select.expr_as(Expr::SubQuery(None, Box::new(count)), TOTAL);
+    }
+    let rows = db.query_all(QueryTrait::query(&mut select)).await?;
+    let mut total = (along.total && args.cursor.is_none() && rows.is_empty()).then_some(0);
+    let mut listed = Vec::with_capacity(rows.len());
+    for row in rows {
+        if along.total && total.is_none() {
+            total = Some(u64::try_from(row.try_get::<i64>("", TOTAL)?).unwrap_or(0));
+        }
+        let upvoted = match along.upvoted_by {
+            Some(_) => Some(row.try_get::<bool>("", UPVOTED)?),
+            None => None,
+        };
+        listed.push(Listed {
+            paper: paper::Model::from_query_result(&row, "")?,
+            upvoted,
+        });
+    }
+    Ok(PaperPage {
+        page: Page::from_rows(args, listed, |row| {
+            keyset.cursor(order.key_of(&row.paper), row.paper.id)
+        }),
+        total,
+    })
 }
 
 /// Papers a filter selects by page number (from 0) rather than cursor, as the REST surface

@@ -4,7 +4,9 @@
 # process) on three operations, each at 1, 4 and 32 connections, 20 s per run. Prints
 # requests/s, p50, p99 and the server's peak RSS per operation, and on PostgreSQL the feed's
 # share of pgbench running the same page as one hand-written statement (bench/feed.sql). Fails if
-# any response is not HTTP 200 or has `errors`.
+# any response is not HTTP 200 or has `errors`. On PostgreSQL it then runs PostGraphile 5
+# (bench/postgraphile, installed with npm on first use; POSTGRAPHILE=off skips it) on the same
+# database and prints the feed and the paper page at 4 and 32 connections side by side.
 #
 #   bench/run.sh                                  # everything
 #   PAPERS=10000 DURATION=5 bench/run.sh          # a quicker, smaller run
@@ -88,7 +90,7 @@ bench_backend() {
       rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
       printf '%-8s %-8s %5s %10s %9.2f %9.2f %9s\n' "$backend" "$op" "$conns" "$rps" "$(awk -v v="$p50_us" 'BEGIN{print v/1000}')" \
         "$(awk -v v="$p99_us" 'BEGIN{print v/1000}')" "$(rss_peak_mb)"
-      if [ "$op" = feed ] && [ "$conns" = 4 ]; then FEED_RPS_4=$rps; fi
+      RPS["$op $conns"]=$rps
       if [ "$bad" != 0 ] || [ "$socket_errors" != 0 ]; then
         echo "  $op at $conns connections: $bad bad responses, $socket_errors socket errors" >&2
         failed=1
@@ -103,9 +105,49 @@ bench_backend() {
             "$PG_SERVER/$DB_NAME" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 }')
     echo
     echo "pgbench, the feed as one statement, 4 clients: $tps tps;" \
-      "the service's feed at 4 connections: $FEED_RPS_4 req/s = $(awk -v a="$FEED_RPS_4" -v b="$tps" 'BEGIN { printf "%.0f", 100 * a / b }')% of it"
+      "the service's feed at 4 connections: ${RPS[feed 4]} req/s = $(awk -v a="${RPS[feed 4]}" -v b="$tps" 'BEGIN { printf "%.0f", 100 * a / b }')% of it"
+    if [ "${POSTGRAPHILE:-on}" != off ]; then
+      kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+      bench_postgraphile "$database_url" "$day" "$arxiv"
+      return
+    fi
   fi
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+  echo
+}
+
+# PostGraphile 5 on the same PostgreSQL database, the same feed and paper page asked in its own
+# schema's terms (bench/postgraphile/functions.sql adds the daily feed and the viewer's upvote).
+#   $1: database URL, $2: the feed's day, $3: the paper page's arXiv id
+bench_postgraphile() {
+  local dir=bench/postgraphile pg_port=$((PORT + 1)) feed page
+  command -v node >/dev/null || { echo "PostGraphile: node is not installed; skipped" >&2; return; }
+  [ -d "$dir/node_modules" ] || (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  psql "$PG_SERVER/$DB_NAME" -q -f "$dir/functions.sql"
+  (cd "$dir" && DATABASE_URL="$1" PORT=$pg_port NODE_OPTIONS="--import ./polyfill.mjs" \
+    exec node_modules/.bin/postgraphile -C graphile.config.mjs >/tmp/papers-bench-postgraphile.log 2>&1) &
+  SERVER=$!
+  for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$pg_port/graphql" -H 'content-type: application/json' -d '{"query":"{__typename}"}' >/dev/null 2>&1 && break; sleep 0.1; done
+  feed=$(printf '{"query":"query Feed($d: Date) { dailyPapers(day: $d, first: 50) { totalCount edges { cursor node { id arxivId title upvoteCount commentCount viewerHasUpvoted paperAuthorsByPaperId(orderBy: POSITION_ASC) { nodes { authorByAuthorId { name } } } userBySubmittedBy { username } } } pageInfo { hasNextPage endCursor } } }","variables":{"d":"%s"}}' "$2")
+  page=$(printf '{"query":"query Page($id: String!) { paperByArxivId(arxivId: $id) { id title abstract upvoteCount viewerHasUpvoted paperAuthorsByPaperId(orderBy: POSITION_ASC) { nodes { authorByAuthorId { name } } } commentsByPaperId(first: 20, condition: { parentId: null }, orderBy: PRIMARY_KEY_ASC) { totalCount edges { node { id bodyHtml createdAt upvoteCount userByUserId { username displayName } } } } } }","variables":{"id":"%s"}}' "$3")
+  echo
+  printf '%-12s %-8s %5s %10s %9s %14s\n' server operation conns "req/s" "p50 ms" "Papers is x"
+  for op in feed page; do
+    case $op in feed) BODY=$feed;; page) BODY=$page;; esac
+    check=$(curl -fsS "http://127.0.0.1:$pg_port/graphql" -H 'content-type: application/json' -d "$BODY")
+    if grep -q '"errors"' <<<"$check"; then echo "PostGraphile $op answers with errors: $check" >&2; failed=1; continue; fi
+    for conns in 4 32; do
+      threads=$(( conns < 8 ? 1 : 2 ))
+      out=$(BENCH_BODY="$BODY" BENCH_TOKEN=unused wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency -s bench/wrk.lua "http://127.0.0.1:$pg_port/graphql")
+      eval "$(grep '^RESULT' <<<"$out" | sed 's/^RESULT //')"
+      rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+      printf '%-12s %-8s %5s %10s %9.2f %14s\n' PostGraphile "$op" "$conns" "$rps" "$(awk -v v="$p50_us" 'BEGIN{print v/1000}')" \
+        "$(awk -v a="${RPS[$op $conns]}" -v b="$rps" 'BEGIN { printf "%.2f", a / b }')"
+      [ "$bad" = 0 ] || { echo "  PostGraphile $op at $conns connections: $bad bad responses" >&2; failed=1; }
+    done
+  done
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+  SERVER=
   echo
 }
 
@@ -113,6 +155,7 @@ rss_peak_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status
 
 failed=0
 SERVER=
+declare -A RPS
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null || true' EXIT
 for backend in $BACKENDS; do
   bench_backend "$backend"

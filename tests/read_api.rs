@@ -235,16 +235,20 @@ async fn node_finds_papers_and_authors_by_global_id_and_nothing_else(backend: Ba
 const READ_ALONG: &str = "query ($date: Date, $first: Int, $after: String) {
   dailyPapers(date: $date, first: $first, after: $after) {
     ...total
-    edges { cursor node { id viewerHasUpvoted } }
+    edges { cursor node { id arxivId viewerHasUpvoted } }
     nodes { id again: viewerHasUpvoted }
   }
 }
 fragment total on PaperConnection { totalCount }";
 
-const ONE: &str = "query ($id: ID!) { node(id: $id) { ... on Paper { viewerHasUpvoted } } }";
+const ONE: &str = "query ($id: ID!, $arxivId: String!) {
+  node(id: $id) { ... on Paper { viewerHasUpvoted } }
+  paper(arxivId: $arxivId) { viewerHasUpvoted }
+}";
 
 storage_test!(a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the_loaders);
-/// The feed reads `totalCount` and `viewerHasUpvoted` in the page's own statement; the answers
+/// The feed reads `totalCount` and `viewerHasUpvoted` in the page's own statement, and `paper`
+/// the viewer's upvote with the paper; the answers
 /// must equal what the separate count and the per-paper loader answer, on first and later pages
 /// (where the total cannot come from the page), through aliases and fragments, signed in or not.
 async fn a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the_loaders(
@@ -297,8 +301,16 @@ async fn a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the
             let expected = upvoted.contains(id);
             assert_eq!(edge["node"]["viewerHasUpvoted"], expected, "{id}");
             assert_eq!(node["again"], expected, "{id} through nodes");
-            let alone = app.data_as(&token, ONE, json!({ "id": id })).await;
-            assert_eq!(alone["node"]["viewerHasUpvoted"], expected, "{id} alone");
+            let arxiv_id = &edge["node"]["arxivId"];
+            let vars = json!({ "id": id, "arxivId": arxiv_id });
+            let alone = app.data_as(&token, ONE, vars.clone()).await;
+            assert_eq!(alone["node"]["viewerHasUpvoted"], expected, "{id} by node");
+            assert_eq!(
+                alone["paper"]["viewerHasUpvoted"], expected,
+                "{id} by arXiv id"
+            );
+            let anonymous = app.data(ONE, vars).await;
+            assert_eq!(anonymous["paper"]["viewerHasUpvoted"], false);
         }
         let anonymous = app.data(READ_ALONG, vars).await;
         let anonymous = &anonymous["dailyPapers"];

@@ -4,7 +4,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object};
 
 use crate::error::{AppError, GqlResult};
 use crate::graphql::args;
-use crate::graphql::context::{db, loaders};
+use crate::graphql::context::{db, loaders, viewer_id};
 use crate::graphql::papers::author::Author;
 use crate::graphql::papers::search::PaperSearchConnection;
 use crate::graphql::papers::{Paper, PaperConnection, paper_connection};
@@ -121,10 +121,14 @@ impl PaperQuery {
         #[graphql(desc = "An arXiv identifier, e.g. `2309.00916` or `hep-th/9901001`.")]
         arxiv_id: String,
     ) -> async_graphql::Result<Option<Paper>> {
-        Ok(papers::find_by_arxiv_id(&db(ctx)?, &arxiv_id)
-            .await
-            .gql()?
-            .map(Paper::from))
+        // The viewer's upvote is read with the paper when the selection asks for it.
+        let upvoted_by = if ctx.look_ahead().field("viewerHasUpvoted").exists() {
+            viewer_id(ctx)?
+        } else {
+            None
+        };
+        let found = papers::find_listed_by_arxiv_id(&db(ctx)?, &arxiv_id, upvoted_by).await;
+        Ok(found.gql()?.map(Paper::from))
     }
 
     /// Papers, filtered and ordered, as a Relay connection.

@@ -136,15 +136,29 @@ pub async fn find_by_arxiv_id(
     db: &DatabaseConnection,
     arxiv_id: &str,
 ) -> Result<Option<paper::Model>, AppError> {
+    Ok(find_listed_by_arxiv_id(db, arxiv_id, None)
+        .await?
+        .map(|row| row.paper))
+}
+
+/// Finds a paper by arXiv id as `find_by_arxiv_id` does, with whether `upvoted_by` upvoted it
+/// read in the same statement.
+pub async fn find_listed_by_arxiv_id(
+    db: &DatabaseConnection,
+    arxiv_id: &str,
+    upvoted_by: Option<i64>,
+) -> Result<Option<Listed>, AppError> {
     let Some(id) = ArxivId::parse(arxiv_id) else {
         return Ok(None);
     };
-    Ok(paper::Entity::find()
-        .filter(paper::Column::ArxivId.eq(id.as_str()))
-        .one(db)
-        .await?)
+    let select = paper::Entity::find().filter(paper::Column::ArxivId.eq(id.as_str()));
+    let along = Along {
+        upvoted_by,
+        total: false,
+    };
+    let (rows, _) = read_along(db, select, along, None).await?;
+    Ok(rows.into_iter().next())
 }
-
 /// Papers by id, for the DataLoader and `nodes`.
 pub async fn find_by_ids(
     db: &DatabaseConnection,
@@ -192,11 +206,32 @@ pub async fn list(
     args: &PageArgs,
     along: Along,
 ) -> Result<PaperPage, AppError> {
+    let keyset = order.keyset();
+    let select = keyset.apply(filter.select(), args)?;
+    let (rows, mut total) = read_along(db, select, along, Some(filter)).await?;
+    if along.total && total.is_none() && args.cursor.is_none() {
+        // No row to carry the total: the filter selects nothing.
+        total = Some(0);
+    }
+    Ok(PaperPage {
+        page: Page::from_rows(args, rows, |row| {
+            keyset.cursor(order.key_of(&row.paper), row.paper.id)
+        }),
+        total,
+    })
+}
+
+/// Runs a select of papers with what `along` asks read in the same statement: the viewer's
+/// upvote per row, and (with `filter`) the filter's total, which the first row carries.
+async fn read_along(
+    db: &DatabaseConnection,
+    mut select: Select<paper::Entity>,
+    along: Along,
+    filter: Option<&PaperFilter>,
+) -> Result<(Vec<Listed>, Option<u64>), AppError> {
     use sea_orm::{ConnectionTrait, FromQueryResult, QuerySelect};
     const UPVOTED: &str = "along_upvoted";
     const TOTAL: &str = "along_total";
-    let keyset = order.keyset();
-    let mut select = keyset.apply(filter.select(), args)?;
     if let Some(viewer) = along.upvoted_by {
         let voted = Query::select()
             .expr(Expr::val(1))
@@ -209,7 +244,8 @@ pub async fn list(
             .to_owned();
         select = select.expr_as(Expr::exists(voted), UPVOTED);
     }
-    if along.total {
+    let filter = filter.filter(|_| along.total);
+    if let Some(filter) = filter {
         let count = Query::select()
             .expr(Expr::col(Asterisk).count())
             .from(paper::Entity)
@@ -219,10 +255,10 @@ pub async fn list(
         select = select.expr_as(Expr::SubQuery(None, Box::new(count)), TOTAL);
     }
     let rows = db.query_all(QueryTrait::query(&mut select)).await?;
-    let mut total = (along.total && args.cursor.is_none() && rows.is_empty()).then_some(0);
+    let mut total = None;
     let mut listed = Vec::with_capacity(rows.len());
     for row in rows {
-        if along.total && total.is_none() {
+        if filter.is_some() && total.is_none() {
             total = Some(u64::try_from(row.try_get::<i64>("", TOTAL)?).unwrap_or(0));
         }
         let upvoted = match along.upvoted_by {
@@ -234,12 +270,7 @@ pub async fn list(
             upvoted,
         });
     }
-    Ok(PaperPage {
-        page: Page::from_rows(args, listed, |row| {
-            keyset.cursor(order.key_of(&row.paper), row.paper.id)
-        }),
-        total,
-    })
+    Ok((listed, total))
 }
 
 /// Papers a filter selects by page number (from 0) rather than cursor, as the REST surface

@@ -322,7 +322,9 @@ async fn a_subscriber_that_does_not_read_does_not_grow_the_servers_memory() {
     ]);
     wait_healthy(port).await;
     let pid = server.id().expect("a running server");
-    let db = sea_orm::Database::connect(&url).await.expect("connect");
+    let db = sea_orm::Database::connect(api::db::pool_options(&url))
+        .await
+        .expect("connect");
     let ada = fixtures::user(&db, "ada").await;
     let token = fixtures::token_for(&ada);
     let long = "word ".repeat(3_200);

@@ -14,26 +14,44 @@ use sea_orm::{
 use crate::config::{DatabaseKind, Settings};
 use crate::error::AppError;
 
+/// The options every pool of the project starts from (the server's, the command line's, the
+/// tests'): connections are never closed for idleness or age.
+///
+/// Why: sqlx 0.9.0 checks idle and old connections in a background task whose sweep is
+/// `for _ in 0..num_idle`, and `num_idle` can wrap below zero for an instant when a connection is
+/// returned while another task takes it (the counter is raised after the connection is already
+/// acquirable). A sweep that reads that instant loops ~2^64 times without yielding: one runtime
+/// thread at 100% CPU for good, which is how two CI runs here hung (sqlx issue #3645, fixed by
+/// sqlx PR #4289 in no release yet). Without an idle timeout or a lifetime (and with no minimum
+/// of connections) sqlx starts no such task. The pools are small (`--db-pool-size`), and a
+/// connection broken by a database restart is found and replaced when it is next acquired.
+pub fn pool_options(url: impl Into<String>) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url.into());
+    options
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .min_connections(0)
+        .sqlx_logging(false);
+    options
+}
+
 /// Opens the connection pool. SQLite runs in WAL mode with foreign keys on; every pool has a
 /// short acquire timeout so that an outage fails requests in seconds rather than sqlx's 30 s.
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     let kind = settings
         .database_kind()
         .map_err(|e| DbErr::Custom(e.to_string()))?;
-    let mut options = ConnectOptions::new(settings.database_url.clone());
+    let mut options = pool_options(settings.database_url.clone());
     options
         .acquire_timeout(settings.db_acquire_timeout())
         .connect_timeout(settings.db_acquire_timeout())
-        .sqlx_logging(false)
         .max_connections(settings.db_pool_size);
     match kind {
         DatabaseKind::SqliteMemory => {
-            // Each connection to `:memory:` is its own database: keep exactly one.
-            options
-                .max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None);
+            // Each connection to `:memory:` is its own database: keep exactly one. (Without
+            // a timeout or a lifetime, a minimum only makes sqlx open it once at start, not
+            // start the sweeping task.)
+            options.max_connections(1).min_connections(1);
         }
         DatabaseKind::SqliteFile(_) => {
             ensure_wal(settings).await?;
@@ -57,10 +75,9 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
 /// processes starting on the same new file hold it, the switch is tried again; the pool's own
 /// connections then never switch anything.
 async fn ensure_wal(settings: &Settings) -> Result<(), DbErr> {
-    let mut options = ConnectOptions::new(settings.database_url.clone());
+    let mut options = pool_options(settings.database_url.clone());
     options
         .max_connections(1)
-        .sqlx_logging(false)
         .connect_timeout(settings.db_acquire_timeout())
         .map_sqlx_sqlite_opts(|opts| opts.busy_timeout(Duration::from_secs(5)));
     let mut tries = 0;
@@ -285,5 +302,14 @@ mod tests {
         .await;
         assert_eq!(runs, 1, "only collisions are run again");
         assert!(outcome.is_err());
+    }
+
+    #[test]
+    fn pools_never_close_connections_for_idleness_or_age() {
+        // Either would start sqlx 0.9's sweeping task, which can spin forever (`pool_options`).
+        let options = pool_options("sqlite::memory:");
+        assert_eq!(options.get_idle_timeout(), Some(None));
+        assert_eq!(options.get_max_lifetime(), Some(None));
+        assert_eq!(options.get_min_connections(), Some(0));
     }
 }

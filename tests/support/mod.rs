@@ -100,7 +100,7 @@ impl TestDb {
             Backend::Postgres => {
                 let server = postgres_server_url();
                 let name = format!("papers_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(format!("{server}/postgres"))
+                let admin = Database::connect(api::db::pool_options(format!("{server}/postgres")))
                     .await
                     .expect("connect to the PostgreSQL server");
                 admin
@@ -129,7 +129,7 @@ impl TestDb {
     pub async fn destroy(&self) {
         match (&self.postgres, &self.file) {
             (Some((server, name)), _) => {
-                let admin = Database::connect(format!("{server}/postgres"))
+                let admin = Database::connect(api::db::pool_options(format!("{server}/postgres")))
                     .await
                     .expect("admin");
                 admin
@@ -148,7 +148,7 @@ impl TestDb {
 
     /// A direct connection, for checking rows behind the API's back.
     pub async fn connect(&self) -> DatabaseConnection {
-        Database::connect(&self.url)
+        Database::connect(api::db::pool_options(&self.url))
             .await
             .expect("connect to the test database")
     }
@@ -164,7 +164,10 @@ impl Drop for TestDb {
                     .build();
                 if let Ok(runtime) = runtime {
                     runtime.block_on(async {
-                        if let Ok(admin) = Database::connect(format!("{server}/postgres")).await {
+                        if let Ok(admin) =
+                            Database::connect(api::db::pool_options(format!("{server}/postgres")))
+                                .await
+                        {
                             let _ = admin
                                 .execute_unprepared(&format!(
                                     "DROP DATABASE IF EXISTS {name} WITH (FORCE)"

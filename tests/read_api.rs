@@ -235,25 +235,23 @@ async fn node_finds_papers_and_authors_by_global_id_and_nothing_else(backend: Ba
 const READ_ALONG: &str = "query ($date: Date, $first: Int, $after: String) {
   dailyPapers(date: $date, first: $first, after: $after) {
     ...total
-    edges { cursor node { id arxivId viewerHasUpvoted } }
-    nodes { id again: viewerHasUpvoted }
+    edges { cursor node { id arxivId viewerHasUpvoted submittedBy { username } } }
+    nodes { id again: viewerHasUpvoted by: submittedBy { username } }
   }
 }
 fragment total on PaperConnection { totalCount }";
 
 const ONE: &str = "query ($id: ID!, $arxivId: String!) {
-  node(id: $id) { ... on Paper { viewerHasUpvoted } }
-  paper(arxivId: $arxivId) { viewerHasUpvoted }
+  node(id: $id) { ... on Paper { viewerHasUpvoted submittedBy { username } } }
+  paper(arxivId: $arxivId) { viewerHasUpvoted submittedBy { username } }
 }";
 
-storage_test!(a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the_loaders);
-/// The feed reads `totalCount` and `viewerHasUpvoted` in the page's own statement, and `paper`
-/// the viewer's upvote with the paper; the answers
+storage_test!(what_a_page_of_papers_reads_along_agrees_with_the_loaders);
+/// The feed reads `totalCount`, `viewerHasUpvoted` and `submittedBy` in the page's own
+/// statement, and `paper` the viewer's upvote and the submitter with the paper; the answers
 /// must equal what the separate count and the per-paper loader answer, on first and later pages
 /// (where the total cannot come from the page), through aliases and fragments, signed in or not.
-async fn a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the_loaders(
-    backend: Backend,
-) {
+async fn what_a_page_of_papers_reads_along_agrees_with_the_loaders(backend: Backend) {
     use crate::support::fixtures;
     let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
     let db = app.db.connect().await;
@@ -269,7 +267,7 @@ async fn a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the
             "x",
             &["A"],
             day + chrono::Duration::minutes(i),
-            None,
+            (i % 3 == 1).then_some(other.id),
         )
         .await;
         if i % 2 == 0 {
@@ -290,6 +288,7 @@ async fn a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the
     let token = fixtures::token_for(&viewer);
     let mut after = Value::Null;
     let mut seen = 0;
+    let mut submitters = HashSet::new();
     loop {
         let vars = json!({ "date": date, "first": 3, "after": after });
         let data = app.data_as(&token, READ_ALONG, vars.clone()).await;
@@ -309,6 +308,12 @@ async fn a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the
                 alone["paper"]["viewerHasUpvoted"], expected,
                 "{id} by arXiv id"
             );
+            // The submitter read with the page, by node (a loader) and by arXiv id agree.
+            let by = &alone["node"]["submittedBy"];
+            assert_eq!(&edge["node"]["submittedBy"], by, "{id}");
+            assert_eq!(&node["by"], by, "{id} through nodes");
+            assert_eq!(&alone["paper"]["submittedBy"], by, "{id} by arXiv id");
+            submitters.insert(by.clone());
             let anonymous = app.data(ONE, vars).await;
             assert_eq!(anonymous["paper"]["viewerHasUpvoted"], false);
         }
@@ -323,6 +328,9 @@ async fn a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the
         after = last["cursor"].clone();
     }
     assert_eq!(seen, 7);
+    // Both kinds were seen: papers submitted by a user and imported ones (no submitter).
+    let expected: HashSet<Value> = [Value::Null, json!({ "username": "other" })].into();
+    assert_eq!(submitters, expected);
 
     // (The last page above was empty: its total came from the separate count.) An empty first
     // page counts 0.
@@ -334,4 +342,77 @@ async fn a_pages_total_and_the_viewers_upvotes_read_with_the_page_agree_with_the
         )
         .await;
     assert_eq!(empty["dailyPapers"]["totalCount"], 0);
+}
+
+const COUNTED: &str = "query ($date: Date, $arxivId: String!, $first: Int, $after: String, $mine: String) {
+  dailyPapers(date: $date, first: 10) {
+    edges { node { arxivId comments(first: $first, after: $after) { totalCount edges { cursor } } } }
+  }
+  paper(arxivId: $arxivId) { comments(first: $first, after: $after) { totalCount edges { cursor } } }
+  viewer { comments(first: $first, after: $mine) { totalCount edges { cursor } } }
+}";
+
+storage_test!(comment_totals_read_with_their_pages_agree_with_the_separate_count);
+/// A comment list's `totalCount` is read in its page's statement when it can be: for one parent
+/// (`paper`, `viewer`) by a sub-select, for the papers of a page by a count over each paper's
+/// partition (first pages only). Later pages are counted separately. All must agree.
+async fn comment_totals_read_with_their_pages_agree_with_the_separate_count(backend: Backend) {
+    use crate::support::fixtures;
+    let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
+    let db = app.db.connect().await;
+    let writer = fixtures::user(&db, "writer").await;
+    let day = fixtures::now() - chrono::Duration::days(1);
+    let mut expected = std::collections::HashMap::new();
+    let mut written = 0;
+    for i in 0..4_i64 {
+        let arxiv_id = format!("2403.{i:05}");
+        let paper = fixtures::paper(&db, &arxiv_id, "P", "x", &["A"], day, None).await;
+        // Paper i holds 2i top-level comments, each but the first with a reply (replies are
+        // not top-level and do not count).
+        for c in 0..2 * i {
+            let top = fixtures::comment(&db, &paper, &writer, None, "top").await;
+            if c > 0 {
+                fixtures::comment(&db, &paper, &writer, Some(&top), "reply").await;
+                written += 1;
+            }
+            written += 1;
+        }
+        expected.insert(arxiv_id, 2 * i);
+    }
+    let date = day.format("%Y-%m-%d").to_string();
+    let token = fixtures::token_for(&writer);
+    for arxiv_id in ["2403.00000", "2403.00003"] {
+        let first = app
+            .data_as(
+                &token,
+                COUNTED,
+                json!({ "date": date, "arxivId": arxiv_id, "first": 1 }),
+            )
+            .await;
+        for edge in first["dailyPapers"]["edges"].as_array().expect("edges") {
+            let node = &edge["node"];
+            let wanted = expected[node["arxivId"].as_str().expect("id")];
+            assert_eq!(node["comments"]["totalCount"], wanted, "{node}");
+        }
+        let one = &first["paper"]["comments"];
+        assert_eq!(one["totalCount"], expected[arxiv_id], "{arxiv_id}");
+        assert_eq!(first["viewer"]["comments"]["totalCount"], written);
+
+        // After a cursor: the same totals (counted separately for the feed's papers and for
+        // an empty last page, read along for one parent's non-empty page).
+        let Some(cursor) = one["edges"][0]["cursor"].as_str() else {
+            continue;
+        };
+        let mine = &first["viewer"]["comments"]["edges"][0]["cursor"];
+        let vars =
+            json!({ "date": date, "arxivId": arxiv_id, "first": 1, "after": cursor, "mine": mine });
+        let later = app.data_as(&token, COUNTED, vars).await;
+        assert_eq!(later["paper"]["comments"]["totalCount"], expected[arxiv_id]);
+        for edge in later["dailyPapers"]["edges"].as_array().expect("edges") {
+            let node = &edge["node"];
+            let wanted = expected[node["arxivId"].as_str().expect("id")];
+            assert_eq!(node["comments"]["totalCount"], wanted, "{node}");
+        }
+        assert_eq!(later["viewer"]["comments"]["totalCount"], written);
+    }
 }

@@ -273,10 +273,10 @@ impl User {
     ) -> async_graphql::Result<CommentConnection> {
         let page_args = args::page(first, after, last, before)?;
         let comments = &loaders(ctx)?.comments;
-        let page = comments
-            .page(self.0.id, CommentList::ByUser, page_args)
+        let total_asked = ctx.look_ahead().field("totalCount").exists();
+        let (page, totals) = comments
+            .page_and_total(self.0.id, CommentList::ByUser, page_args, total_asked)
             .await?;
-        let totals = comments.total(self.0.id, CommentList::ByUser);
         Ok(CommentConnection(Parts::from_page(page, totals, Comment)))
     }
 

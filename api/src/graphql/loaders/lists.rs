@@ -30,6 +30,8 @@ pub struct Wave<'a> {
 
 /// What a nested list answers: the same page of each parent's list.
 type Found<T> = Result<HashMap<i64, Page<T>>, AppError>;
+/// Pages with their list's size when the page's statement could read it.
+type FoundCounted<T> = Result<HashMap<i64, (Page<T>, Option<u64>)>, AppError>;
 /// How many rows each parent's list holds.
 type Counted = Result<HashMap<i64, u64>, AppError>;
 
@@ -44,6 +46,22 @@ pub trait NestedList: Copy + Eq + Hash + Send + Sync + 'static {
         wave: Wave<'_>,
         args: &PageArgs,
     ) -> impl Future<Output = Found<Self::Row>> + Send;
+
+    /// The same page of each parent's list with the list's size read in the same statement
+    /// where the list can; by default none is, and the size is counted separately if asked.
+    fn counted_pages(
+        self,
+        wave: Wave<'_>,
+        args: &PageArgs,
+    ) -> impl Future<Output = FoundCounted<Self::Row>> + Send {
+        async move {
+            let pages = self.pages(wave, args).await?;
+            Ok(pages
+                .into_iter()
+                .map(|(p, page)| (p, (page, None)))
+                .collect())
+        }
+    }
 
     /// How many rows each parent's list holds. Lists whose size the parent row keeps (an
     /// `upvote_count`, an `item_count`) are never counted here.
@@ -61,6 +79,10 @@ impl NestedList for CommentList {
 
     async fn pages(self, wave: Wave<'_>, args: &PageArgs) -> Found<Self::Row> {
         discussion::pages(wave.db, self, wave.parents, args).await
+    }
+
+    async fn counted_pages(self, wave: Wave<'_>, args: &PageArgs) -> FoundCounted<Self::Row> {
+        discussion::counted_pages(wave.db, self, wave.parents, args).await
     }
 
     async fn counts(self, wave: Wave<'_>) -> Counted {
@@ -174,6 +196,33 @@ impl<L: NestedList> Loader<PageKey<L>> for Lists<L> {
     }
 }
 
+/// A page asked together with its list's size (`totalCount` selected beside it).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct WithTotal<L>(PageKey<L>);
+
+impl<L: NestedList> Loader<WithTotal<L>> for Lists<L> {
+    type Value = (Page<L::Row>, Option<u64>);
+    type Error = async_graphql::Error;
+
+    async fn load(
+        &self,
+        keys: &[WithTotal<L>],
+    ) -> Result<HashMap<WithTotal<L>, Self::Value>, Self::Error> {
+        let mut groups: HashMap<(L, &PageArgs), Vec<i64>> = HashMap::new();
+        for WithTotal((parent, list, args)) in keys {
+            groups.entry((*list, args)).or_default().push(*parent);
+        }
+        let mut pages = HashMap::with_capacity(keys.len());
+        for ((list, args), parents) in groups {
+            let found = list.counted_pages(self.wave(&parents), args).await;
+            for (parent, counted) in found.map_err(gql)? {
+                pages.insert(WithTotal((parent, list, args.clone())), counted);
+            }
+        }
+        Ok(pages)
+    }
+}
+
 impl<L: NestedList> Loader<(i64, L)> for Lists<L> {
     type Value = u64;
     type Error = async_graphql::Error;
@@ -217,6 +266,28 @@ impl<L: NestedList> ListLoaders<L> {
             .load_one((parent, list, args))
             .await?
             .unwrap_or_else(Page::empty))
+    }
+
+    /// The page of `parent`'s list and its `totalCount`. When the client selected `totalCount`
+    /// (`total_asked`) and the list can, the size is read in the page's own statement
+    /// (`NestedList::counted_pages`); otherwise it is counted lazily, as `total` does.
+    pub async fn page_and_total(
+        &self,
+        parent: i64,
+        list: L,
+        args: PageArgs,
+        total_asked: bool,
+    ) -> async_graphql::Result<(Page<L::Row>, Totals)> {
+        if !total_asked {
+            let page = self.page(parent, list, args).await?;
+            return Ok((page, self.total(parent, list)));
+        }
+        let found = self.0.load_one(WithTotal((parent, list, args))).await?;
+        Ok(match found {
+            Some((page, Some(total))) => (page, Totals::new(move || async move { Ok(total) })),
+            Some((page, None)) => (page, self.total(parent, list)),
+            None => (Page::empty(), self.total(parent, list)),
+        })
     }
 
     /// A lazy count of `parent`'s list, batched with the other parents that ask.

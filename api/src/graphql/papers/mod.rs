@@ -7,7 +7,7 @@ pub mod search;
 
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::paper;
+use entity::{paper, user};
 
 use crate::error::GqlResult;
 use crate::graphql::accounts::{User, UserConnection};
@@ -25,19 +25,30 @@ use crate::services::discussion::{CommentList, CommentOrder};
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder};
 
-/// A paper row, with whether the viewer upvoted it when the page's own statement read that
-/// (`papers::Along`); otherwise the viewer's upvotes come through the batched loader.
-pub struct Paper(pub paper::Model, Option<bool>);
+/// A paper row, with what the statement that read it read along (`papers::Along`): whether the
+/// viewer upvoted it, its submitter. What was not read along comes through the batched loaders.
+pub struct Paper(pub paper::Model, ReadAlong);
+
+#[derive(Default)]
+pub struct ReadAlong {
+    upvoted: Option<bool>,
+    /// Boxed: a user row would double the size of every `Paper` (and of `Node`).
+    submitter: Option<Option<Box<user::Model>>>,
+}
 
 impl From<paper::Model> for Paper {
     fn from(row: paper::Model) -> Self {
-        Self(row, None)
+        Self(row, ReadAlong::default())
     }
 }
 
 impl From<papers::Listed> for Paper {
     fn from(row: papers::Listed) -> Self {
-        Self(row.paper, row.upvoted)
+        let along = ReadAlong {
+            upvoted: row.upvoted,
+            submitter: row.submitter.map(|user| user.map(Box::new)),
+        };
+        Self(row.paper, along)
     }
 }
 
@@ -124,6 +135,9 @@ impl Paper {
 
     /// The user who submitted the paper to the feed; null for imported papers.
     async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        if let Some(submitter) = &self.1.submitter {
+            return Ok(submitter.as_deref().cloned().map(User::from));
+        }
         Ok(loaders(ctx)?
             .user(self.0.submitted_by)
             .await?
@@ -137,7 +151,7 @@ impl Paper {
 
     /// Whether the signed-in viewer has upvoted the paper; false when anonymous.
     async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        if let Some(upvoted) = self.1 {
+        if let Some(upvoted) = self.1.upvoted {
             return Ok(upvoted);
         }
         loaders(ctx)?
@@ -194,8 +208,10 @@ impl Paper {
         let list = CommentList::TopLevel(order_by.unwrap_or(CommentOrderArg::Oldest).into());
         // Every paper of a page asks at once: one batched query for all of them.
         let comments = &loaders(ctx)?.comments;
-        let page = comments.page(self.0.id, list, page_args).await?;
-        let totals = comments.total(self.0.id, list);
+        let total_asked = ctx.look_ahead().field("totalCount").exists();
+        let (page, totals) = comments
+            .page_and_total(self.0.id, list, page_args, total_asked)
+            .await?;
         Ok(CommentConnection(Parts::from_page(page, totals, Comment)))
     }
 
@@ -304,6 +320,7 @@ pub async fn paper_connection(
             None
         },
         total: asked.field("totalCount").exists(),
+        submitters: of_each("submittedBy"),
     };
     let listed = papers::list(&db, &filter, order, page_args, along)
         .await

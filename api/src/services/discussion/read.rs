@@ -111,6 +111,23 @@ pub async fn pages(
         .await
 }
 
+/// The pages `pages` reads, with each list's size read in the same statement where it can be
+/// (`Keyset::counted_pages_of`).
+pub async fn counted_pages(
+    db: &DatabaseConnection,
+    list: CommentList,
+    parents: &[i64],
+    args: &PageArgs,
+) -> Result<HashMap<i64, (Page<comment::Model>, Option<u64>)>, AppError> {
+    let (select, parent, order, scope) = list.parts();
+    let keyset = keyset(scope, order);
+    keyset
+        .counted_pages_of(db, select, parent, parents, args, true, |row| {
+            keyset.cursor(key_of(order, row), row.id)
+        })
+        .await
+}
+
 /// How many comments the list of each parent holds, in one query.
 pub async fn counts(
     db: &DatabaseConnection,

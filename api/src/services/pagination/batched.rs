@@ -24,8 +24,40 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
         E: sea_orm::EntityTrait<Column = C>,
         P: sea_orm::ColumnTrait,
     {
-        use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, WindowStatement};
-        use sea_orm::{ConnectionTrait, FromQueryResult, QueryFilter, QueryTrait};
+        let counted = self
+            .counted_pages_of(db, select, parent, parents, args, false, cursor_of)
+            .await?;
+        Ok(counted
+            .into_iter()
+            .map(|(p, (page, _))| (p, page))
+            .collect())
+    }
+
+    /// Pages as [`Keyset::pages_of`] reads them, with (when `count`) each parent's list size
+    /// read in the same statement: one parent's from a sub-select evaluated once (so the page
+    /// itself still stops after `size + 1` rows of the index), several parents' from a
+    /// `COUNT(*)` over the same partition the rows are numbered in. A size the statement
+    /// cannot tell (several parents after a cursor, or one parent's empty page after a cursor)
+    /// is `None`: the caller counts separately.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn counted_pages_of<E, P>(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        select: sea_orm::Select<E>,
+        parent: P,
+        parents: &[i64],
+        args: &PageArgs,
+        count: bool,
+        cursor_of: impl Fn(&E::Model) -> String,
+    ) -> Result<std::collections::HashMap<i64, (Page<E::Model>, Option<u64>)>, AppError>
+    where
+        E: sea_orm::EntityTrait<Column = C>,
+        P: sea_orm::ColumnTrait,
+    {
+        use sea_orm::sea_query::{
+            Alias, Asterisk, Expr, ExprTrait, Order, Query, SubQueryStatement, WindowStatement,
+        };
+        use sea_orm::{ConnectionTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait};
 
         let mut pages: std::collections::HashMap<i64, Vec<E::Model>> =
             parents.iter().map(|p| (*p, Vec::new())).collect();
@@ -34,6 +66,25 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
         }
         let select =
             select.filter(Expr::col((parent.entity_name(), parent)).is_in(parents.iter().copied()));
+        // How the list sizes are read along, if they are.
+        let one_parent = parents.len() == 1;
+        let sizes = if !count {
+            None
+        } else if one_parent {
+            let size = select
+                .clone()
+                .select_only()
+                .expr(Expr::cust("COUNT(*)"))
+                .into_query();
+            Some(Expr::SubQuery(
+                None,
+                Box::new(SubQueryStatement::SelectStatement(size)),
+            ))
+        } else if args.cursor.is_none() {
+            Some(Expr::cust("COUNT(*)"))
+        } else {
+            None
+        };
         let (select, ascending) = self.after_cursor(select, args)?;
         let order = if ascending { Order::Asc } else { Order::Desc };
         let qualified = |column: C| Expr::col((column.entity_name(), column));
@@ -57,14 +108,22 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
             Expr::col((parent.entity_name(), parent)),
             Alias::new("page_parent"),
         );
-        let outer = if parents.len() == 1 {
+        let counted = sizes.is_some();
+        let outer = if one_parent {
             // One parent (a paper's page, a user's profile): the page straight from an index in
             // its order, without numbering every row of a list that may be long.
+            if let Some(size) = sizes {
+                inner.expr_as(size, Alias::new("page_total"));
+            }
             for (expr, order) in orders {
                 inner.order_by_expr(expr, order);
             }
             inner.limit(limit).to_owned()
         } else {
+            if let Some(size) = sizes {
+                let all = WindowStatement::partition_by((parent.entity_name(), parent));
+                inner.expr_window_as(size, all, Alias::new("page_total"));
+            }
             let mut window = WindowStatement::partition_by((parent.entity_name(), parent));
             for (expr, order) in orders {
                 window.order_by_expr(expr, order);
@@ -81,14 +140,24 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
                 .order_by(Alias::new("page_rank"), Order::Asc)
                 .to_owned()
         };
+        let mut totals = std::collections::HashMap::new();
         for row in db.query_all(&outer).await? {
             let parent: i64 = row.try_get("", "page_parent")?;
+            if counted && !totals.contains_key(&parent) {
+                let total: i64 = row.try_get("", "page_total")?;
+                totals.insert(parent, u64::try_from(total).unwrap_or(0));
+            }
             let model = E::Model::from_query_result(&row, "")?;
             pages.entry(parent).or_default().push(model);
         }
+        // A parent without a row on a first page has an empty list.
+        let empty = (counted && args.cursor.is_none()).then_some(0);
         Ok(pages
             .into_iter()
-            .map(|(parent, rows)| (parent, Page::from_rows(args, rows, &cursor_of)))
+            .map(|(parent, rows)| {
+                let total = totals.get(&parent).copied().or(empty);
+                (parent, (Page::from_rows(args, rows, &cursor_of), total))
+            })
             .collect())
     }
 }

@@ -247,8 +247,8 @@ const ONE: &str = "query ($id: ID!, $arxivId: String!) {
 }";
 
 storage_test!(what_a_page_of_papers_reads_along_agrees_with_the_loaders);
-/// The feed reads `totalCount`, `viewerHasUpvoted` and `submittedBy` in the page's own
-/// statement, and `paper` the viewer's upvote and the submitter with the paper; the answers
+/// The feed reads `totalCount` and `viewerHasUpvoted` in the page's own statement, and `paper`
+/// the viewer's upvote with the paper; the answers
 /// must equal what the separate count and the per-paper loader answer, on first and later pages
 /// (where the total cannot come from the page), through aliases and fragments, signed in or not.
 async fn what_a_page_of_papers_reads_along_agrees_with_the_loaders(backend: Backend) {
@@ -308,7 +308,7 @@ async fn what_a_page_of_papers_reads_along_agrees_with_the_loaders(backend: Back
                 alone["paper"]["viewerHasUpvoted"], expected,
                 "{id} by arXiv id"
             );
-            // The submitter read with the page, by node (a loader) and by arXiv id agree.
+            // The submitter of each way of reading the paper is the same.
             let by = &alone["node"]["submittedBy"];
             assert_eq!(&edge["node"]["submittedBy"], by, "{id}");
             assert_eq!(&node["by"], by, "{id} through nodes");

@@ -7,7 +7,7 @@ pub mod search;
 
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::{paper, user};
+use entity::paper;
 
 use crate::error::GqlResult;
 use crate::graphql::accounts::{User, UserConnection};
@@ -25,30 +25,19 @@ use crate::services::discussion::{CommentList, CommentOrder};
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder};
 
-/// A paper row, with what the statement that read it read along (`papers::Along`): whether the
-/// viewer upvoted it, its submitter. What was not read along comes through the batched loaders.
-pub struct Paper(pub paper::Model, ReadAlong);
-
-#[derive(Default)]
-pub struct ReadAlong {
-    upvoted: Option<bool>,
-    /// Boxed: a user row would double the size of every `Paper` (and of `Node`).
-    submitter: Option<Option<Box<user::Model>>>,
-}
+/// A paper row, with whether the viewer upvoted it when the statement that read the row read
+/// that along (`papers::Along`); otherwise the viewer's upvotes come through the batched loader.
+pub struct Paper(pub paper::Model, Option<bool>);
 
 impl From<paper::Model> for Paper {
     fn from(row: paper::Model) -> Self {
-        Self(row, ReadAlong::default())
+        Self(row, None)
     }
 }
 
 impl From<papers::Listed> for Paper {
     fn from(row: papers::Listed) -> Self {
-        let along = ReadAlong {
-            upvoted: row.upvoted,
-            submitter: row.submitter.map(|user| user.map(Box::new)),
-        };
-        Self(row.paper, along)
+        Self(row.paper, row.upvoted)
     }
 }
 
@@ -135,9 +124,6 @@ impl Paper {
 
     /// The user who submitted the paper to the feed; null for imported papers.
     async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        if let Some(submitter) = &self.1.submitter {
-            return Ok(submitter.as_deref().cloned().map(User::from));
-        }
         Ok(loaders(ctx)?
             .user(self.0.submitted_by)
             .await?
@@ -151,7 +137,7 @@ impl Paper {
 
     /// Whether the signed-in viewer has upvoted the paper; false when anonymous.
     async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        if let Some(upvoted) = self.1.upvoted {
+        if let Some(upvoted) = self.1 {
             return Ok(upvoted);
         }
         loaders(ctx)?
@@ -320,7 +306,6 @@ pub async fn paper_connection(
             None
         },
         total: asked.field("totalCount").exists(),
-        submitters: of_each("submittedBy"),
     };
     let listed = papers::list(&db, &filter, order, page_args, along)
         .await

@@ -121,7 +121,7 @@ impl PaperQuery {
         #[graphql(desc = "An arXiv identifier, e.g. `2309.00916` or `hep-th/9901001`.")]
         arxiv_id: String,
     ) -> async_graphql::Result<Option<Paper>> {
-        // What the selection asks of the paper's viewer and submitter is read with the paper.
+        // The viewer's upvote is read with the paper when the selection asks for it.
         let asked = ctx.look_ahead();
         let along = papers::Along {
             upvoted_by: match asked.field("viewerHasUpvoted").exists() {
@@ -129,7 +129,6 @@ impl PaperQuery {
                 false => None,
             },
             total: false,
-            submitters: asked.field("submittedBy").exists(),
         };
         let found = papers::find_listed_by_arxiv_id(&db(ctx)?, &arxiv_id, along).await;
         Ok(found.gql()?.map(Paper::from))

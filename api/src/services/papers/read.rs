@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use entity::{author, paper, paper_author, paper_upvote, user};
+use entity::{author, paper, paper_author, paper_upvote};
 use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query, SubQueryStatement};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -142,7 +142,7 @@ pub async fn find_by_arxiv_id(
 }
 
 /// Finds a paper by arXiv id as `find_by_arxiv_id` does, with what `along` asks (the viewer's
-/// upvote, the submitter; a total means nothing here) read in the same statement.
+/// upvote; a total means nothing here) read in the same statement.
 pub async fn find_listed_by_arxiv_id(
     db: &DatabaseConnection,
     arxiv_id: &str,
@@ -177,8 +177,6 @@ pub struct Along {
     /// How many papers the filter selects: an uncorrelated sub-select, which both databases
     /// evaluate once per statement, whatever the page size.
     pub total: bool,
-    /// Each paper's submitter (a left join on `users`).
-    pub submitters: bool,
 }
 
 /// A paper of a page, with what was read along with it.
@@ -187,8 +185,6 @@ pub struct Listed {
     pub paper: paper::Model,
     /// Whether `Along::upvoted_by` upvoted it; `None` when not asked.
     pub upvoted: Option<bool>,
-    /// The submitter (`Some(None)` for an imported paper); `None` when not asked.
-    pub submitter: Option<Option<user::Model>>,
 }
 
 /// A page of papers with what was read along with it.
@@ -230,28 +226,9 @@ async fn read_along(
     along: Along,
     filter: Option<&PaperFilter>,
 ) -> Result<(Vec<Listed>, Option<u64>), AppError> {
-    use sea_orm::sea_query::{Alias, JoinType};
-    use sea_orm::{ConnectionTrait, FromQueryResult, IdenStatic, Iterable, QuerySelect};
+    use sea_orm::{ConnectionTrait, FromQueryResult, QuerySelect};
     const UPVOTED: &str = "along_upvoted";
     const TOTAL: &str = "along_total";
-    // The submitter's table under its own name, and its columns under a prefix, so that
-    // nothing of the page's own statement can mistake them for the paper's.
-    const SUBMITTER: &str = "along_submitter";
-    const SUBMITTER_COLUMNS: &str = "along_submitter_";
-    if along.submitters {
-        let submitter = Alias::new(SUBMITTER);
-        QueryTrait::query(&mut select).join_as(
-            JoinType::LeftJoin,
-            user::Entity,
-            submitter.clone(),
-            Expr::col((submitter.clone(), user::Column::Id))
-                .equals((paper::Entity, paper::Column::SubmittedBy)),
-        );
-        for column in user::Column::iter() {
-            let name = format!("{SUBMITTER_COLUMNS}{}", column.as_str());
-            select = select.expr_as(Expr::col((submitter.clone(), column)), name);
-        }
-    }
     if let Some(viewer) = along.upvoted_by {
         let voted = Query::select()
             .expr(Expr::val(1))
@@ -285,17 +262,9 @@ async fn read_along(
             Some(_) => Some(row.try_get::<bool>("", UPVOTED)?),
             None => None,
         };
-        let submitter = match along.submitters {
-            true => Some(user::Model::from_query_result_optional(
-                &row,
-                SUBMITTER_COLUMNS,
-            )?),
-            false => None,
-        };
         listed.push(Listed {
             paper: paper::Model::from_query_result(&row, "")?,
             upvoted,
-            submitter,
         });
     }
     Ok((listed, total))

@@ -416,3 +416,34 @@ async fn comment_totals_read_with_their_pages_agree_with_the_separate_count(back
         assert_eq!(later["viewer"]["comments"]["totalCount"], written);
     }
 }
+
+storage_test!(a_bad_cursor_fails_its_own_list_and_not_the_lists_loaded_with_it);
+/// Nested lists of one kind are loaded together, one batch per wave; a bad cursor on one of them
+/// is that field's `BAD_USER_INPUT` alone: its siblings in the same batch still answer.
+async fn a_bad_cursor_fails_its_own_list_and_not_the_lists_loaded_with_it(backend: Backend) {
+    use crate::support::fixtures;
+    // A long loader delay keeps the two lists in one batch even in a slow debug build.
+    let app = TestApp::spawn_with(backend, &["--no-demo", "--loader-delay-us", "50000"]).await;
+    let db = app.db.connect().await;
+    let writer = fixtures::user(&db, "writer").await;
+    let day = fixtures::now() - chrono::Duration::days(1);
+    let paper = fixtures::paper(&db, "2404.00001", "P", "x", &["A"], day, None).await;
+    fixtures::comment(&db, &paper, &writer, None, "one").await;
+    fixtures::comment(&db, &paper, &writer, None, "two").await;
+    let token = fixtures::token_for(&writer);
+    let body = app
+        .gql_as(
+            &token,
+            "{ paper(arxivId: \"2404.00001\") { comments(first: 1) { totalCount edges { node { body } } } }
+               viewer { comments(first: 1, after: \"bm90IGEgY3Vyc29y\") { totalCount } } }",
+            json!({}),
+        )
+        .await;
+    let errors = body["errors"].as_array().expect("an error");
+    assert_eq!(errors.len(), 1, "{body}");
+    assert_eq!(errors[0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(errors[0]["path"], json!(["viewer", "comments"]));
+    let comments = &body["data"]["paper"]["comments"];
+    assert_eq!(comments["totalCount"], 2, "{body}");
+    assert_eq!(comments["edges"][0]["node"]["body"], "one");
+}

@@ -158,6 +158,24 @@ pub struct Lists<L> {
     db: DatabaseConnection,
     viewer: Option<i64>,
     list: std::marker::PhantomData<L>,
+    /// Why a group of a batch (one list, one page's arguments) failed. A DataLoader batch
+    /// succeeds or fails whole, but one bad cursor must fail only the fields that sent it, not
+    /// the other lists loaded in the same wave: failed groups are left out of the batch's answer
+    /// and their error kept here for the fields that asked.
+    failed: std::sync::Mutex<HashMap<(L, PageArgs), async_graphql::Error>>,
+}
+
+impl<L: NestedList> Lists<L> {
+    fn fail(&self, list: L, args: &PageArgs, err: AppError) {
+        let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        failed.insert((list, args.clone()), gql(err));
+    }
+
+    /// The error of the group a page left out of its batch's answer belonged to, if it failed.
+    fn failure(&self, list: L, args: &PageArgs) -> Option<async_graphql::Error> {
+        let failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        failed.get(&(list, args.clone())).cloned()
+    }
 }
 
 impl<L> Lists<L> {
@@ -187,9 +205,13 @@ impl<L: NestedList> Loader<PageKey<L>> for Lists<L> {
         }
         let mut pages = HashMap::with_capacity(keys.len());
         for ((list, args), parents) in groups {
-            let found = list.pages(self.wave(&parents), args).await.map_err(gql)?;
-            for (parent, page) in found {
-                pages.insert((parent, list, args.clone()), page);
+            match list.pages(self.wave(&parents), args).await {
+                Ok(found) => {
+                    for (parent, page) in found {
+                        pages.insert((parent, list, args.clone()), page);
+                    }
+                }
+                Err(err) => self.fail(list, args, err),
             }
         }
         Ok(pages)
@@ -214,9 +236,13 @@ impl<L: NestedList> Loader<WithTotal<L>> for Lists<L> {
         }
         let mut pages = HashMap::with_capacity(keys.len());
         for ((list, args), parents) in groups {
-            let found = list.counted_pages(self.wave(&parents), args).await;
-            for (parent, counted) in found.map_err(gql)? {
-                pages.insert(WithTotal((parent, list, args.clone())), counted);
+            match list.counted_pages(self.wave(&parents), args).await {
+                Ok(found) => {
+                    for (parent, counted) in found {
+                        pages.insert(WithTotal((parent, list, args.clone())), counted);
+                    }
+                }
+                Err(err) => self.fail(list, args, err),
             }
         }
         Ok(pages)
@@ -250,6 +276,7 @@ impl<L: NestedList> ListLoaders<L> {
             db: db.clone(),
             viewer,
             list: std::marker::PhantomData,
+            failed: Default::default(),
         };
         Self(Arc::new(DataLoader::new(lists, tokio::spawn).delay(delay)))
     }
@@ -261,11 +288,13 @@ impl<L: NestedList> ListLoaders<L> {
         list: L,
         args: PageArgs,
     ) -> async_graphql::Result<Page<L::Row>> {
-        Ok(self
-            .0
-            .load_one((parent, list, args))
-            .await?
-            .unwrap_or_else(Page::empty))
+        match self.0.load_one((parent, list, args.clone())).await? {
+            Some(page) => Ok(page),
+            None => match self.0.loader().failure(list, &args) {
+                Some(err) => Err(err),
+                None => Ok(Page::empty()),
+            },
+        }
     }
 
     /// The page of `parent`'s list and its `totalCount`. When the client selected `totalCount`
@@ -282,11 +311,17 @@ impl<L: NestedList> ListLoaders<L> {
             let page = self.page(parent, list, args).await?;
             return Ok((page, self.total(parent, list)));
         }
-        let found = self.0.load_one(WithTotal((parent, list, args))).await?;
+        let found = self
+            .0
+            .load_one(WithTotal((parent, list, args.clone())))
+            .await?;
         Ok(match found {
             Some((page, Some(total))) => (page, Totals::new(move || async move { Ok(total) })),
             Some((page, None)) => (page, self.total(parent, list)),
-            None => (Page::empty(), self.total(parent, list)),
+            None => match self.0.loader().failure(list, &args) {
+                Some(err) => return Err(err),
+                None => (Page::empty(), self.total(parent, list)),
+            },
         })
     }
 

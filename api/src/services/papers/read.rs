@@ -414,24 +414,33 @@ pub async fn authors_of(
     db: &DatabaseConnection,
     paper_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<PaperAuthorEntry>>, AppError> {
-    let rows = paper_author::Entity::find()
-        .find_also_related(author::Entity)
+    use sea_orm::{JoinType, QuerySelect, RelationTrait};
+    // Exactly the columns an entry needs, read by position: a feed page reads some 150 rows
+    // here, and decoding two whole models by prefixed column names (`find_also_related`) cost
+    // the server a string per column per row.
+    let rows: Vec<(i64, i32, i64, String, Option<i64>)> = paper_author::Entity::find()
+        .select_only()
+        .column(paper_author::Column::PaperId)
+        .column(paper_author::Column::Position)
+        .column(author::Column::Id)
+        .column(author::Column::Name)
+        .column(author::Column::UserId)
+        .join(JoinType::InnerJoin, paper_author::Relation::Author.def())
         .filter(paper_author::Column::PaperId.is_in(paper_ids.iter().copied()))
         .order_by_asc(paper_author::Column::PaperId)
         .order_by_asc(paper_author::Column::Position)
+        .into_tuple()
         .all(db)
         .await?;
     let mut by_paper: HashMap<i64, Vec<PaperAuthorEntry>> = HashMap::new();
-    for (link, author) in rows {
-        if let Some(author) = author {
-            by_paper
-                .entry(link.paper_id)
-                .or_default()
-                .push(PaperAuthorEntry {
-                    position: link.position,
-                    author,
-                });
-        }
+    for (paper_id, position, id, name, user_id) in rows {
+        by_paper
+            .entry(paper_id)
+            .or_default()
+            .push(PaperAuthorEntry {
+                position,
+                author: author::Model { id, name, user_id },
+            });
     }
     Ok(by_paper)
 }

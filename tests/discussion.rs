@@ -305,10 +305,19 @@ async fn markdown_is_rendered_once_when_written_and_older_rows_are_filled_in(bac
         expected,
         "rendered on read meanwhile"
     );
+    // The server's own startup pass may have filled the row first (it runs in the background):
+    // either way one pass leaves nothing to render.
     let rendered = api::services::discussion::render_missing(&db)
         .await
         .expect("render");
-    assert_eq!(rendered, 1);
+    assert!(
+        rendered <= 1,
+        "only the older row was missing, not {rendered}"
+    );
+    let again = api::services::discussion::render_missing(&db)
+        .await
+        .expect("render");
+    assert_eq!(again, 0, "nothing is left to render");
     let filled = read(written.id).await;
     assert_eq!(filled.body_html.as_deref(), Some(expected));
     assert_eq!(html(app.data(query, json!({})).await), expected);

@@ -63,9 +63,25 @@ impl<Node> Parts<Node> {
     }
 }
 
-/// Declares a documented connection type and its edge type for a node type.
+/// Declares a documented connection type and its edge type for a node type. Edges are resolved
+/// directly (`graphql::direct`); with `direct` first, so are the nodes, whose type then
+/// implements `PlainFields`.
 macro_rules! connection {
+    (direct $connection:ident, $edge:ident, $node:ty, $connection_doc:literal, $edge_doc:literal) => {
+        $crate::graphql::connection::connection!(
+            @types $connection, $edge, $node,
+            $crate::graphql::direct::Direct<&$node>, $crate::graphql::direct::Direct,
+            $connection_doc, $edge_doc
+        );
+    };
     ($connection:ident, $edge:ident, $node:ty, $connection_doc:literal, $edge_doc:literal) => {
+        $crate::graphql::connection::connection!(
+            @types $connection, $edge, $node, &$node, std::convert::identity,
+            $connection_doc, $edge_doc
+        );
+    };
+    (@types $connection:ident, $edge:ident, $node:ty, $out:ty, $wrap:expr,
+     $connection_doc:literal, $edge_doc:literal) => {
         #[doc = $connection_doc]
         pub struct $connection(pub $crate::graphql::connection::Parts<$node>);
 
@@ -73,17 +89,17 @@ macro_rules! connection {
         #[async_graphql::Object]
         impl $connection {
             /// The items of this page, each with its cursor.
-            async fn edges(&self) -> Vec<$edge<'_>> {
+            async fn edges(&self) -> Vec<$crate::graphql::direct::Direct<$edge<'_>>> {
                 self.0
                     .edges
                     .iter()
-                    .map(|(cursor, node)| $edge { cursor, node })
+                    .map(|(cursor, node)| $crate::graphql::direct::Direct($edge { cursor, node }))
                     .collect()
             }
 
             /// The items of this page, without cursors.
-            async fn nodes(&self) -> Vec<&$node> {
-                self.0.edges.iter().map(|(_, node)| node).collect()
+            async fn nodes(&self) -> Vec<$out> {
+                self.0.edges.iter().map(|(_, node)| $wrap(node)).collect()
             }
 
             /// Where this page lies in the whole list.
@@ -112,8 +128,14 @@ macro_rules! connection {
             }
 
             /// The item.
-            async fn node(&self) -> &$node {
-                self.node
+            async fn node(&self) -> $out {
+                $wrap(self.node)
+            }
+        }
+
+        impl $crate::graphql::direct::PlainFields for $edge<'_> {
+            fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
+                (name == "cursor").then(|| async_graphql::Value::String(self.cursor.clone()))
             }
         }
     };

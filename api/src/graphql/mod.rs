@@ -11,6 +11,7 @@ pub mod collections;
 pub mod connection;
 pub mod context;
 pub mod digest;
+pub mod direct;
 pub mod discussion;
 pub mod extension;
 pub mod ids;
@@ -29,7 +30,10 @@ pub mod tokens;
 pub mod votes;
 pub mod webhooks;
 
-use async_graphql::{MergedObject, Schema, SchemaBuilder};
+use std::sync::{Arc, OnceLock};
+
+use async_graphql::registry::Registry;
+use async_graphql::{MergedObject, Schema, SchemaBuilder, SchemaEnv};
 
 use crate::graphql::subscriptions::Subscription;
 
@@ -72,19 +76,52 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
         .register_output_type::<node::Node>()
 }
 
-/// The schema the server runs, with the state and the configured limits.
-pub fn build(state: AppState, settings: &Settings) -> PapersSchema {
+/// The schema twice, built once at start: the same types, state and document limits.
+///
+/// `hooked` carries the one extension (`graphql::extension`): the values check, the cost spent
+/// from the request's budget, the response put in query order. But with any extension installed
+/// async-graphql sends every resolved field and list item through a boxed hook chain with
+/// registry lookups and formatted type names, which was a quarter of the feed's server time
+/// (issue 10). So a query or mutation is checked on `hooked`, which stops before executing
+/// ([`extension::CheckOnly`]), and executed on `bare`, which has no extension; the handler then
+/// puts the response in query order (`http::graphql::execute`). Subscriptions run on `hooked`.
+#[derive(Clone)]
+pub struct Schemas {
+    pub hooked: PapersSchema,
+    pub bare: PapersSchema,
+    /// The schema's registry, set by the first request checked on `hooked`.
+    registry: Arc<OnceLock<SchemaEnv>>,
+}
+
+impl Schemas {
+    /// The registry, once a request has been checked (every execution on `bare` follows one).
+    pub fn registry(&self) -> Option<&Registry> {
+        self.registry.get().map(|env| &env.registry)
+    }
+}
+
+/// The schemas the server runs, with the state and the configured limits.
+pub fn build(state: AppState, settings: &Settings) -> Schemas {
     let limit = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
-    builder()
-        .data(state)
-        .extension(extension::Operations {
-            max_complexity: limit(settings.max_complexity),
-        })
-        // Depth is checked with the document limits (`checks`), where introspection has its
-        // own bound: async-graphql's `limit_depth` would refuse tools' standard introspection.
-        .limit_directives(limit(settings.max_directives))
-        .limit_recursive_depth(64)
-        .finish()
+    // Depth is checked with the document limits (`checks`), where introspection has its own
+    // bound: async-graphql's `limit_depth` would refuse tools' standard introspection.
+    let limited = || {
+        builder()
+            .data(state.clone())
+            .limit_directives(limit(settings.max_directives))
+            .limit_recursive_depth(64)
+    };
+    let registry = Arc::new(OnceLock::new());
+    Schemas {
+        hooked: limited()
+            .extension(extension::Operations {
+                max_complexity: limit(settings.max_complexity),
+                registry: registry.clone(),
+            })
+            .finish(),
+        bare: limited().finish(),
+        registry,
+    }
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`: every type (scalars with their

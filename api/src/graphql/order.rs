@@ -2,12 +2,12 @@
 //!
 //! async-graphql resolves the fields of a query's object concurrently and writes each into the
 //! response map as it finishes, so a field answered by a DataLoader lands after plain ones and
-//! the order can change from run to run. `reorder` (run by `graphql::extension`) puts every map
-//! of the response back in
-//! the order CollectFields gives (fragments merged where their type condition applies, `@skip` and
+//! the order can change from run to run. `reorder` puts every map of the response back in the
+//! order CollectFields gives (fragments merged where their type condition applies, `@skip` and
 //! `@include` honoured), at every level and for each operation of a batch, once the operation
-//! has run. An object of an interface or union type is ordered for its concrete type, found from
-//! its `__typename` when selected or else from the fields it holds.
+//! has run: the HTTP handler calls it after the bare schema executes, `graphql::extension` for
+//! subscriptions. An object of an interface or union type is ordered for its concrete type,
+//! found from its `__typename` when selected or else from the fields it holds.
 
 use async_graphql::parser::types::{
     Directive, ExecutableDocument, OperationType, Selection, SelectionSet,

@@ -29,7 +29,7 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let settings = state.settings.clone();
     let graphql_state = graphql::GraphqlState {
-        schema: crate::graphql::build(state.clone(), &settings),
+        schemas: crate::graphql::build(state.clone(), &settings),
         app: state.clone(),
         limits: DocumentLimits {
             max_depth: settings.max_depth,

@@ -5,7 +5,7 @@ pub mod mutation;
 pub mod query;
 pub mod search;
 
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, Enum, ID, Object, ScalarType, Value};
 use chrono::{DateTime, Utc};
 use entity::paper;
 
@@ -15,6 +15,7 @@ use crate::graphql::args;
 use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders};
+use crate::graphql::direct::{Direct, PlainFields};
 use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::papers::author::Author;
@@ -42,7 +43,7 @@ impl From<papers::Listed> for Paper {
 }
 
 connection!(
-    PaperConnection,
+    direct PaperConnection,
     PaperEdge,
     Paper,
     "A page of papers, as a Relay connection.",
@@ -97,12 +98,12 @@ impl Paper {
 
     /// The authors in the order the paper lists them.
     #[graphql(complexity = "crate::graphql::limits::AUTHORS_COST * child_complexity + 1")]
-    async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PaperAuthor>> {
+    async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Direct<PaperAuthor>>> {
         let entries = loaders(ctx)?.authors_of_paper.load_one(self.0.id).await?;
         Ok(entries
             .unwrap_or_default()
             .into_iter()
-            .map(PaperAuthor)
+            .map(|entry| Direct(PaperAuthor(entry)))
             .collect())
     }
 
@@ -255,7 +256,48 @@ impl Paper {
     }
 }
 
+/// The fields of `Paper` read from its row, as the resolvers above give them.
+impl PlainFields for Paper {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let row = &self.0;
+        Some(match name {
+            "id" => ids::encode(NodeType::Paper, row.id).to_value(),
+            "arxivId" => Value::String(row.arxiv_id.clone()),
+            "title" => Value::String(row.title.clone()),
+            "abstract" => Value::String(row.r#abstract.clone()),
+            "publishedAt" => row.published_at.map_or(Value::Null, |at| at.to_value()),
+            "submittedAt" => row.submitted_at.to_value(),
+            "upvoteCount" => row.upvote_count.to_value(),
+            "viewerHasUpvoted" => Value::Boolean(self.1?),
+            "commentCount" => row.comment_count.to_value(),
+            "arxivUrl" => Value::String(format!("https://arxiv.org/abs/{}", row.arxiv_id)),
+            "pdfUrl" => Value::String(format!("https://arxiv.org/pdf/{}", row.arxiv_id)),
+            "primaryCategory" => optional(row.primary_category.as_deref()),
+            "arxivComment" => optional(row.arxiv_comment.as_deref()),
+            "githubRepo" => optional(row.github_repo.as_deref()),
+            "projectPage" => optional(row.project_page.as_deref()),
+            "trendingScore" => row.trending_score.to_value(),
+            _ => return None,
+        })
+    }
+}
+
+fn optional(text: Option<&str>) -> Value {
+    text.map_or(Value::Null, |text| Value::String(text.to_owned()))
+}
+
 pub struct PaperAuthor(pub PaperAuthorEntry);
+
+/// The fields of `PaperAuthor` read from its entry.
+impl PlainFields for PaperAuthor {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "position" => self.0.position.to_value(),
+            "name" => Value::String(self.0.author.name.clone()),
+            _ => return None,
+        })
+    }
+}
 
 /// One entry of a paper's author list.
 #[Object]

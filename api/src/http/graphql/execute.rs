@@ -11,8 +11,10 @@ use crate::auth::Caller;
 use crate::error::ErrorCode;
 use crate::graphql::checks;
 use crate::graphql::context::RequestData;
+use crate::graphql::extension::CheckOnly;
 use crate::graphql::limits::CostBudget;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::order;
 use crate::http::graphql::GraphqlState;
 use crate::http::graphql::params::Params;
 use crate::http::graphql::respond::Outcome;
@@ -67,6 +69,9 @@ fn refused(message: impl Into<String>, code: ErrorCode) -> Outcome {
 /// An operation ready to run: parsed, checked, carrying the request's data.
 pub(super) struct Prepared {
     pub request: async_graphql::Request,
+    /// The document and variables, for putting the response in query order.
+    document: ExecutableDocument,
+    variables: async_graphql::Variables,
     /// A query sent with its hash, to keep once it has run.
     persist: Option<(crate::http::graphql::persisted::QueryHash, String)>,
     /// Whether the selected operation is a subscription.
@@ -158,6 +163,7 @@ pub(super) fn prepare(
     if let Err(message) = checked {
         return Err(refused(message, ErrorCode::GraphqlValidationFailed));
     }
+    let document = document.clone();
     let request = request
         .data(RequestData {
             loaders: Loaders::new(&state.app.db, caller.user_id(), state.loader_delay),
@@ -166,6 +172,8 @@ pub(super) fn prepare(
         .data(budget.clone());
     Ok(Prepared {
         request,
+        document,
+        variables,
         persist,
         subscription,
     })
@@ -189,26 +197,69 @@ async fn run_counted(
             ErrorCode::BadUserInput,
         );
     }
-    let persist = prepared.persist;
-    match tokio::time::timeout(state.timeout, state.schema.execute(prepared.request)).await {
+    let persist = prepared.persist.clone();
+    let outcome = execute(state, prepared, budget).await;
+    if let (Outcome::Executed(_), Some((hash, query))) = (&outcome, persist) {
+        // A query is persisted once it has run: junk sent with a matching hash is not kept.
+        state.persisted.put(hash, query);
+    }
+    outcome
+}
+
+/// Runs a prepared query or mutation (over HTTP or the WebSocket): checked on the hooked schema,
+/// which stops before executing (values, cost spent from `budget`, and everything async-graphql
+/// validates), then executed on the bare schema under the timeout, and its response put in
+/// query order (`graphql::Schemas` says why two schemas).
+pub(super) async fn execute(
+    state: &GraphqlState,
+    prepared: Prepared,
+    budget: &Arc<CostBudget>,
+) -> Outcome {
+    let Prepared {
+        request,
+        document,
+        variables,
+        ..
+    } = prepared;
+    let mut check = async_graphql::Request::new(request.query.clone())
+        .variables(variables.clone())
+        .data(budget.clone())
+        .data(CheckOnly);
+    check.operation_name = request.operation_name.clone();
+    check.set_parsed_query(document.clone());
+    let checked = state.schemas.hooked.execute(check).await;
+    if !checked.errors.is_empty() {
+        return Outcome::Refused(checked.errors, ErrorCode::GraphqlValidationFailed);
+    }
+    let operation_name = request.operation_name.clone();
+    match tokio::time::timeout(state.timeout, state.schemas.bare.execute(request)).await {
         Err(_) => Outcome::TimedOut,
-        // Errors without a path come from before execution: validation, variable coercion,
-        // operation selection.
-        Ok(response)
-            if response.data == async_graphql::Value::Null
-                && !response.errors.is_empty()
-                && response.errors.iter().all(|e| e.path.is_empty()) =>
-        {
+        // Errors without a path come from before execution (the check above catches them;
+        // this stays for anything async-graphql refuses later).
+        Ok(response) if refused_before_running(&response) => {
             Outcome::Refused(response.errors, ErrorCode::GraphqlValidationFailed)
         }
-        Ok(response) => {
-            // A query is persisted once it has run: junk sent with a matching hash is not kept.
-            if let Some((hash, query)) = persist {
-                state.persisted.put(hash, query);
+        Ok(mut response) => {
+            if let Some(registry) = state.schemas.registry() {
+                order::reorder(
+                    registry,
+                    &document,
+                    &variables,
+                    operation_name.as_deref(),
+                    &mut response.data,
+                );
             }
             Outcome::Executed(response)
         }
     }
+}
+
+/// Whether a response is a refusal from before execution: no data, and errors without a path
+/// (validation, variable coercion, operation selection).
+pub(super) fn refused_before_running(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
 }
 
 /// The operation the request selects (by name, or the only one), with its name.

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::auth::Caller;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
-use crate::graphql::PapersSchema;
+use crate::graphql::Schemas;
 use crate::graphql::checks::DocumentLimits;
 use crate::graphql::limits::CostBudget;
 use crate::http::client::ClientAddress;
@@ -46,7 +46,7 @@ use respond::{
 /// What the GraphQL handler needs, built once.
 #[derive(Clone)]
 pub struct GraphqlState {
-    pub schema: PapersSchema,
+    pub schemas: Schemas,
     pub app: AppState,
     pub limits: DocumentLimits,
     pub timeout: Duration,

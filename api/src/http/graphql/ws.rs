@@ -43,7 +43,7 @@ use crate::error::ErrorCode;
 use crate::graphql::limits::CostBudget;
 use crate::http::client::ClientAddress;
 use crate::http::graphql::GraphqlState;
-use crate::http::graphql::execute::{Counted, prepare};
+use crate::http::graphql::execute::{Counted, execute, prepare, refused_before_running};
 use crate::http::graphql::params::params_from_json;
 use crate::http::graphql::respond::{Outcome, outcome_body};
 use crate::services::accounts;
@@ -373,7 +373,10 @@ async fn operate(
         }
     };
     if prepared.subscription {
-        let mut stream = state.schema.execute_stream(prepared.request.data(feed));
+        let mut stream = state
+            .schemas
+            .hooked
+            .execute_stream(prepared.request.data(feed));
         let mut first = true;
         while let Some(response) = stream.next().await {
             if std::mem::take(&mut first) && refused_before_running(&response) {
@@ -388,19 +391,13 @@ async fn operate(
             }
         }
     } else {
-        match tokio::time::timeout(state.timeout, state.schema.execute(prepared.request)).await {
-            Ok(response) if refused_before_running(&response) => {
-                let outcome = Outcome::Refused(response.errors, ErrorCode::GraphqlValidationFailed);
-                send(refusal(&id, outcome)).await;
-                let _ = outbox.send(Outgoing::Done(id)).await;
-                return;
-            }
-            Ok(response) => {
+        match execute(&state, prepared, &budget).await {
+            Outcome::Executed(response) => {
                 let payload = serde_json::to_value(&response).unwrap_or(Value::Null);
                 send(json!({ "id": id, "type": "next", "payload": payload })).await;
             }
-            Err(_) => {
-                send(refusal(&id, Outcome::TimedOut)).await;
+            outcome => {
+                send(refusal(&id, outcome)).await;
                 let _ = outbox.send(Outgoing::Done(id)).await;
                 return;
             }
@@ -408,14 +405,6 @@ async fn operate(
     }
     send(json!({ "id": id, "type": "complete" })).await;
     let _ = outbox.send(Outgoing::Done(id)).await;
-}
-
-/// Whether the executor refused the operation before running it (validation, variables,
-/// operation selection): errors without a path and no data, as HTTP tells them apart.
-fn refused_before_running(response: &async_graphql::Response) -> bool {
-    response.data == async_graphql::Value::Null
-        && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty())
 }
 
 /// The `error` message of an operation refused before it ran: the errors HTTP would answer.

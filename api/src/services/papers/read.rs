@@ -226,7 +226,7 @@ async fn read_along(
     along: Along,
     filter: Option<&PaperFilter>,
 ) -> Result<(Vec<Listed>, Option<u64>), AppError> {
-    use sea_orm::{ConnectionTrait, FromQueryResult, QuerySelect};
+    use sea_orm::{ConnectionTrait, QuerySelect};
     const UPVOTED: &str = "along_upvoted";
     const TOTAL: &str = "along_total";
     if let Some(viewer) = along.upvoted_by {
@@ -263,11 +263,38 @@ async fn read_along(
             None => None,
         };
         listed.push(Listed {
-            paper: paper::Model::from_query_result(&row, "")?,
+            paper: paper_at(&row)?,
             upvoted,
         });
     }
     Ok((listed, total))
+}
+
+/// A paper row by position: a `Select<paper::Entity>` lists the columns first, in the order of
+/// `paper::Column`, which is the order of the model's fields. sea-orm's own decoding looks every
+/// column up by a name it formats per row and per column: for a page of papers that was more of
+/// the server's time than the round trip (issue 10).
+fn paper_at(row: &sea_orm::QueryResult) -> Result<paper::Model, sea_orm::DbErr> {
+    use paper::Column as C;
+    let at = |column: C| column as usize;
+    Ok(paper::Model {
+        id: row.try_get_by_index(at(C::Id))?,
+        arxiv_id: row.try_get_by_index(at(C::ArxivId))?,
+        title: row.try_get_by_index(at(C::Title))?,
+        r#abstract: row.try_get_by_index(at(C::Abstract))?,
+        published_at: row.try_get_by_index(at(C::PublishedAt))?,
+        submitted_at: row.try_get_by_index(at(C::SubmittedAt))?,
+        submitted_by: row.try_get_by_index(at(C::SubmittedBy))?,
+        github_repo: row.try_get_by_index(at(C::GithubRepo))?,
+        project_page: row.try_get_by_index(at(C::ProjectPage))?,
+        upvote_count: row.try_get_by_index(at(C::UpvoteCount))?,
+        comment_count: row.try_get_by_index(at(C::CommentCount))?,
+        trending_score: row.try_get_by_index(at(C::TrendingScore))?,
+        source_upvotes: row.try_get_by_index(at(C::SourceUpvotes))?,
+        author_names: row.try_get_by_index(at(C::AuthorNames))?,
+        primary_category: row.try_get_by_index(at(C::PrimaryCategory))?,
+        arxiv_comment: row.try_get_by_index(at(C::ArxivComment))?,
+    })
 }
 
 /// Papers a filter selects by page number (from 0) rather than cursor, as the REST surface

@@ -99,7 +99,7 @@ async fn world(app: &TestApp, db: &DatabaseConnection) -> World {
     .unwrap();
     // Claims: one approved (author 0 of the paper), one pending.
     let claim = "mutation ($p: ID!, $pos: Int!) { claimAuthorship(input: { paperId: $p, position: $pos, note: \"my ORCID 0000\" }) { id } }";
-    let gid = |id| api::graphql::ids::encode(api::graphql::ids::NodeType::Paper, id).to_string();
+    let gid = |id| api::ids::encode(api::ids::NodeType::Paper, id);
     let approved = app
         .data_as(&access, claim, json!({ "p": gid(paper.id), "pos": 0 }))
         .await["claimAuthorship"]["id"]
@@ -127,7 +127,12 @@ async fn world(app: &TestApp, db: &DatabaseConnection) -> World {
         json!({}),
     )
     .await;
-    app.data_as(&access, "mutation ($c: ID!) { reportComment(input: { commentId: $c, reason: SPAM }) { id } }", json!({ "c": api::graphql::ids::encode(api::graphql::ids::NodeType::Comment, bob_reply.id).to_string() })).await;
+    app.data_as(
+        &access,
+        "mutation ($c: ID!) { reportComment(input: { commentId: $c, reason: SPAM }) { id } }",
+        json!({ "c": api::ids::encode(api::ids::NodeType::Comment, bob_reply.id) }),
+    )
+    .await;
     World {
         ada,
         session,

@@ -143,7 +143,10 @@ pub async fn serve(
     // Every replica delivers webhooks; claims keep them from sending one attempt twice.
     let webhooks = tokio::spawn(crate::services::webhooks::deliver::run(
         state.background.clone(),
-        state.settings.webhook_policy(state.metrics.clone()),
+        crate::services::webhooks::deliver::Policy::from_settings(
+            &state.settings,
+            state.metrics.clone(),
+        ),
     ));
     let digest = match state.mailer.clone() {
         Some(mailer) => Some(tokio::spawn(crate::services::digest::send::schedule(

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use crate::config::{DatabaseKind, Settings};
-use crate::error::AppError;
+use crate::error::{AppError, Failure, classify};
 
 /// The options every pool of the project starts from (the server's, the command line's, the
 /// tests'): connections are never closed for idleness or age.
@@ -165,49 +165,6 @@ where
             }
             other => return other,
         }
-    }
-}
-
-/// What a database error means, read from the database's error code.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Failure {
-    /// A unique or primary key violation, with the table when the database names it.
-    Unique(Option<String>),
-    ForeignKey,
-    /// A deadlock, a serialisation failure or a busy SQLite database: worth running again.
-    Contention,
-    Other,
-}
-
-/// Classifies a database error by its SQLSTATE (PostgreSQL) or extended result code (SQLite).
-pub fn classify(err: &DbErr) -> Failure {
-    use sea_orm::{RuntimeErr, sqlx};
-    let (DbErr::Exec(RuntimeErr::SqlxError(e))
-    | DbErr::Query(RuntimeErr::SqlxError(e))
-    | DbErr::Conn(RuntimeErr::SqlxError(e))) = err
-    else {
-        return Failure::Other;
-    };
-    let sqlx::Error::Database(e) = e.as_ref() else {
-        return Failure::Other;
-    };
-    let code = e.code().unwrap_or_default();
-    let postgres = e
-        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
-        .is_some();
-    let table = || {
-        e.table().map(str::to_owned).or_else(|| {
-            // SQLite names the columns: "UNIQUE constraint failed: table.column, …".
-            let message = e.message();
-            let columns = message.split_once("failed: ")?.1;
-            Some(columns.split_once('.')?.0.to_owned())
-        })
-    };
-    match (postgres, code.as_ref()) {
-        (true, "23505") | (false, "1555" | "2067") => Failure::Unique(table()),
-        (true, "23503") | (false, "787") => Failure::ForeignKey,
-        (true, "40001" | "40P01") | (false, "5" | "6" | "517" | "261") => Failure::Contention,
-        _ => Failure::Other,
     }
 }
 

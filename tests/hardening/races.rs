@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde_json::{Value, json};
 
 use super::{in_parallel, tally};
-use api::graphql::ids::{self, NodeType};
+use api::ids::{self, NodeType};
 
 use crate::storage_test;
 use crate::support::Backend;

@@ -3,7 +3,7 @@
 use async_graphql::ID;
 
 use crate::error::{AppError, GqlResult};
-use crate::graphql::ids::{self, Global};
+use crate::ids::{self, Global};
 use crate::services::pagination::PageArgs;
 
 /// Checks Relay page arguments.
@@ -23,7 +23,7 @@ pub fn id_arg<T: Global>(id: &ID, field: &str) -> async_graphql::Result<T> {
 
 /// Decodes an ID argument that must name an object of one type.
 pub fn id_of<T: Global>(id: &ID, field: &str) -> Result<T, AppError> {
-    ids::decode_as(id).ok_or_else(|| {
+    ids::decode_as(id.as_str()).ok_or_else(|| {
         let kind = T::TYPE;
         AppError::bad_input(field, format!("{field} is not a valid {kind:?} ID"))
     })

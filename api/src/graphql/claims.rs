@@ -9,9 +9,9 @@ use crate::error::{AppError, GqlResult};
 use crate::graphql::accounts::User;
 use crate::graphql::args::id_arg;
 use crate::graphql::context::{caller, db, loaders, publish_notifications};
-use crate::graphql::ids::{self, NodeType};
 use crate::graphql::papers::Paper;
 use crate::graphql::papers::author::Author;
+use crate::ids::{self, NodeType};
 use crate::services::claims;
 use crate::services::notifications::Kind;
 
@@ -33,7 +33,7 @@ pub struct AuthorshipClaim(pub authorship_claim::Model);
 impl AuthorshipClaim {
     /// The claim's opaque ID, for `decideAuthorshipClaim`.
     async fn id(&self) -> ID {
-        ids::encode(NodeType::Claim, self.0.id)
+        ID(ids::encode(NodeType::Claim, self.0.id))
     }
 
     /// Where the claim stands.

@@ -14,7 +14,6 @@ pub mod digest;
 pub mod direct;
 pub mod discussion;
 pub mod extension;
-pub mod ids;
 pub mod introspection;
 pub mod limits;
 pub mod loaders;

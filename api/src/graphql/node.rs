@@ -7,12 +7,12 @@ use crate::graphql::accounts::User;
 use crate::graphql::collections::Collection;
 use crate::graphql::context::{caller, db, loaders, viewer_id};
 use crate::graphql::discussion::Comment;
-use crate::graphql::ids::{self, NodeType};
 use crate::graphql::moderation::{CommentReport, ModerationAction};
 use crate::graphql::notifications::Notification;
 use crate::graphql::papers::Paper;
 use crate::graphql::papers::author::Author;
 use crate::graphql::webhooks::Webhook;
+use crate::ids::{self, NodeType};
 use crate::services::collections;
 
 /// An object with an opaque global ID that `node(id)` finds again.
@@ -34,7 +34,7 @@ pub enum Node {
 /// user's private collection, webhook or notification, or of a moderators' object asked by
 /// someone else, is `None`.
 pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Node>> {
-    let Some((kind, row)) = ids::decode(id) else {
+    let Some((kind, row)) = ids::decode(id.as_str()) else {
         return Ok(None);
     };
     let loaders = loaders(ctx)?;

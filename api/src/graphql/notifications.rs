@@ -10,8 +10,8 @@ use crate::graphql::claims::AuthorshipClaim;
 use crate::graphql::connection::connection;
 use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::Comment;
-use crate::graphql::ids::{self, NodeType};
 use crate::graphql::papers::Paper;
+use crate::ids::{self, NodeType};
 use crate::services::notifications::{self, Kind};
 
 /// What a notification tells of.
@@ -34,7 +34,7 @@ pub struct Notification(pub notification::Model);
 impl Notification {
     /// The notification's opaque global ID, for `markNotificationsRead`.
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Notification, self.0.id)
+        ID(ids::encode(NodeType::Notification, self.0.id))
     }
 
     /// What it tells of.
@@ -119,7 +119,7 @@ impl NotificationMutation {
     ) -> async_graphql::Result<i32> {
         let rows = ids.map(|ids| {
             ids.iter()
-                .filter_map(|id| ids::decode(id))
+                .filter_map(|id| ids::decode(id.as_str()))
                 .filter(|(kind, _)| *kind == NodeType::Notification)
                 .map(|(_, row)| row)
                 .collect::<Vec<_>>()

@@ -8,8 +8,8 @@ use crate::error::GqlResult;
 use crate::graphql::args::{self, id_arg};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, state};
-use crate::graphql::ids::{self, NodeType};
 use crate::ids::WebhookId;
+use crate::ids::{self, NodeType};
 use crate::services::input::Text;
 use crate::services::webhooks::deliver::Status;
 use crate::services::webhooks::{
@@ -57,7 +57,7 @@ pub struct Webhook(pub webhook::Model);
 impl Webhook {
     /// The webhook's opaque global ID.
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Webhook, self.0.id)
+        ID(ids::encode(NodeType::Webhook, self.0.id))
     }
 
     /// Where deliveries are POSTed.
@@ -124,7 +124,7 @@ pub struct WebhookDelivery(pub webhook_delivery::Model);
 impl WebhookDelivery {
     /// The delivery's opaque ID.
     async fn id(&self) -> ID {
-        ids::encode(NodeType::WebhookDelivery, self.0.id)
+        ID(ids::encode(NodeType::WebhookDelivery, self.0.id))
     }
 
     /// The `webhook-id` header it is sent with, the same on every attempt (the receiver's

@@ -25,9 +25,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::AppError;
-use crate::graphql::ids::{Global, encode};
 use crate::http::json_error::json_error;
-use crate::ids::PaperId;
+use crate::ids::{NodeType, encode};
 use crate::services::accounts;
 use crate::services::pagination::{Direction, PageArgs};
 use crate::services::papers::{self, PaperFilter, PaperOrder, dates, search};
@@ -141,7 +140,7 @@ async fn papers_json(state: &AppState, rows: Vec<paper::Model>) -> Result<Vec<Va
                 "numComments": paper.comment_count,
                 "githubRepo": paper.github_repo,
                 "projectPage": paper.project_page,
-                "discussionId": encode(PaperId::TYPE, paper.id).0,
+                "discussionId": encode(NodeType::Paper, paper.id),
             })
         })
         .collect())

@@ -15,13 +15,13 @@ use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::{Comment, CommentConnection};
-use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::PapersOf;
 use crate::graphql::moderation::{AuthorshipClaimConnection, parts};
 use crate::graphql::notifications::{Notification, NotificationConnection};
 use crate::graphql::papers::{PaperConnection, paper_connection_of};
 use crate::graphql::tokens::ApiToken;
 use crate::graphql::webhooks::Webhook;
+use crate::ids::{self, NodeType};
 use crate::services::collections::CollectionList;
 use crate::services::discussion::CommentList;
 use crate::services::notifications;
@@ -79,7 +79,7 @@ connection!(
 impl User {
     /// The user's opaque global ID.
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::User, self.0.id)
+        ID(ids::encode(NodeType::User, self.0.id))
     }
 
     /// The unique handle, lowercase.

@@ -12,9 +12,9 @@ use crate::graphql::accounts::User;
 use crate::graphql::args;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{db, loaders};
-use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::{ItemsOf, VoteKind};
 use crate::graphql::papers::Paper;
+use crate::ids::{self, NodeType};
 use crate::services::collections;
 
 pub struct Collection(pub collection::Model);
@@ -43,7 +43,7 @@ connection!(
 impl Collection {
     /// The collection's opaque global ID.
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Collection, self.0.id)
+        ID(ids::encode(NodeType::Collection, self.0.id))
     }
 
     /// The collection's stable address, `owner/title-slug-id`; it does not change on rename.

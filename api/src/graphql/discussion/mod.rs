@@ -10,9 +10,9 @@ use crate::graphql::accounts::User;
 use crate::graphql::args;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, loaders};
-use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::VoteKind;
 use crate::graphql::papers::Paper;
+use crate::ids::{self, NodeType};
 use crate::services::discussion::CommentList;
 use crate::services::discussion::markdown;
 
@@ -44,7 +44,7 @@ impl Comment {
 impl Comment {
     /// The comment's opaque global ID.
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Comment, self.0.id)
+        ID(ids::encode(NodeType::Comment, self.0.id))
     }
 
     /// The paper the comment is on.

@@ -6,8 +6,9 @@ use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
 use crate::graphql::context::{caller, db, publish, publish_notifications, state};
 use crate::graphql::discussion::Comment;
-use crate::services::discussion::{self, Body, Reason};
+use crate::services::discussion::{self, Body};
 use crate::services::events::Event;
+use crate::services::moderation::{self, Reason};
 use crate::services::notifications::Kind;
 
 /// A new comment, or a reply.
@@ -121,7 +122,7 @@ impl DiscussionMutation {
     ) -> async_graphql::Result<Comment> {
         let id = id_arg(&id, "id")?;
         let reason = Reason::parse(&reason, "reason").gql()?;
-        let row = discussion::hide(&db(ctx)?, caller(ctx)?, id, reason)
+        let row = moderation::hide(&db(ctx)?, caller(ctx)?, id, reason)
             .await
             .gql()?;
         publish_notifications(ctx, &[Kind::CommentHidden], Some(row.id), None).await?;

@@ -6,9 +6,9 @@ use entity::author;
 use crate::graphql::accounts::User;
 use crate::graphql::args;
 use crate::graphql::context::loaders;
-use crate::graphql::ids::{self, NodeType};
 use crate::graphql::loaders::PapersOf;
 use crate::graphql::papers::{PaperConnection, paper_connection_of};
+use crate::ids::{self, NodeType};
 use crate::services::papers::PaperList;
 
 pub struct Author(pub author::Model);
@@ -19,7 +19,7 @@ pub struct Author(pub author::Model);
 impl Author {
     /// The author's opaque global ID.
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Author, self.0.id)
+        ID(ids::encode(NodeType::Author, self.0.id))
     }
 
     /// The author's name as listed on papers.

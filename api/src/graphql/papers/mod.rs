@@ -17,8 +17,8 @@ use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::direct::{Direct, PlainFields};
 use crate::graphql::discussion::{Comment, CommentConnection};
-use crate::graphql::ids::{self, NodeType};
 use crate::graphql::papers::author::Author;
+use crate::ids::{self, NodeType};
 
 use crate::graphql::loaders::{PapersOf, UpvotersOf, VoteKind};
 use crate::services::collections::CollectionList;
@@ -77,7 +77,7 @@ impl From<CommentOrderArg> for CommentOrder {
 impl Paper {
     /// The paper's opaque global ID.
     pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Paper, self.0.id)
+        ID(ids::encode(NodeType::Paper, self.0.id))
     }
 
     /// The arXiv identifier without version, e.g. `2309.00916`.
@@ -261,7 +261,7 @@ impl PlainFields for Paper {
     fn plain_field(&self, name: &str) -> Option<Value> {
         let row = &self.0;
         Some(match name {
-            "id" => ids::encode(NodeType::Paper, row.id).to_value(),
+            "id" => Value::String(ids::encode(NodeType::Paper, row.id)),
             "arxivId" => Value::String(row.arxiv_id.clone()),
             "title" => Value::String(row.title.clone()),
             "abstract" => Value::String(row.r#abstract.clone()),

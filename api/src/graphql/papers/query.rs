@@ -225,7 +225,7 @@ impl PaperQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "An `Author` ID.")] id: ID,
     ) -> async_graphql::Result<Option<Author>> {
-        let Some(row) = crate::graphql::ids::decode_as::<AuthorId>(&id) else {
+        let Some(row) = crate::ids::decode_as::<AuthorId>(id.as_str()) else {
             return Ok(None);
         };
         Ok(loaders(ctx)?

@@ -10,11 +10,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde_json::{Value, json};
 
 use crate::error::AppError;
-use crate::graphql::ids::{NodeType, encode};
-
-fn gid(kind: NodeType, id: i64) -> String {
-    encode(kind, id).0
-}
+use crate::ids::{NodeType, encode};
 
 /// The user's data.
 pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value, AppError> {
@@ -88,7 +84,7 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
     Ok(json!({
         "exportedAt": crate::services::now(),
         "profile": {
-            "id": gid(NodeType::User, id),
+            "id": encode(NodeType::User, id),
             "username": user.username,
             "email": user.email,
             "displayName": user.display_name,
@@ -98,9 +94,9 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
             "createdAt": user.created_at,
         },
         "comments": comments.iter().map(|c| json!({
-            "id": gid(NodeType::Comment, c.id),
+            "id": encode(NodeType::Comment, c.id),
             "paper": arxiv_of(c.paper_id),
-            "parentId": c.parent_id.map(|p| gid(NodeType::Comment, p)),
+            "parentId": c.parent_id.map(|p| encode(NodeType::Comment, p)),
             "body": c.body,
             "createdAt": c.created_at,
             "editedAt": c.edited_at,
@@ -110,11 +106,11 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
         })).collect::<Vec<_>>(),
         "votes": {
             "papers": paper_votes.iter().map(|v| json!({ "paper": arxiv_of(v.paper_id), "at": v.created_at })).collect::<Vec<_>>(),
-            "comments": comment_votes.iter().map(|v| json!({ "comment": gid(NodeType::Comment, v.comment_id), "at": v.created_at })).collect::<Vec<_>>(),
-            "collections": collection_votes.iter().map(|v| json!({ "collection": gid(NodeType::Collection, v.collection_id), "at": v.created_at })).collect::<Vec<_>>(),
+            "comments": comment_votes.iter().map(|v| json!({ "comment": encode(NodeType::Comment, v.comment_id), "at": v.created_at })).collect::<Vec<_>>(),
+            "collections": collection_votes.iter().map(|v| json!({ "collection": encode(NodeType::Collection, v.collection_id), "at": v.created_at })).collect::<Vec<_>>(),
         },
         "collections": collections.iter().map(|c| json!({
-            "id": gid(NodeType::Collection, c.id),
+            "id": encode(NodeType::Collection, c.id),
             "slug": c.slug,
             "title": c.title,
             "description": c.description,
@@ -128,7 +124,7 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "claims": claims.iter().map(|c| json!({
-            "id": gid(NodeType::Claim, c.id),
+            "id": encode(NodeType::Claim, c.id),
             "paper": arxiv_of(c.paper_id),
             "position": c.position,
             "status": sea_orm::ActiveEnum::to_value(&c.status),
@@ -161,7 +157,7 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
             "createdAt": n.created_at,
             "readAt": n.read_at,
             "paper": n.paper_id.and_then(|p| arxiv.get(&p).cloned()),
-            "comment": n.comment_id.map(|c| gid(NodeType::Comment, c)),
+            "comment": n.comment_id.map(|c| encode(NodeType::Comment, c)),
         })).collect::<Vec<_>>(),
     }))
 }

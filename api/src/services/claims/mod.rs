@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
-use crate::graphql::ids::NodeType;
+use crate::ids::NodeType;
 use crate::ids::{ClaimId, PaperId};
 use crate::services::input::Text;
 use crate::services::moderation;

@@ -13,7 +13,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::ids::{CommentId, PaperId};
 use crate::services::discussion::markdown;
-use crate::services::input::{Markdown, Text};
+use crate::services::input::Markdown;
 use crate::services::notifications::{self, Notice};
 use crate::services::throttle::Throttles;
 
@@ -21,13 +21,9 @@ use crate::services::throttle::Throttles;
 pub const MAX_BODY_CHARS: usize = 10_000;
 /// Deepest reply: a top-level comment is depth 0, a reply to it depth 1, and so on.
 pub const MAX_DEPTH: i32 = 8;
-/// Longest moderation reason, in characters.
-pub const MAX_REASON_CHARS: usize = 500;
 
 /// A comment's markdown body.
 pub type Body = Markdown<MAX_BODY_CHARS>;
-/// Why a moderator hid a comment.
-pub type Reason = Text<MAX_REASON_CHARS>;
 
 /// Comments on a paper, or replies to a comment of the same paper. Counted against the
 /// author's comment throttle: the slot is reserved before the write (parallel requests cannot
@@ -241,26 +237,6 @@ pub async fn delete(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such comment".into()))
-}
-
-/// Hides a comment (moderators only): it reads as a tombstone to everyone but moderators and
-/// its author; its open reports are resolved, its author told, the act logged.
-pub async fn hide(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    comment: CommentId,
-    reason: Reason,
-) -> Result<comment::Model, AppError> {
-    let moderator = caller.moderator("hide comments")?;
-    let id = comment.0;
-    let row = comment::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("no such comment".into()))?;
-    let txn = db::begin_write(db).await?;
-    let hidden = crate::services::moderation::hide_in(&txn, moderator.id, row, reason).await?;
-    txn.commit().await?;
-    Ok(hidden)
 }
 
 /// Renders the bodies of comments stored before `body_html` existed, a batch at a time; returns

@@ -68,6 +68,24 @@ pub struct Policy {
     pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
+impl Policy {
+    /// The policy the settings describe, counted in `metrics`.
+    pub fn from_settings(
+        settings: &crate::config::Settings,
+        metrics: std::sync::Arc<crate::metrics::Metrics>,
+    ) -> Self {
+        Self {
+            metrics,
+            retry_delays: settings
+                .webhook_retry_delays
+                .iter()
+                .map(|s| Duration::from_secs(*s))
+                .collect(),
+            allow_private: settings.webhook_allow_private(),
+        }
+    }
+}
+
 /// Delivers until the process ends.
 pub async fn run(db: DatabaseConnection, policy: Policy) {
     loop {

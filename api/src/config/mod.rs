@@ -2,11 +2,18 @@
 //! parsed and checked once at start-up. A bad value ends start-up with exit code 2 and one line
 //! naming the setting; nothing else in the code reads the environment.
 
+mod database;
+mod secret;
+mod values;
+
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+
+pub use database::DatabaseKind;
+pub use secret::{JwtSecret, MIN_JWT_SECRET_BYTES, random_secret};
+pub use values::{parse_proxy, parse_public_url};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -204,7 +211,7 @@ pub struct Settings {
     /// per-address throttles count clients, not the balancer. From any other peer the header
     /// is ignored.
     #[arg(long, env = "PAPERS_TRUSTED_PROXIES", value_delimiter = ',',
-          value_parser = crate::http::client::parse_proxy, global = true)]
+          value_parser = parse_proxy, global = true)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
     /// The site's public address (`https://papers.example.org`): feed entries link to its
@@ -265,9 +272,6 @@ pub struct Settings {
     pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
-/// The smallest accepted JWT secret, in bytes (HS256 wants at least its own output size).
-pub const MIN_JWT_SECRET_BYTES: usize = 32;
-
 /// A configuration error: the setting it concerns and what is wrong with it.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid {setting}: {reason}")]
@@ -276,58 +280,13 @@ pub struct ConfigError {
     pub reason: String,
 }
 
-/// Which database a URL names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DatabaseKind {
-    /// A SQLite file at this path.
-    SqliteFile(PathBuf),
-    /// An in-memory SQLite database (a single connection, gone at exit).
-    SqliteMemory,
-    Postgres,
-}
-
 impl Settings {
-    pub fn database_kind(&self) -> Result<DatabaseKind, ConfigError> {
-        let url = self.database_url.as_str();
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(DatabaseKind::Postgres);
-        }
-        if let Some(rest) = url.strip_prefix("sqlite:") {
-            let rest = rest.trim_start_matches("//");
-            let path = rest.split('?').next().unwrap_or_default();
-            if path.is_empty() || path == ":memory:" || rest.contains("mode=memory") {
-                return Ok(DatabaseKind::SqliteMemory);
-            }
-            return Ok(DatabaseKind::SqliteFile(PathBuf::from(path)));
-        }
-        Err(ConfigError {
-            setting: "--database-url (DATABASE_URL)",
-            reason: "expected a sqlite:// or postgres:// URL".into(),
-        })
-    }
-
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout)
     }
 
     pub fn db_acquire_timeout(&self) -> Duration {
         Duration::from_millis(self.db_acquire_timeout_ms)
-    }
-
-    /// How webhook deliveries are made, counted in `metrics`.
-    pub fn webhook_policy(
-        &self,
-        metrics: std::sync::Arc<crate::metrics::Metrics>,
-    ) -> crate::services::webhooks::deliver::Policy {
-        crate::services::webhooks::deliver::Policy {
-            metrics,
-            retry_delays: self
-                .webhook_retry_delays
-                .iter()
-                .map(|s| Duration::from_secs(*s))
-                .collect(),
-            allow_private: self.webhook_allow_private(),
-        }
     }
 
     /// Whether webhooks may target private addresses.
@@ -343,148 +302,20 @@ impl Settings {
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.database_kind()?;
         if let Some(secret) = &self.jwt_secret {
-            check_secret_length(secret, "--jwt-secret (PAPERS_JWT_SECRET)")?;
+            secret::check_length(secret, "--jwt-secret (PAPERS_JWT_SECRET)")?;
         }
         Ok(())
     }
-
-    /// The JWT secret: the configured one, or the one kept beside the SQLite database (created
-    /// on first use), or a fresh one for an in-memory database. Without a configured secret,
-    /// PostgreSQL's is kept in the database, which every replica shares: that is
-    /// [`JwtSecret::InDatabase`], read once the database is open.
-    pub fn resolve_jwt_secret(&self) -> Result<JwtSecret, ConfigError> {
-        if let Some(secret) = &self.jwt_secret {
-            check_secret_length(secret, "--jwt-secret (PAPERS_JWT_SECRET)")?;
-            return Ok(JwtSecret::Ready(secret.as_bytes().to_vec()));
-        }
-        match self.database_kind()? {
-            DatabaseKind::SqliteFile(db) => {
-                load_or_create_secret(&secret_file_beside(&db)).map(JwtSecret::Ready)
-            }
-            DatabaseKind::SqliteMemory => Ok(JwtSecret::Ready(random_secret().into_bytes())),
-            DatabaseKind::Postgres => Ok(JwtSecret::InDatabase),
-        }
-    }
 }
 
-fn check_secret_length(secret: &str, setting: &'static str) -> Result<(), ConfigError> {
-    if secret.len() < MIN_JWT_SECRET_BYTES {
-        return Err(ConfigError {
-            setting,
-            reason: format!(
-                "must be at least {MIN_JWT_SECRET_BYTES} bytes, got {}",
-                secret.len()
-            ),
-        });
-    }
-    Ok(())
-}
-
-/// `papers.db` → `papers.db.jwt-secret`, in the same directory.
-fn secret_file_beside(db: &Path) -> PathBuf {
-    let mut name = db.file_name().unwrap_or_default().to_os_string();
-    name.push(".jwt-secret");
-    db.with_file_name(name)
-}
-
-/// `--public-url`: an http(s) address, kept without a trailing slash.
-fn parse_public_url(text: &str) -> Result<String, String> {
-    let url = text.trim().trim_end_matches('/');
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("`{text}` is not an http(s) address"))?;
-    if rest.is_empty() || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("`{text}` is not an http(s) address"));
-    }
-    Ok(url.to_owned())
-}
-
-/// Where the JWT secret comes from.
-#[derive(Debug)]
-pub enum JwtSecret {
-    /// Configured, or read from (or created in) a file.
-    Ready(Vec<u8>),
-    /// Generated once in PostgreSQL's `app_secrets` and shared by every replica.
-    InDatabase,
-}
-
-/// A new random secret: 48 random bytes, hex-encoded.
-pub fn random_secret() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 48];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-fn load_or_create_secret(path: &Path) -> Result<Vec<u8>, ConfigError> {
-    const SETTING: &str = "generated JWT secret file";
-    let fail = |reason: String| ConfigError {
-        setting: SETTING,
-        reason: format!("{}: {reason}", path.display()),
-    };
-    match std::fs::read_to_string(path) {
-        Ok(secret) => {
-            let secret = secret.trim().to_owned();
-            check_secret_length(&secret, SETTING)?;
-            Ok(secret.into_bytes())
-        }
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            let secret = random_secret();
-            write_private(path, &secret).map_err(|e| fail(e.to_string()))?;
-            Ok(secret.into_bytes())
-        }
-        Err(err) => Err(fail(err.to_string())),
-    }
-}
-
-/// Writes a file readable by its owner only.
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(contents.as_bytes())?;
-    file.write_all(b"\n")
-}
-
+/// Settings as a command line gives them, for the tests of this module's parts.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn settings(url: &str) -> Settings {
-        use clap::Parser;
-        let cli = crate::cli::Cli::parse_from(["papers", "--database-url", url]);
-        cli.settings
+fn parse(args: &[&str]) -> Settings {
+    #[derive(clap::Parser)]
+    struct Line {
+        #[command(flatten)]
+        settings: Settings,
     }
-
-    #[test]
-    fn database_urls_are_classified() {
-        assert_eq!(
-            settings("sqlite://papers.db?mode=rwc").database_kind().ok(),
-            Some(DatabaseKind::SqliteFile(PathBuf::from("papers.db")))
-        );
-        assert_eq!(
-            settings("sqlite::memory:").database_kind().ok(),
-            Some(DatabaseKind::SqliteMemory)
-        );
-        assert_eq!(
-            settings("postgres://u@h/db").database_kind().ok(),
-            Some(DatabaseKind::Postgres)
-        );
-        assert!(settings("mysql://x").database_kind().is_err());
-    }
-
-    #[test]
-    fn the_secret_file_sits_beside_the_database() {
-        assert_eq!(
-            secret_file_beside(Path::new("/data/papers.db")),
-            PathBuf::from("/data/papers.db.jwt-secret")
-        );
-    }
+    let args = std::iter::once("papers").chain(args.iter().copied());
+    <Line as clap::Parser>::parse_from(args).settings
 }

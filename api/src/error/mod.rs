@@ -5,7 +5,11 @@
 //! by a generic `INTERNAL_SERVER_ERROR` in the HTTP handler, so no SQL, path or stack trace ever
 //! reaches a client.
 
+mod database;
+
 use async_graphql::{ErrorExtensions, Value};
+
+pub use database::{Failure, classify};
 
 /// The closed set of `errors[].extensions.code` values (DESIGN.md, "Errors").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,40 +115,6 @@ impl AppError {
                 _ => {}
             }
         })
-    }
-}
-
-/// Every database error becomes an `AppError` here, in one place, by the database's own error
-/// code (never by message): a unique violation is `CONFLICT` naming what exists already, a
-/// foreign-key violation `NOT_FOUND`, a deadlock or serialisation failure `Contention` (which
-/// `db::write` retries), anything else internal.
-impl From<sea_orm::DbErr> for AppError {
-    fn from(err: sea_orm::DbErr) -> Self {
-        match crate::db::classify(&err) {
-            crate::db::Failure::Unique(table) => Self::Conflict(unique_message(table.as_deref())),
-            crate::db::Failure::ForeignKey => {
-                Self::NotFound("something it refers to does not exist (any more)".into())
-            }
-            crate::db::Failure::Contention => Self::Contention,
-            crate::db::Failure::Other => Self::Internal(err.to_string()),
-        }
-    }
-}
-
-/// What a unique violation on a table means to a client.
-fn unique_message(table: Option<&str>) -> String {
-    match table {
-        Some("users") => "this username or email is taken".into(),
-        Some("papers") => "this paper is listed already".into(),
-        Some("collection_items") => "the paper is in the collection already".into(),
-        Some("collections") => "a collection with this slug exists".into(),
-        Some("authorship_claims") => "a claim on this author is pending".into(),
-        Some("comment_reports") => "you have an open report on this comment".into(),
-        Some("paper_upvotes" | "comment_upvotes" | "collection_upvotes") => {
-            "the vote is counted already".into()
-        }
-        Some(table) => format!("this {} exists already", table.trim_end_matches('s')),
-        None => "this exists already".into(),
     }
 }
 

@@ -188,7 +188,10 @@ pub async fn serve(
         }
         None => None,
     };
-    let router = http::router(state);
+    let engine = crate::graphql::Engine::build(state.clone(), &state.settings)
+        .await
+        .map_err(std::io::Error::other)?;
+    let router = http::router(state, engine);
     let served = http::server::serve(listener, router, limits, shutdown).await;
     refresher.abort();
     sweeper.abort();

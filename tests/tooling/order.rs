@@ -208,3 +208,46 @@ async fn fragments_interfaces_and_batches_keep_the_query_order(backend: Backend)
     }
     app.stop().await;
 }
+
+storage_test!(each_subscription_event_keeps_the_query_order);
+async fn each_subscription_event_keeps_the_query_order(backend: Backend) {
+    use crate::support::ws::WsClient;
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let reader = fixtures::user(&db, "watcher").await;
+    let token = fixtures::token_for(&reader);
+    fixtures::paper(&db, "2403.00001", "T", "A.", &["Ada", "Alan"], now(), None).await;
+    let id = app.paper_gid("2403.00001").await;
+    let mut client = WsClient::ready(app.addr.port(), Some(&token)).await;
+    // Loader fields (authors, the viewer's upvote, the submitter) before and among plain ones.
+    let query = "subscription ($id: ID!) { paperUpdated(id: $id) { authors { name position } \
+                 viewerHasUpvoted upvoteCount submittedBy { username } arxivId ...Late } } \
+                 fragment Late on Paper { commentCount title }";
+    client.subscribe("p", query, json!({ "id": id })).await;
+    client.send(json!({ "type": "ping" })).await;
+    assert_eq!(client.next_message().await["type"], "pong");
+    let upvote = "mutation ($p: ID!) { upvotePaper(paperId: $p) { id } }";
+    let withdraw = "mutation ($p: ID!) { removePaperUpvote(paperId: $p) { id } }";
+    for round in 0..4 {
+        let mutation = if round % 2 == 0 { upvote } else { withdraw };
+        app.data_as(&token, mutation, json!({ "p": id })).await;
+        let event = client.next_data("p").await;
+        let paper = &event["paperUpdated"];
+        assert_eq!(
+            keys(paper),
+            [
+                "authors",
+                "viewerHasUpvoted",
+                "upvoteCount",
+                "submittedBy",
+                "arxivId",
+                "commentCount",
+                "title"
+            ]
+        );
+        for author in paper["authors"].as_array().expect("authors") {
+            assert_eq!(keys(author), ["name", "position"]);
+        }
+    }
+    app.stop().await;
+}

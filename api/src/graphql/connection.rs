@@ -64,13 +64,13 @@ impl<Node> Parts<Node> {
 }
 
 /// Declares a documented connection type and its edge type for a node type. Edges are resolved
-/// directly (`graphql::direct`); with `direct` first, so are the nodes, whose type then
+/// directly (`graphql::engine::direct`); with `direct` first, so are the nodes, whose type then
 /// implements `PlainFields`.
 macro_rules! connection {
     (direct $connection:ident, $edge:ident, $node:ty, $connection_doc:literal, $edge_doc:literal) => {
         $crate::graphql::connection::connection!(
             @types $connection, $edge, $node,
-            $crate::graphql::direct::Direct<&$node>, $crate::graphql::direct::Direct,
+            $crate::graphql::engine::direct::Direct<&$node>, $crate::graphql::engine::direct::Direct,
             $connection_doc, $edge_doc
         );
     };
@@ -89,11 +89,11 @@ macro_rules! connection {
         #[async_graphql::Object]
         impl $connection {
             /// The items of this page, each with its cursor.
-            async fn edges(&self) -> Vec<$crate::graphql::direct::Direct<$edge<'_>>> {
+            async fn edges(&self) -> Vec<$crate::graphql::engine::direct::Direct<$edge<'_>>> {
                 self.0
                     .edges
                     .iter()
-                    .map(|(cursor, node)| $crate::graphql::direct::Direct($edge { cursor, node }))
+                    .map(|(cursor, node)| $crate::graphql::engine::direct::Direct($edge { cursor, node }))
                     .collect()
             }
 
@@ -133,7 +133,7 @@ macro_rules! connection {
             }
         }
 
-        impl $crate::graphql::direct::PlainFields for $edge<'_> {
+        impl $crate::graphql::engine::direct::PlainFields for $edge<'_> {
             fn plain_field(&self, name: &str) -> Option<async_graphql::Value> {
                 (name == "cursor").then(|| async_graphql::Value::String(self.cursor.clone()))
             }

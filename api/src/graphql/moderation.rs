@@ -220,7 +220,9 @@ pub struct ModerationQuery;
 #[Object]
 impl ModerationQuery {
     /// Comment reports of a status, oldest first (moderators).
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
+    )]
     async fn reports(
         &self,
         ctx: &Context<'_>,
@@ -240,7 +242,9 @@ impl ModerationQuery {
     }
 
     /// Authorship claims waiting for a decision, oldest first (moderators).
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
+    )]
     async fn pending_claims(
         &self,
         ctx: &Context<'_>,
@@ -255,7 +259,9 @@ impl ModerationQuery {
     }
 
     /// What moderators did, newest first (moderators).
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
+    )]
     async fn moderation_log(
         &self,
         ctx: &Context<'_>,

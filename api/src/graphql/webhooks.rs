@@ -94,7 +94,9 @@ impl Webhook {
     }
 
     /// Its deliveries, newest first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
+    )]
     async fn deliveries(
         &self,
         ctx: &Context<'_>,

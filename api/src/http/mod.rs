@@ -22,26 +22,17 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::graphql::checks::DocumentLimits;
+use crate::graphql::Engine;
 use crate::state::AppState;
 
-/// The router of the whole service.
-pub fn router(state: AppState) -> Router {
+/// The router of the whole service, around the GraphQL engine built for it.
+pub fn router(state: AppState, engine: Engine) -> Router {
     let settings = state.settings.clone();
     let graphql_state = graphql::GraphqlState {
-        schemas: crate::graphql::build(state.clone(), &settings),
+        engine,
         app: state.clone(),
-        limits: DocumentLimits {
-            max_depth: settings.max_depth,
-            max_fields: settings.max_fields,
-            max_aliases: settings.max_aliases,
-            max_directives: settings.max_directives,
-        },
-        timeout: settings.request_timeout(),
         max_batch: usize::try_from(settings.max_batch).unwrap_or(usize::MAX),
-        max_complexity: usize::try_from(settings.max_complexity).unwrap_or(usize::MAX),
         max_nesting: usize::try_from(settings.max_nesting).unwrap_or(usize::MAX),
-        loader_delay: std::time::Duration::from_micros(settings.loader_delay_us),
         persisted: Arc::new(graphql::persisted::PersistedQueries::new(
             usize::try_from(settings.apq_cache_entries).unwrap_or(usize::MAX),
             usize::try_from(settings.apq_cache_bytes).unwrap_or(usize::MAX),

@@ -126,7 +126,9 @@ impl User {
 
     /// The user's notifications, newest first: answered to the user themself only, null for
     /// everyone else.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
+    )]
     async fn notifications(
         &self,
         ctx: &Context<'_>,
@@ -170,7 +172,9 @@ impl User {
 
     /// The user's authorship claims with their status, newest first: the user's own (an empty
     /// list for everyone else).
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
+    )]
     async fn claims(
         &self,
         ctx: &Context<'_>,
@@ -200,7 +204,9 @@ impl User {
     }
 
     /// The papers the user upvoted, latest vote first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn upvoted_papers(
         &self,
         ctx: &Context<'_>,
@@ -216,7 +222,9 @@ impl User {
     }
 
     /// The papers the user submitted to the feed, latest first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn submitted_papers(
         &self,
         ctx: &Context<'_>,
@@ -238,7 +246,9 @@ impl User {
     }
 
     /// The papers the user authored: those listing an author identity the user claimed.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn authored_papers(
         &self,
         ctx: &Context<'_>,
@@ -260,7 +270,9 @@ impl User {
     }
 
     /// The user's comments, newest first (deleted and hidden ones left out).
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn comments(
         &self,
         ctx: &Context<'_>,
@@ -281,7 +293,9 @@ impl User {
     }
 
     /// The user's collections, newest first; private ones only for the user themself.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn collections(
         &self,
         ctx: &Context<'_>,

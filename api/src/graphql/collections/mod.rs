@@ -77,7 +77,9 @@ impl Collection {
     }
 
     /// The papers in the collection, in its order.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn items(
         &self,
         ctx: &Context<'_>,

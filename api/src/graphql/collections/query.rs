@@ -62,7 +62,9 @@ impl CollectionQuery {
     }
 
     /// Public collections (and the viewer's own private ones), as a Relay connection.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
+    )]
     async fn collections(
         &self,
         ctx: &Context<'_>,

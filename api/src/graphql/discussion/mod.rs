@@ -121,7 +121,9 @@ impl Comment {
     }
 
     /// The direct replies, oldest first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn replies(
         &self,
         ctx: &Context<'_>,

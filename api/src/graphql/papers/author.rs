@@ -33,7 +33,9 @@ impl Author {
     }
 
     /// The papers listing this author, latest to enter the feed first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn papers(
         &self,
         ctx: &Context<'_>,

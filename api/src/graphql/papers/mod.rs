@@ -15,8 +15,8 @@ use crate::graphql::args;
 use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders};
-use crate::graphql::direct::{Direct, PlainFields};
 use crate::graphql::discussion::{Comment, CommentConnection};
+use crate::graphql::engine::direct::{Direct, PlainFields};
 use crate::graphql::papers::author::Author;
 use crate::ids::{self, NodeType};
 
@@ -97,7 +97,7 @@ impl Paper {
     }
 
     /// The authors in the order the paper lists them.
-    #[graphql(complexity = "crate::graphql::limits::AUTHORS_COST * child_complexity + 1")]
+    #[graphql(complexity = "crate::graphql::engine::cost::AUTHORS_COST * child_complexity + 1")]
     async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Direct<PaperAuthor>>> {
         let entries = loaders(ctx)?.authors_of_paper.load_one(self.0.id).await?;
         Ok(entries
@@ -147,7 +147,9 @@ impl Paper {
     }
 
     /// The users who upvoted the paper, latest first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn upvoters(
         &self,
         ctx: &Context<'_>,
@@ -175,7 +177,9 @@ impl Paper {
 
     /// The paper's top-level comments; each nests its `replies`. Deleted comments that have
     /// replies stay as tombstones so that threads keep their shape.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn comments(
         &self,
         ctx: &Context<'_>,
@@ -204,7 +208,9 @@ impl Paper {
 
     /// The public collections holding the paper (and the viewer's own private ones), trending
     /// first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn collections(
         &self,
         ctx: &Context<'_>,

@@ -135,7 +135,9 @@ impl PaperQuery {
     }
 
     /// Papers, filtered and ordered, as a Relay connection.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn papers(
         &self,
         ctx: &Context<'_>,
@@ -161,7 +163,9 @@ impl PaperQuery {
 
     /// The daily feed: the papers that entered the feed on a day, in an ISO week or in a month
     /// (UTC), most upvoted first by default. With none of `date`, `week`, `month`: today.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, None, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
+    )]
     async fn daily_papers(
         &self,
         ctx: &Context<'_>,
@@ -202,7 +206,9 @@ impl PaperQuery {
     /// letters and digits, everything else is ignored. The last word also matches as a prefix
     /// (search as you type) unless it is a whole word that 20 or more papers match with the
     /// others.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
+    )]
     async fn search_papers(
         &self,
         ctx: &Context<'_>,

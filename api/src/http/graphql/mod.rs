@@ -1,7 +1,8 @@
 //! The GraphQL-over-HTTP handler, written for our transport rules rather than the stock
 //! service: JSON only on POST (415 otherwise), queries only on GET (a mutation → 405 with
-//! `Allow: POST`), capped batches, `Accept` negotiation, a timeout, document limits checked
-//! before anything runs, and every error leaving with an `extensions.code`.
+//! `Allow: POST`), capped batches, `Accept` negotiation, persisted queries, caching headers, and
+//! every error leaving with an `extensions.code`. GraphQL itself (document limits, checks,
+//! execution, response order) is the engine's (`graphql::engine`).
 
 use std::time::Duration;
 
@@ -18,9 +19,7 @@ use std::sync::Arc;
 
 use crate::auth::Caller;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
-use crate::graphql::Schemas;
-use crate::graphql::checks::DocumentLimits;
-use crate::graphql::limits::CostBudget;
+use crate::graphql::Engine;
 use crate::http::client::ClientAddress;
 use crate::http::negotiate::{self, ResponseFormat};
 use crate::http::nesting;
@@ -28,14 +27,14 @@ use crate::services::accounts;
 use crate::state::AppState;
 
 mod caching;
-mod execute;
+mod operation;
 mod params;
 pub mod persisted;
 mod respond;
 pub mod ws;
 
 pub use caching::headers as cache_headers;
-use execute::run;
+use operation::run;
 use params::{is_json_content_type, params_from_json, params_from_query};
 use persisted::PersistedQueries;
 use respond::{
@@ -46,16 +45,11 @@ use respond::{
 /// What the GraphQL handler needs, built once.
 #[derive(Clone)]
 pub struct GraphqlState {
-    pub schemas: Schemas,
+    pub engine: Engine,
     pub app: AppState,
-    pub limits: DocumentLimits,
-    pub timeout: Duration,
     pub max_batch: usize,
-    /// The cost budget of one request (a batch shares it).
-    pub max_complexity: usize,
-    /// Deepest bracket nesting of a document or a JSON body, checked before parsing.
+    /// Deepest bracket nesting of a JSON body, checked before parsing.
     pub max_nesting: usize,
-    pub loader_delay: Duration,
     /// Automatic persisted queries, by hash.
     pub persisted: Arc<PersistedQueries>,
     /// The WebSocket endpoint's bounds.
@@ -104,7 +98,7 @@ pub async fn post(
         Value::Array(batch) => run_batch(&state, &caller, format, batch).await,
         single => match params_from_json(single) {
             Ok(params) => {
-                let budget = CostBudget::new(state.max_complexity);
+                let budget = state.engine.budget();
                 respond(format, run(&state, &caller, params, false, &budget).await)
             }
             Err(message) => plain_error(
@@ -167,7 +161,7 @@ pub async fn get(
     );
     match params {
         Ok(params) => {
-            let budget = CostBudget::new(state.max_complexity);
+            let budget = state.engine.budget();
             let outcome = run(&state, &caller, params, true, &budget).await;
             let shareable = caching::shareable(&outcome, &headers);
             let mut response = respond(format, outcome);
@@ -240,7 +234,7 @@ async fn run_batch(
         );
     }
     // The operations of a batch spend one cost budget between them.
-    let budget = CostBudget::new(state.max_complexity);
+    let budget = state.engine.budget();
     let mut bodies: Vec<Vec<u8>> = Vec::with_capacity(batch.len());
     for item in batch {
         let outcome = match params_from_json(item) {

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
+use crate::graphql::engine;
 use crate::http::negotiate::ResponseFormat;
 
 /// How one operation ended.
@@ -22,6 +23,12 @@ pub(super) enum Outcome {
     TimedOut,
     /// A mutation from a read-only API token.
     ReadOnly,
+}
+
+impl From<engine::Refused> for Outcome {
+    fn from(refused: engine::Refused) -> Self {
+        Outcome::Refused(refused.errors, refused.code)
+    }
 }
 
 /// The body of an executed operation, serialized straight from the executor's values (no
@@ -110,7 +117,7 @@ pub(super) fn respond(format: ResponseFormat, outcome: Outcome) -> Response {
 }
 
 /// An error from execution. One that carries a code was made by `AppError::into_gql`. Every
-/// argument value was checked against its type before execution (`graphql::limits`), so
+/// argument value was checked against its type before execution (`graphql::engine`), so
 /// anything else is a failure of ours: logged, never shown.
 pub(super) fn executed_error(mut error: ServerError) -> Value {
     let has_code = error

@@ -40,10 +40,10 @@ use tokio::task::JoinHandle;
 
 use crate::auth::Caller;
 use crate::error::ErrorCode;
-use crate::graphql::limits::CostBudget;
+use crate::graphql::engine::{self, refused_before_running};
 use crate::http::client::ClientAddress;
 use crate::http::graphql::GraphqlState;
-use crate::http::graphql::execute::{Counted, execute, prepare, refused_before_running};
+use crate::http::graphql::operation::{Counted, admit};
 use crate::http::graphql::params::params_from_json;
 use crate::http::graphql::respond::{Outcome, outcome_body};
 use crate::services::accounts;
@@ -362,45 +362,46 @@ async fn operate(
             return;
         }
     };
-    let budget = CostBudget::new(state.max_complexity);
+    let budget = state.engine.budget();
     let mut counted = Counted::default();
-    let prepared = match prepare(&state, &caller, params, false, &budget, &mut counted) {
-        Ok(prepared) => prepared,
+    let admitted = match admit(&state, &caller, params, false, &budget, &mut counted) {
+        Ok(admitted) => admitted,
         Err(outcome) => {
             send(refusal(&id, outcome)).await;
             let _ = outbox.send(Outgoing::Done(id)).await;
             return;
         }
     };
-    if prepared.subscription {
-        let mut stream = state
-            .schemas
-            .hooked
-            .execute_stream(prepared.request.data(feed));
-        let mut first = true;
-        while let Some(response) = stream.next().await {
-            if std::mem::take(&mut first) && refused_before_running(&response) {
-                let outcome = Outcome::Refused(response.errors, ErrorCode::GraphqlValidationFailed);
-                send(refusal(&id, outcome)).await;
-                let _ = outbox.send(Outgoing::Done(id)).await;
-                return;
-            }
-            let payload = serde_json::to_value(&response).unwrap_or(Value::Null);
-            if !send(json!({ "id": id, "type": "next", "payload": payload })).await {
-                return;
+    match state.engine.run(admitted.prepared.data(feed)).await {
+        engine::Outcome::Streaming(mut stream) => {
+            let mut first = true;
+            while let Some(response) = stream.next().await {
+                if std::mem::take(&mut first) && refused_before_running(&response) {
+                    let outcome =
+                        Outcome::Refused(response.errors, ErrorCode::GraphqlValidationFailed);
+                    send(refusal(&id, outcome)).await;
+                    let _ = outbox.send(Outgoing::Done(id)).await;
+                    return;
+                }
+                let payload = serde_json::to_value(&response).unwrap_or(Value::Null);
+                if !send(json!({ "id": id, "type": "next", "payload": payload })).await {
+                    return;
+                }
             }
         }
-    } else {
-        match execute(&state, prepared, &budget).await {
-            Outcome::Executed(response) => {
-                let payload = serde_json::to_value(&response).unwrap_or(Value::Null);
-                send(json!({ "id": id, "type": "next", "payload": payload })).await;
-            }
-            outcome => {
-                send(refusal(&id, outcome)).await;
-                let _ = outbox.send(Outgoing::Done(id)).await;
-                return;
-            }
+        engine::Outcome::Executed(response) => {
+            let payload = serde_json::to_value(&response).unwrap_or(Value::Null);
+            send(json!({ "id": id, "type": "next", "payload": payload })).await;
+        }
+        engine::Outcome::Refused(refused) => {
+            send(refusal(&id, refused.into())).await;
+            let _ = outbox.send(Outgoing::Done(id)).await;
+            return;
+        }
+        engine::Outcome::TimedOut => {
+            send(refusal(&id, Outcome::TimedOut)).await;
+            let _ = outbox.send(Outgoing::Done(id)).await;
+            return;
         }
     }
     send(json!({ "id": id, "type": "complete" })).await;

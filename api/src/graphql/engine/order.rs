@@ -4,9 +4,8 @@
 //! response map as it finishes, so a field answered by a DataLoader lands after plain ones and
 //! the order can change from run to run. `reorder` puts every map of the response back in the
 //! order CollectFields gives (fragments merged where their type condition applies, `@skip` and
-//! `@include` honoured), at every level and for each operation of a batch, once the operation
-//! has run: the HTTP handler calls it after the bare schema executes, `graphql::extension` for
-//! subscriptions. An object of an interface or union type is ordered for its concrete type,
+//! `@include` honoured), at every level, for every response the engine gives (a query's, a
+//! mutation's, each event of a subscription). An object of an interface or union type is ordered for its concrete type,
 //! found from its `__typename` when selected or else from the fields it holds.
 
 use async_graphql::parser::types::{
@@ -14,7 +13,7 @@ use async_graphql::parser::types::{
 };
 use async_graphql::registry::{MetaTypeName, Registry};
 
-use crate::graphql::introspection;
+use crate::graphql::engine::introspection;
 use async_graphql::{Name, Positioned, Value, Variables};
 use indexmap::IndexMap;
 

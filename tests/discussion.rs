@@ -275,7 +275,7 @@ async fn markdown_is_rendered_once_when_written_and_older_rows_are_filled_in(bac
     )
     .await;
     let written = fixtures::comment(&db, &paper, &user, None, "some *emphasis*").await;
-    let read = |id: i64| {
+    let read = |id: api::ids::CommentId| {
         let db = db.clone();
         async move {
             comment::Entity::find_by_id(id)

@@ -3,7 +3,6 @@
 //! `GET /api/me/export` hands over everything stored about the viewer, nothing of anyone else's.
 
 use api::auth::Caller;
-use api::ids::{CollectionId, CommentId};
 use api::services::votes::{self, Target};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -71,35 +70,25 @@ async fn world(app: &TestApp, db: &DatabaseConnection) -> World {
     fixtures::upvote(db, &ada, &paper).await;
     fixtures::upvote(db, &bob, &paper).await;
     let ada_caller = Caller::session(ada.clone());
-    votes::vote(
-        db,
-        &ada_caller,
-        Target::Comment(CommentId(bob_reply.id)),
-        true,
-    )
-    .await
-    .unwrap();
+    votes::vote(db, &ada_caller, Target::Comment(bob_reply.id), true)
+        .await
+        .unwrap();
     let bobs = fixtures::collection(db, &bob, "Bob's list", false, &[&paper]).await;
-    votes::vote(
-        db,
-        &ada_caller,
-        Target::Collection(CollectionId(bobs.id)),
-        true,
-    )
-    .await
-    .unwrap();
+    votes::vote(db, &ada_caller, Target::Collection(bobs.id), true)
+        .await
+        .unwrap();
     let adas = fixtures::collection(db, &ada, "Ada's list", false, &[&paper, &own]).await;
     votes::vote(
         db,
         &Caller::session(bob.clone()),
-        Target::Collection(CollectionId(adas.id)),
+        Target::Collection(adas.id),
         true,
     )
     .await
     .unwrap();
     // Claims: one approved (author 0 of the paper), one pending.
     let claim = "mutation ($p: ID!, $pos: Int!) { claimAuthorship(input: { paperId: $p, position: $pos, note: \"my ORCID 0000\" }) { id } }";
-    let gid = |id| api::ids::encode(api::ids::NodeType::Paper, id);
+    let gid = |id| api::ids::Global::global(id);
     let approved = app
         .data_as(&access, claim, json!({ "p": gid(paper.id), "pos": 0 }))
         .await["claimAuthorship"]["id"]
@@ -130,7 +119,7 @@ async fn world(app: &TestApp, db: &DatabaseConnection) -> World {
     app.data_as(
         &access,
         "mutation ($c: ID!) { reportComment(input: { commentId: $c, reason: SPAM }) { id } }",
-        json!({ "c": api::ids::encode(api::ids::NodeType::Comment, bob_reply.id) }),
+        json!({ "c": api::ids::Global::global(bob_reply.id) }),
     )
     .await;
     World {

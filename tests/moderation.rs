@@ -57,7 +57,7 @@ async fn reports_go_to_a_queue_that_moderators_alone_work_and_every_act_is_logge
     let paper = fixtures::paper(&db, "2404.00001", "P", "x", &["A"], fixtures::now(), None).await;
     let rude = fixtures::comment(&db, &paper, &carol_row, None, "rude words").await;
     let fine = fixtures::comment(&db, &paper, &carol_row, None, "fine words").await;
-    let gid = |id: i64| api::ids::encode(api::ids::NodeType::Comment, id);
+    let gid = |id: api::ids::CommentId| api::ids::Global::global(id);
     let (rude_id, fine_id) = (gid(rude.id), gid(fine.id));
 
     // Reporting: one open report per user and comment; not one's own; signed in only.
@@ -198,7 +198,7 @@ async fn reports_go_to_a_queue_that_moderators_alone_work_and_every_act_is_logge
         .data_as(
             &carol,
             "mutation ($p: ID!) { claimAuthorship(input: { paperId: $p, position: 0 }) { id } }",
-            json!({ "p": api::ids::encode(api::ids::NodeType::Paper, paper.id) }),
+            json!({ "p": api::ids::Global::global(paper.id) }),
         )
         .await["claimAuthorship"]["id"]
         .clone();
@@ -284,7 +284,7 @@ async fn reports_are_throttled_per_user_and_refused_ones_do_not_count(backend: B
     let mut ids = Vec::new();
     for n in 0..3 {
         let row = fixtures::comment(&db, &paper, &carol, None, &format!("c{n}")).await;
-        ids.push(api::ids::encode(api::ids::NodeType::Comment, row.id));
+        ids.push(api::ids::Global::global(row.id));
     }
     app.data_as(&bob, REPORT, json!({ "c": ids[0], "r": "SPAM" }))
         .await;
@@ -310,7 +310,7 @@ async fn parallel_reports_of_one_comment_by_one_user_make_one_report(backend: Ba
     let bob = token_for(&fixtures::user(&db, "bob").await);
     let paper = fixtures::paper(&db, "2404.00010", "P", "x", &["A"], fixtures::now(), None).await;
     let row = fixtures::comment(&db, &paper, &carol, None, "c").await;
-    let id = api::ids::encode(api::ids::NodeType::Comment, row.id);
+    let id = api::ids::Global::global(row.id);
     let reports = (0..12).map(|_| app.gql_as(&bob, REPORT, json!({ "c": id, "r": "SPAM" })));
     let bodies = futures_util::future::join_all(reports).await;
     let accepted = bodies.iter().filter(|b| b.get("errors").is_none()).count();

@@ -15,7 +15,7 @@ use crate::support::{Backend, TestApp, error_codes};
 const UPVOTE: &str = "mutation ($id: ID!) { upvotePaper(paperId: $id) { upvoteCount } }";
 
 /// Good claims for a user; tests spoil one thing each.
-fn claims(user_id: i64) -> Value {
+fn claims(user_id: api::ids::UserId) -> Value {
     let now = Utc::now().timestamp();
     json!({ "sub": user_id.to_string(), "iat": now, "exp": now + 600, "iss": "papers", "aud": "papers-api", "typ": "access" })
 }

@@ -1,63 +1,27 @@
 //! Ids, at the bottom of the house where every layer can use them:
 //!
-//! - row ids by the kind of row they name, as Lemmy's `PostId`/`PersonId`: a service that takes
-//!   a collection and a paper takes a `CollectionId` and a `PaperId`, so passing them the wrong
-//!   way round does not compile;
+//! - row ids by the kind of row they name (`entity::ids`, the types of the entities' own id
+//!   columns): a service that takes a collection and a paper takes a `CollectionId` and a
+//!   `PaperId`, so passing them the wrong way round does not compile;
 //! - opaque global IDs, base64url of `<Type>:<row id>`, as the GraphQL API, the REST surface, the
 //!   webhooks, the moderation log and the data export all write them. Clients must treat them as
 //!   opaque; the type prefix lets `node(id)` find the right table and refuse IDs of another type.
-
-use std::fmt;
+//!
+//! Two kinds of id do not mix, in a call or in a comparison:
+//!
+//! ```compile_fail
+//! fn comments_of(paper: api::ids::PaperId) {}
+//! comments_of(api::ids::UserId(7));
+//! ```
+//!
+//! ```compile_fail
+//! let same = api::ids::PaperId(7) == api::ids::CommentId(7);
+//! ```
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-macro_rules! row_ids {
-    ($($(#[$doc:meta])* $name:ident;)*) => {$(
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(pub i64);
-
-        impl From<$name> for i64 {
-            fn from(id: $name) -> i64 {
-                id.0
-            }
-        }
-
-        impl From<$name> for sea_orm::Value {
-            fn from(id: $name) -> sea_orm::Value {
-                id.0.into()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-    )*};
-}
-
-row_ids! {
-    /// A row of `papers`.
-    PaperId;
-    /// A row of `authors`.
-    AuthorId;
-    /// A row of `users`.
-    UserId;
-    /// A row of `comments`.
-    CommentId;
-    /// A row of `collections`.
-    CollectionId;
-    /// A row of `api_tokens`.
-    TokenId;
-    /// A row of `authorship_claims`.
-    ClaimId;
-    /// A row of `webhooks`.
-    WebhookId;
-    /// A row of `comment_reports`.
-    ReportId;
-}
+pub use entity::ids::*;
 
 /// The kinds of object that have global IDs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,16 +115,19 @@ global!(
     TokenId => ApiToken,
     ClaimId => Claim,
     WebhookId => Webhook,
-    ReportId => CommentReport
+    DeliveryId => WebhookDelivery,
+    NotificationId => Notification,
+    ReportId => CommentReport,
+    ActionId => ModerationAction
 );
 
 /// The global ID of a row of a kind.
-pub fn encode(kind: NodeType, row: i64) -> String {
+fn encode(kind: NodeType, row: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("{}:{row}", kind.name()))
 }
 
-/// Decodes any global ID; garbage decodes to `None`.
-pub fn decode(id: &str) -> Option<(NodeType, i64)> {
+/// The kind and row a global ID names; garbage decodes to `None`.
+fn decode_raw(id: &str) -> Option<(NodeType, i64)> {
     let bytes = URL_SAFE_NO_PAD.decode(id).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
     let (kind, row) = text.split_once(':')?;
@@ -169,9 +136,45 @@ pub fn decode(id: &str) -> Option<(NodeType, i64)> {
     Some((NodeType::from_name(kind)?, row))
 }
 
+/// Any global ID, decoded into the typed id of the row it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnyId {
+    Paper(PaperId),
+    Author(AuthorId),
+    User(UserId),
+    Comment(CommentId),
+    Collection(CollectionId),
+    ApiToken(TokenId),
+    Claim(ClaimId),
+    Webhook(WebhookId),
+    WebhookDelivery(DeliveryId),
+    Notification(NotificationId),
+    CommentReport(ReportId),
+    ModerationAction(ActionId),
+}
+
+/// Decodes any global ID; garbage decodes to `None`.
+pub fn decode(id: &str) -> Option<AnyId> {
+    let (kind, row) = decode_raw(id)?;
+    Some(match kind {
+        NodeType::Paper => AnyId::Paper(PaperId(row)),
+        NodeType::Author => AnyId::Author(AuthorId(row)),
+        NodeType::User => AnyId::User(UserId(row)),
+        NodeType::Comment => AnyId::Comment(CommentId(row)),
+        NodeType::Collection => AnyId::Collection(CollectionId(row)),
+        NodeType::ApiToken => AnyId::ApiToken(TokenId(row)),
+        NodeType::Claim => AnyId::Claim(ClaimId(row)),
+        NodeType::Webhook => AnyId::Webhook(WebhookId(row)),
+        NodeType::WebhookDelivery => AnyId::WebhookDelivery(DeliveryId(row)),
+        NodeType::Notification => AnyId::Notification(NotificationId(row)),
+        NodeType::CommentReport => AnyId::CommentReport(ReportId(row)),
+        NodeType::ModerationAction => AnyId::ModerationAction(ActionId(row)),
+    })
+}
+
 /// Decodes an ID that must be of the given type.
 pub fn decode_as<T: Global>(id: &str) -> Option<T> {
-    decode(id)
+    decode_raw(id)
         .filter(|(k, _)| *k == T::TYPE)
         .map(|(_, row)| T::from_row(row))
 }
@@ -184,7 +187,7 @@ mod tests {
     fn ids_round_trip_and_keep_their_type() {
         let id = PaperId(7).global();
         assert_eq!(id, encode(NodeType::Paper, 7));
-        assert_eq!(decode(&id), Some((NodeType::Paper, 7)));
+        assert_eq!(decode(&id), Some(AnyId::Paper(PaperId(7))));
         assert_eq!(decode_as::<AuthorId>(&id), None);
         assert_eq!(decode_as::<PaperId>(&id), Some(PaperId(7)));
         assert_eq!(decode("garbage!"), None);
@@ -192,7 +195,7 @@ mod tests {
         assert_eq!(decode(&URL_SAFE_NO_PAD.encode("Secret:1")), None);
         assert_eq!(
             decode(&URL_SAFE_NO_PAD.encode("User:1")),
-            Some((NodeType::User, 1))
+            Some(AnyId::User(UserId(1)))
         );
     }
 

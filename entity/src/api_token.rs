@@ -1,12 +1,14 @@
 //! `api_tokens`: long-lived tokens for integrations, stored as a SHA-256 hash.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{TokenId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "api_tokens")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub user_id: i64,
+    pub id: TokenId,
+    pub user_id: UserId,
     pub name: String,
     #[sea_orm(unique)]
     pub token_hash: String,

@@ -1,13 +1,15 @@
 //! `authors`: one row per distinct author identity; `user_id` is set when a claim is approved.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{AuthorId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "authors")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: AuthorId,
     pub name: String,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,20 +1,22 @@
 //! `authorship_claims`: a user's claim to be the author at one position of a paper.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{AuthorId, ClaimId, PaperId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "authorship_claims")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub user_id: i64,
-    pub author_id: i64,
-    pub paper_id: i64,
+    pub id: ClaimId,
+    pub user_id: UserId,
+    pub author_id: AuthorId,
+    pub paper_id: PaperId,
     pub position: i32,
     pub note: Option<String>,
     pub status: ClaimStatus,
     pub created_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,
-    pub decided_by: Option<i64>,
+    pub decided_by: Option<UserId>,
 }
 
 /// Where a claim stands, stored as `pending`, `approved` or `rejected`.

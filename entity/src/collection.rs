@@ -2,14 +2,16 @@
 //! their owner.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{CollectionId, UserId};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "collections")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: CollectionId,
     #[sea_orm(unique)]
     pub slug: String,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub title: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub description: Option<String>,

@@ -2,14 +2,16 @@
 //! leaves the row (a tombstone) so that threads stay intact.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{CommentId, PaperId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "comments")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub paper_id: i64,
-    pub user_id: Option<i64>,
-    pub parent_id: Option<i64>,
+    pub id: CommentId,
+    pub paper_id: PaperId,
+    pub user_id: Option<UserId>,
+    pub parent_id: Option<CommentId>,
     /// Nesting depth: 0 for a top-level comment.
     pub depth: i32,
     #[sea_orm(column_type = "Text")]
@@ -22,7 +24,7 @@ pub struct Model {
     pub deleted_at: Option<DateTimeUtc>,
     pub hidden_at: Option<DateTimeUtc>,
     pub hidden_reason: Option<String>,
-    pub hidden_by: Option<i64>,
+    pub hidden_by: Option<UserId>,
     pub upvote_count: i32,
     /// Direct replies, tombstones included (they keep the thread's shape).
     pub reply_count: i32,

@@ -1,13 +1,15 @@
 //! `comment_upvotes`: one upvote per user per comment.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{CommentId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "comment_upvotes")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: i64,
+    pub user_id: UserId,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub comment_id: i64,
+    pub comment_id: CommentId,
     pub created_at: DateTimeUtc,
 }
 

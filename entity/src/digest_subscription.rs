@@ -1,14 +1,16 @@
 //! `digest_subscriptions`: an address that asked for the trending-papers email, daily or weekly.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{SubscriptionId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "digest_subscriptions")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: SubscriptionId,
     pub email: String,
     /// The account that subscribed, when one did.
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// `daily` or `weekly`.
     pub frequency: String,
     /// The secret of the confirmation and unsubscribe links. Kept as it is (it must go into

@@ -14,6 +14,7 @@ pub mod comment_report;
 pub mod comment_upvote;
 pub mod digest_send;
 pub mod digest_subscription;
+pub mod ids;
 pub mod moderation_action;
 pub mod notification;
 pub mod paper;

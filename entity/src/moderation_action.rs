@@ -1,12 +1,14 @@
 //! `moderation_actions`: the log of what moderators did, one row per act.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{ActionId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "moderation_actions")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub moderator_id: i64,
+    pub id: ActionId,
+    pub moderator_id: UserId,
     /// `hide_comment`, `unhide_comment`, `dismiss_report`, `approve_claim`, `reject_claim`,
     /// `set_role`.
     pub action: String,

@@ -2,20 +2,22 @@
 //! a comment hidden), read or not.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{ClaimId, CommentId, NotificationId, PaperId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "notifications")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: NotificationId,
     /// Whose inbox it is in.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// `COMMENT_REPLY`, `PAPER_COMMENT`, `CLAIM_DECIDED` or `COMMENT_HIDDEN`.
     pub kind: String,
     /// Who did it (null once that account is gone).
-    pub actor_id: Option<i64>,
-    pub paper_id: Option<i64>,
-    pub comment_id: Option<i64>,
-    pub claim_id: Option<i64>,
+    pub actor_id: Option<UserId>,
+    pub paper_id: Option<PaperId>,
+    pub comment_id: Option<CommentId>,
+    pub claim_id: Option<ClaimId>,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
 }

@@ -2,11 +2,13 @@
 //! to their rows by the services, in the same transaction as the rows.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{PaperId, UserId};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "papers")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: PaperId,
     /// Without version, e.g. `2309.00916` or `hep-th/9901001`.
     #[sea_orm(unique)]
     pub arxiv_id: String,
@@ -17,7 +19,7 @@ pub struct Model {
     pub published_at: Option<DateTimeUtc>,
     /// When the paper entered the daily feed.
     pub submitted_at: DateTimeUtc,
-    pub submitted_by: Option<i64>,
+    pub submitted_by: Option<UserId>,
     pub github_repo: Option<String>,
     pub project_page: Option<String>,
     /// Upvotes cast on this instance: always the number of `paper_upvotes` rows.

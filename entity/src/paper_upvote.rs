@@ -1,13 +1,15 @@
 //! `paper_upvotes`: one upvote per user per paper.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{PaperId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "paper_upvotes")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: i64,
+    pub user_id: UserId,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub paper_id: i64,
+    pub paper_id: PaperId,
     pub created_at: DateTimeUtc,
 }
 

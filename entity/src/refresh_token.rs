@@ -3,12 +3,14 @@
 //! the whole family.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{RefreshTokenId, UserId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "refresh_tokens")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub user_id: i64,
+    pub id: RefreshTokenId,
+    pub user_id: UserId,
     #[sea_orm(unique)]
     pub token_hash: String,
     pub family_id: String,

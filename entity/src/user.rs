@@ -1,11 +1,13 @@
 //! `users`: accounts. `email` is private to its owner; `username` is stored lowercase.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::UserId;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: UserId,
     #[sea_orm(unique)]
     pub username: String,
     pub display_name: Option<String>,

@@ -1,12 +1,14 @@
 //! `webhooks`: a user's endpoint, told of the events it asked for, signed with its secret.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{UserId, WebhookId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "webhooks")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub user_id: i64,
+    pub id: WebhookId,
+    pub user_id: UserId,
     pub url: String,
     /// Comma-separated event types: `paper.submitted`, `comment.added`, `claim.decided`.
     pub events: String,

@@ -2,12 +2,14 @@
 //! reports, then sent (and retried) by the delivery worker.
 use sea_orm::entity::prelude::*;
 
+use crate::ids::{DeliveryId, WebhookId};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "webhook_deliveries")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub webhook_id: i64,
+    pub id: DeliveryId,
+    pub webhook_id: WebhookId,
     /// The `webhook-id` header, the same on every attempt: the receiver's idempotency key.
     #[sea_orm(unique)]
     pub message_id: String,

@@ -128,7 +128,7 @@ async fn nested_list_statements(backend: Backend, n: usize) -> u64 {
                 fixtures::comment(&db, &paper, &viewer, Some(&top), &format!("reply {r}")).await;
             }
         }
-        users.push(api::ids::encode(api::ids::NodeType::User, user.id));
+        users.push(api::ids::Global::global(user.id));
     }
     let papers = "{ papers(first: 50, orderBy: SUBMITTED_AT) { edges { node { id
         comments(first: 2, orderBy: NEWEST) { totalCount edges { cursor node { body

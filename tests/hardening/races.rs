@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde_json::{Value, json};
 
 use super::{in_parallel, tally};
-use api::ids::{self, NodeType};
+use api::ids::Global;
 
 use crate::storage_test;
 use crate::support::Backend;
@@ -18,7 +18,7 @@ const MOVE_ITEM: &str = "mutation ($c: ID!, $p: ID!, $at: Int) { updateCollectio
 const REMOVE_ITEM: &str = "mutation ($c: ID!, $p: ID!) { removeCollectionItem(collectionId: $c, paperId: $p) { itemCount } }";
 
 /// The positions of a collection's items, in order.
-async fn positions(app: &TestApp, collection: i64) -> Vec<i32> {
+async fn positions(app: &TestApp, collection: api::ids::CollectionId) -> Vec<i32> {
     let db = app.db.connect().await;
     entity::collection_item::Entity::find()
         .filter(entity::collection_item::Column::CollectionId.eq(collection))
@@ -36,8 +36,8 @@ fn dense(n: usize) -> Vec<i32> {
 }
 
 /// The global ID the API gives an object.
-fn global_id(kind: NodeType, id: i64) -> Value {
-    json!(ids::encode(kind, id).to_string())
+fn global_id(id: impl Global) -> Value {
+    json!(id.global())
 }
 
 /// `n` papers, as global IDs.
@@ -56,7 +56,7 @@ async fn paper_ids(app: &TestApp, n: usize) -> Vec<Value> {
             None,
         )
         .await;
-        ids.push(global_id(NodeType::Paper, row.id));
+        ids.push(global_id(row.id));
     }
     ids
 }
@@ -68,7 +68,7 @@ async fn parallel_item_writes_keep_positions_dense_and_unique(backend: Backend) 
     let owner = fixtures::user(&db, "owner").await;
     let token = token_for(&owner);
     let row = fixtures::collection(&db, &owner, "Reading list", false, &[]).await;
-    let collection = global_id(NodeType::Collection, row.id);
+    let collection = global_id(row.id);
     let papers = paper_ids(&app, 16).await;
 
     let bodies = in_parallel(
@@ -129,7 +129,7 @@ async fn the_same_paper_added_in_parallel_is_one_item_and_conflicts(backend: Bac
     let db = app.db.connect().await;
     let owner = fixtures::user(&db, "owner").await;
     let row = fixtures::collection(&db, &owner, "Reading list", false, &[]).await;
-    let collection = global_id(NodeType::Collection, row.id);
+    let collection = global_id(row.id);
     let papers = paper_ids(&app, 1).await;
     let bodies = in_parallel(
         &app,
@@ -258,7 +258,7 @@ async fn an_edit_racing_a_delete_never_writes_into_the_tombstone(backend: Backen
     let mut ids = Vec::new();
     for i in 0..10 {
         let row = fixtures::comment(&db, &paper, &ada, None, &format!("comment {i}")).await;
-        ids.push(global_id(NodeType::Comment, row.id));
+        ids.push(global_id(row.id));
     }
     let edit =
         "mutation ($id: ID!) { editComment(input: { id: $id, body: \"edited text\" }) { id } }";

@@ -26,7 +26,7 @@ async fn removed_comments_cannot_be_upvoted(backend: Backend) {
     row.update(&db).await.expect("hide");
     let upvote = "mutation ($id: ID!) { upvoteComment(commentId: $id) { upvoteCount } }";
     for comment in [&deleted, &hidden] {
-        let id = api::ids::encode(api::ids::NodeType::Comment, comment.id);
+        let id = api::ids::Global::global(comment.id);
         let body = app.gql_as(&bob, upvote, json!({ "id": id })).await;
         assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
         assert_eq!(body["errors"][0]["extensions"]["field"], "commentId");

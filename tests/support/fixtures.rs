@@ -5,7 +5,6 @@
 #![allow(dead_code)]
 
 use api::auth::Caller;
-use api::ids::{CollectionId, CommentId, PaperId};
 use api::services::collections::{Item, ItemChange, NewCollection};
 use api::services::throttle::Throttles;
 use api::services::votes::{self, Target};
@@ -54,7 +53,7 @@ pub async fn paper(
     abstract_text: &str,
     authors: &[&str],
     submitted_at: DateTime<Utc>,
-    submitted_by: Option<i64>,
+    submitted_by: Option<api::ids::UserId>,
 ) -> paper::Model {
     let row = paper::ActiveModel {
         arxiv_id: Set(arxiv_id.into()),
@@ -115,7 +114,7 @@ pub async fn paper(
 /// move as on the site).
 pub async fn upvote(db: &DatabaseConnection, user: &user::Model, paper: &paper::Model) {
     let caller = Caller::session(user.clone());
-    votes::vote(db, &caller, Target::Paper(PaperId(paper.id)), true)
+    votes::vote(db, &caller, Target::Paper(paper.id), true)
         .await
         .expect("upvote");
 }
@@ -133,9 +132,9 @@ pub async fn comment(
         db,
         &Throttles::disabled(),
         &caller,
-        PaperId(paper.id),
+        paper.id,
         discussion::Body::parse(body.to_owned(), "body").expect("a body"),
-        parent.map(|p| CommentId(p.id)),
+        parent.map(|p| p.id),
     )
     .await
     .expect("add a comment")
@@ -159,8 +158,8 @@ pub async fn collection(
     for (position, paper) in papers.iter().enumerate() {
         let note = Some(format!("note {position}"));
         let item = Item {
-            collection: CollectionId(row.id),
-            paper: PaperId(paper.id),
+            collection: row.id,
+            paper: paper.id,
         };
         let change = ItemChange::parse(note, None).expect("a note");
         row = collections::add_item(db, &caller, item, change)

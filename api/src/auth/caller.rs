@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use entity::user;
 
 use crate::error::AppError;
+use crate::ids::UserId;
 
 /// What an API token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,7 +53,7 @@ impl Caller {
         }
     }
 
-    pub fn user_id(&self) -> Option<i64> {
+    pub fn user_id(&self) -> Option<UserId> {
         self.user.as_ref().map(|u| u.id)
     }
 

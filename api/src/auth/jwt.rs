@@ -6,6 +6,8 @@ use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use crate::ids::UserId;
+
 /// The issuer every access token names.
 pub const ISSUER: &str = "papers";
 /// The audience every access token names.
@@ -60,7 +62,7 @@ impl JwtKeys {
     /// Issues an access token for a user; returns it with its expiry.
     pub fn issue(
         &self,
-        user_id: i64,
+        user_id: UserId,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), String> {
         let expires = now + ACCESS_TOKEN_TTL;
@@ -87,13 +89,13 @@ impl JwtKeys {
 
     /// Checks a token's signature, algorithm and claims; returns the user id and issue time
     /// (seconds).
-    pub fn verify(&self, token: &str) -> Option<(i64, f64)> {
+    pub fn verify(&self, token: &str) -> Option<(UserId, f64)> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
         let claims = data.claims;
         if claims.typ != ACCESS_TYPE {
             return None;
         }
-        let user_id = claims.sub.parse::<i64>().ok()?;
+        let user_id = UserId(claims.sub.parse::<i64>().ok()?);
         claims.iat.is_finite().then_some((user_id, claims.iat))
     }
 }

@@ -11,7 +11,7 @@ use crate::graphql::args::id_arg;
 use crate::graphql::context::{caller, db, loaders, publish_notifications};
 use crate::graphql::papers::Paper;
 use crate::graphql::papers::author::Author;
-use crate::ids::{self, NodeType};
+use crate::ids::Global;
 use crate::services::claims;
 use crate::services::notifications::Kind;
 
@@ -33,7 +33,7 @@ pub struct AuthorshipClaim(pub authorship_claim::Model);
 impl AuthorshipClaim {
     /// The claim's opaque ID, for `decideAuthorshipClaim`.
     async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::Claim, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// Where the claim stands.

@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::Caller;
 use crate::graphql::loaders::Loaders;
+use crate::ids::{ClaimId, CommentId, UserId};
 use crate::services::events::Event;
 use crate::state::AppState;
 
@@ -46,8 +47,8 @@ pub async fn publish(ctx: &Context<'_>, events: &[Event]) -> async_graphql::Resu
 pub async fn publish_notifications(
     ctx: &Context<'_>,
     kinds: &[crate::services::notifications::Kind],
-    comment: Option<i64>,
-    claim: Option<i64>,
+    comment: Option<CommentId>,
+    claim: Option<ClaimId>,
 ) -> async_graphql::Result<()> {
     let state = state(ctx)?;
     match crate::services::notifications::written_for(&state.db, kinds, comment, claim).await {
@@ -66,6 +67,6 @@ pub async fn publish_notifications(
     Ok(())
 }
 
-pub fn viewer_id(ctx: &Context<'_>) -> async_graphql::Result<Option<i64>> {
+pub fn viewer_id(ctx: &Context<'_>) -> async_graphql::Result<Option<UserId>> {
     Ok(caller(ctx)?.user_id())
 }

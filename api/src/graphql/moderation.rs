@@ -12,7 +12,7 @@ use crate::graphql::claims::AuthorshipClaim;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders, publish_notifications, state};
 use crate::graphql::discussion::Comment;
-use crate::ids::{self, NodeType};
+use crate::ids::Global;
 use crate::services::moderation::Reason;
 use crate::services::moderation::{self, Details, ReportStatus as Status};
 use crate::services::notifications::Kind;
@@ -70,7 +70,7 @@ pub struct CommentReport(pub comment_report::Model);
 impl CommentReport {
     /// The report's opaque global ID, for `resolveReport`.
     pub async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::CommentReport, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// The comment reported (moderators see it whole, hidden or not).
@@ -141,7 +141,7 @@ pub struct ModerationAction(pub moderation_action::Model);
 impl ModerationAction {
     /// The entry's opaque global ID.
     pub async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::ModerationAction, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// Who acted.

@@ -12,8 +12,8 @@ use crate::graphql::notifications::Notification;
 use crate::graphql::papers::Paper;
 use crate::graphql::papers::author::Author;
 use crate::graphql::webhooks::Webhook;
-use crate::ids::{self, NodeType};
-use crate::services::collections;
+use crate::ids::{self, AnyId};
+use crate::services::{collections, moderation, webhooks};
 
 /// An object with an opaque global ID that `node(id)` finds again.
 #[derive(Interface)]
@@ -34,66 +34,64 @@ pub enum Node {
 /// user's private collection, webhook or notification, or of a moderators' object asked by
 /// someone else, is `None`.
 pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<Node>> {
-    let Some((kind, row)) = ids::decode(id.as_str()) else {
+    let Some(id) = ids::decode(id.as_str()) else {
         return Ok(None);
     };
     let loaders = loaders(ctx)?;
-    Ok(match kind {
-        NodeType::Paper => loaders
+    Ok(match id {
+        AnyId::Paper(id) => loaders
             .paper_by_id
-            .load_one(row)
+            .load_one(id)
             .await?
             .map(|p| Node::Paper(Paper::from(p))),
-        NodeType::Author => loaders
+        AnyId::Author(id) => loaders
             .author_by_id
-            .load_one(row)
+            .load_one(id)
             .await?
             .map(|a| Node::Author(Author(a))),
-        NodeType::User => loaders
+        AnyId::User(id) => loaders
             .user_by_id
-            .load_one(row)
+            .load_one(id)
             .await?
             .map(|u| Node::User(User::from(u))),
-        NodeType::Comment => loaders
+        AnyId::Comment(id) => loaders
             .comment_by_id
-            .load_one(row)
+            .load_one(id)
             .await?
             .map(|c| Node::Comment(Comment(c))),
         // API tokens and claims are not nodes: their IDs find nothing here.
-        NodeType::ApiToken | NodeType::Claim | NodeType::WebhookDelivery => None,
+        AnyId::ApiToken(_) | AnyId::Claim(_) | AnyId::WebhookDelivery(_) => None,
         // Moderators' only.
-        NodeType::CommentReport | NodeType::ModerationAction if !caller(ctx)?.is_moderator() => {
+        AnyId::CommentReport(_) | AnyId::ModerationAction(_) if !caller(ctx)?.is_moderator() => {
             None
         }
-        NodeType::CommentReport => crate::services::moderation::report_by_id(&db(ctx)?, row)
+        AnyId::CommentReport(id) => moderation::report_by_id(&db(ctx)?, id)
             .await
             .gql()?
             .map(|r| Node::CommentReport(CommentReport(r))),
-        NodeType::ModerationAction => crate::services::moderation::action_by_id(&db(ctx)?, row)
+        AnyId::ModerationAction(id) => moderation::action_by_id(&db(ctx)?, id)
             .await
             .gql()?
             .map(|a| Node::ModerationAction(ModerationAction(a))),
         // The owner's only.
-        NodeType::Notification => {
+        AnyId::Notification(id) => {
             let viewer = viewer_id(ctx)?;
             loaders
                 .notification_by_id
-                .load_one(row)
+                .load_one(id)
                 .await?
                 .filter(|n| Some(n.user_id) == viewer)
                 .map(|n| Node::Notification(Notification(n)))
         }
-        NodeType::Webhook => {
-            crate::services::webhooks::find(&db(ctx)?, caller(ctx)?, crate::ids::WebhookId(row))
-                .await
-                .gql()?
-                .map(|w| Node::Webhook(Webhook(w)))
-        }
-        NodeType::Collection => {
+        AnyId::Webhook(id) => webhooks::find(&db(ctx)?, caller(ctx)?, id)
+            .await
+            .gql()?
+            .map(|w| Node::Webhook(Webhook(w))),
+        AnyId::Collection(id) => {
             let viewer = viewer_id(ctx)?;
             loaders
                 .collection_by_id
-                .load_one(row)
+                .load_one(id)
                 .await?
                 .filter(|c| collections::is_visible(c, viewer))
                 .map(|c| Node::Collection(Collection(c)))

@@ -11,7 +11,7 @@ use crate::graphql::connection::connection;
 use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::Comment;
 use crate::graphql::papers::Paper;
-use crate::ids::{self, NodeType};
+use crate::ids::{self, Global, NotificationId};
 use crate::services::notifications::{self, Kind};
 
 /// What a notification tells of.
@@ -34,7 +34,7 @@ pub struct Notification(pub notification::Model);
 impl Notification {
     /// The notification's opaque global ID, for `markNotificationsRead`.
     pub async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::Notification, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// What it tells of.
@@ -119,9 +119,7 @@ impl NotificationMutation {
     ) -> async_graphql::Result<i32> {
         let rows = ids.map(|ids| {
             ids.iter()
-                .filter_map(|id| ids::decode(id.as_str()))
-                .filter(|(kind, _)| *kind == NodeType::Notification)
-                .map(|(_, row)| row)
+                .filter_map(|id| ids::decode_as::<NotificationId>(id.as_str()))
                 .collect::<Vec<_>>()
         });
         let changed = notifications::mark_read(&db(ctx)?, caller(ctx)?, rows, all.unwrap_or(false))

@@ -52,7 +52,7 @@ fn not_found(what: &str) -> async_graphql::Error {
 }
 
 /// The paper as it is now; `None` once it is gone (or unreadable), which skips the event.
-async fn current_paper(loaders: &Loaders, paper: i64) -> Option<Paper> {
+async fn current_paper(loaders: &Loaders, paper: PaperId) -> Option<Paper> {
     loaders
         .paper_by_id
         .load_one(paper)
@@ -63,7 +63,7 @@ async fn current_paper(loaders: &Loaders, paper: i64) -> Option<Paper> {
 }
 
 /// `NOT_FOUND` unless the paper exists: a subscription to nothing is refused at once.
-async fn require_paper(loaders: &Loaders, paper: i64) -> async_graphql::Result<()> {
+async fn require_paper(loaders: &Loaders, paper: PaperId) -> async_graphql::Result<()> {
     loaders
         .paper_by_id
         .load_one(paper)
@@ -85,7 +85,7 @@ impl Subscription {
         ctx: &Context<'ctx>,
         #[graphql(desc = "A `Paper` ID.")] id: ID,
     ) -> async_graphql::Result<impl Stream<Item = Paper> + 'ctx> {
-        let PaperId(paper) = id_arg(&id, "id")?;
+        let paper: PaperId = id_arg(&id, "id")?;
         let loaders = loaders(ctx)?;
         require_paper(loaders, paper).await?;
         Ok(events(ctx)?
@@ -100,7 +100,7 @@ impl Subscription {
         ctx: &Context<'ctx>,
         #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
     ) -> async_graphql::Result<impl Stream<Item = Comment> + 'ctx> {
-        let PaperId(paper) = id_arg(&paper_id, "paperId")?;
+        let paper: PaperId = id_arg(&paper_id, "paperId")?;
         let loaders = loaders(ctx)?;
         require_paper(loaders, paper).await?;
         Ok(events(ctx)?.filter_map(move |event| async move {
@@ -168,7 +168,7 @@ impl Subscription {
         ctx: &Context<'ctx>,
         #[graphql(desc = "A `Collection` ID.")] id: ID,
     ) -> async_graphql::Result<impl Stream<Item = Collection> + 'ctx> {
-        let CollectionId(collection) = id_arg(&id, "id")?;
+        let collection: CollectionId = id_arg(&id, "id")?;
         let viewer = viewer_id(ctx)?;
         let loaders = loaders(ctx)?;
         loaders

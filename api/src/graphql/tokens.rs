@@ -9,7 +9,7 @@ use crate::auth::Scope;
 use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
 use crate::graphql::context::{caller, db};
-use crate::ids::{self, NodeType};
+use crate::ids::Global;
 use crate::services::tokens::{self, TokenName};
 
 /// What an API token may do.
@@ -38,7 +38,7 @@ pub struct ApiToken(pub api_token::Model);
 impl ApiToken {
     /// The token's opaque ID, for `revokeApiToken`.
     async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::ApiToken, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// The owner's name for it.

@@ -18,8 +18,8 @@ async fn vote(ctx: &Context<'_>, target: Target, up: bool) -> async_graphql::Res
         .await
         .gql()?;
     let event = match target {
-        Target::Paper(PaperId(paper)) => Event::PaperUpdated { paper },
-        Target::Collection(CollectionId(collection)) => Event::CollectionUpdated { collection },
+        Target::Paper(paper) => Event::PaperUpdated { paper },
+        Target::Collection(collection) => Event::CollectionUpdated { collection },
         Target::Comment(_) => return Ok(()),
     };
     publish(ctx, &[event]).await
@@ -36,7 +36,7 @@ async fn reload_paper(ctx: &Context<'_>, id: PaperId) -> async_graphql::Result<P
 async fn reload_comment(ctx: &Context<'_>, id: CommentId) -> async_graphql::Result<Comment> {
     loaders(ctx)?
         .comment_by_id
-        .load_one(id.0)
+        .load_one(id)
         .await?
         .map(Comment)
         .ok_or_else(|| AppError::NotFound("no such comment".into()).into_gql())
@@ -48,7 +48,7 @@ async fn reload_collection(
 ) -> async_graphql::Result<Collection> {
     loaders(ctx)?
         .collection_by_id
-        .load_one(id.0)
+        .load_one(id)
         .await?
         .map(Collection)
         .ok_or_else(|| AppError::NotFound("no such collection".into()).into_gql())

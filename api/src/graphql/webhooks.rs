@@ -8,8 +8,7 @@ use crate::error::GqlResult;
 use crate::graphql::args::{self, id_arg};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, state};
-use crate::ids::WebhookId;
-use crate::ids::{self, NodeType};
+use crate::ids::{Global, WebhookId};
 use crate::services::input::Text;
 use crate::services::webhooks::deliver::Status;
 use crate::services::webhooks::{
@@ -57,7 +56,7 @@ pub struct Webhook(pub webhook::Model);
 impl Webhook {
     /// The webhook's opaque global ID.
     pub async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::Webhook, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// Where deliveries are POSTed.
@@ -105,7 +104,7 @@ impl Webhook {
     ) -> async_graphql::Result<WebhookDeliveryConnection> {
         let page_args = args::page(first, after, None, None)?;
         let db = db(ctx)?;
-        let id = WebhookId(self.0.id);
+        let id = self.0.id;
         let page = webhooks::deliveries(&db, id, &page_args).await.gql()?;
         let totals = Totals::new(move || {
             let db = db.clone();
@@ -126,7 +125,7 @@ pub struct WebhookDelivery(pub webhook_delivery::Model);
 impl WebhookDelivery {
     /// The delivery's opaque ID.
     async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::WebhookDelivery, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// The `webhook-id` header it is sent with, the same on every attempt (the receiver's

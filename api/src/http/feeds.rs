@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 use crate::http::json_error::json_error;
+use crate::ids::PaperId;
 use crate::services::pagination::{Direction, PageArgs};
 use crate::services::papers::{self, PaperFilter, PaperOrder, dates};
 use crate::state::AppState;
@@ -32,7 +33,7 @@ const MAX_ENTRIES: u64 = 100;
 struct Day {
     date: chrono::NaiveDate,
     papers: Vec<paper::Model>,
-    authors: HashMap<i64, Vec<String>>,
+    authors: HashMap<PaperId, Vec<String>>,
     /// The latest entry into the feed; the day's start when it is empty.
     updated: DateTime<Utc>,
 }
@@ -62,7 +63,7 @@ async fn load_day(state: &AppState, date: Option<&str>) -> Result<Day, AppError>
     let papers: Vec<paper::Model> = (listed.await?.page.items.into_iter())
         .map(|(_, row)| row.paper)
         .collect();
-    let ids: Vec<i64> = papers.iter().map(|p| p.id).collect();
+    let ids: Vec<_> = papers.iter().map(|p| p.id).collect();
     let authors = papers::authors_of(&state.db, &ids)
         .await?
         .into_iter()

@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 
 use crate::error::AppError;
 use crate::http::json_error::json_error;
-use crate::ids::{NodeType, encode};
+use crate::ids::{Global, UserId};
 use crate::services::accounts;
 use crate::services::pagination::{Direction, PageArgs};
 use crate::services::papers::{self, PaperFilter, PaperOrder, dates, search};
@@ -96,9 +96,9 @@ fn user_json(user: &user::Model) -> Value {
 
 /// Papers as flat objects, their authors and users loaded in two statements for all.
 async fn papers_json(state: &AppState, rows: Vec<paper::Model>) -> Result<Vec<Value>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let ids: Vec<_> = rows.iter().map(|p| p.id).collect();
     let authors = papers::authors_of(&state.db, &ids).await?;
-    let mut user_ids: Vec<i64> = rows.iter().filter_map(|p| p.submitted_by).collect();
+    let mut user_ids: Vec<_> = rows.iter().filter_map(|p| p.submitted_by).collect();
     user_ids.extend(
         authors
             .values()
@@ -107,7 +107,7 @@ async fn papers_json(state: &AppState, rows: Vec<paper::Model>) -> Result<Vec<Va
     );
     user_ids.sort_unstable();
     user_ids.dedup();
-    let users: HashMap<i64, user::Model> = if user_ids.is_empty() {
+    let users: HashMap<UserId, user::Model> = if user_ids.is_empty() {
         HashMap::new()
     } else {
         accounts::users::find_by_ids(&state.db, &user_ids).await?
@@ -140,7 +140,7 @@ async fn papers_json(state: &AppState, rows: Vec<paper::Model>) -> Result<Vec<Va
                 "numComments": paper.comment_count,
                 "githubRepo": paper.github_repo,
                 "projectPage": paper.project_page,
-                "discussionId": encode(NodeType::Paper, paper.id),
+                "discussionId": paper.id.global(),
             })
         })
         .collect())

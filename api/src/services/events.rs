@@ -17,6 +17,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
+use crate::ids::{CollectionId, CommentId, NotificationId, PaperId, UserId};
+
 /// The `LISTEN/NOTIFY` channel.
 const CHANNEL: &str = "papers_events";
 /// Events kept for subscribers that are behind.
@@ -27,15 +29,18 @@ pub const BUFFERED: usize = 1024;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
     /// A paper's fields or counts changed.
-    PaperUpdated { paper: i64 },
+    PaperUpdated { paper: PaperId },
     /// A comment (or reply) was posted on a paper.
-    CommentAdded { paper: i64, comment: i64 },
+    CommentAdded { paper: PaperId, comment: CommentId },
     /// A paper entered the daily feed.
-    PaperSubmitted { paper: i64 },
+    PaperSubmitted { paper: PaperId },
     /// A collection's fields or items changed.
-    CollectionUpdated { collection: i64 },
+    CollectionUpdated { collection: CollectionId },
     /// A notification reached a user's inbox.
-    NotificationAdded { notification: i64, user: i64 },
+    NotificationAdded {
+        notification: NotificationId,
+        user: UserId,
+    },
 }
 
 /// A subscription's events, taken when the operation arrives rather than when its resolver

@@ -15,17 +15,14 @@ use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::{Comment, CommentConnection};
-use crate::graphql::loaders::PapersOf;
+use crate::graphql::loaders::{CollectionsOwnedBy, CommentsBy, PapersOfUser};
 use crate::graphql::moderation::{AuthorshipClaimConnection, parts};
 use crate::graphql::notifications::{Notification, NotificationConnection};
 use crate::graphql::papers::{PaperConnection, paper_connection_of};
 use crate::graphql::tokens::ApiToken;
 use crate::graphql::webhooks::Webhook;
-use crate::ids::{self, NodeType};
-use crate::services::collections::CollectionList;
-use crate::services::discussion::CommentList;
+use crate::ids::Global;
 use crate::services::notifications;
-use crate::services::papers::PaperList;
 
 pub struct User(pub user::Model, JustSignedIn);
 
@@ -79,7 +76,7 @@ connection!(
 impl User {
     /// The user's opaque global ID.
     pub async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::User, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// The unique handle, lowercase.
@@ -218,7 +215,8 @@ impl User {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = args::page(first, after, last, before)?;
-        paper_connection_of(ctx, self.0.id, PapersOf::UpvotedBy, page_args).await
+        let papers = &loaders(ctx)?.papers_of_user;
+        paper_connection_of(papers, self.0.id, PapersOfUser::Upvoted, page_args).await
     }
 
     /// The papers the user submitted to the feed, latest first.
@@ -236,13 +234,8 @@ impl User {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = args::page(first, after, last, before)?;
-        paper_connection_of(
-            ctx,
-            self.0.id,
-            PapersOf::List(PaperList::SubmittedBy),
-            page_args,
-        )
-        .await
+        let papers = &loaders(ctx)?.papers_of_user;
+        paper_connection_of(papers, self.0.id, PapersOfUser::Submitted, page_args).await
     }
 
     /// The papers the user authored: those listing an author identity the user claimed.
@@ -260,13 +253,8 @@ impl User {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = args::page(first, after, last, before)?;
-        paper_connection_of(
-            ctx,
-            self.0.id,
-            PapersOf::List(PaperList::AuthoredBy),
-            page_args,
-        )
-        .await
+        let papers = &loaders(ctx)?.papers_of_user;
+        paper_connection_of(papers, self.0.id, PapersOfUser::Authored, page_args).await
     }
 
     /// The user's comments, newest first (deleted and hidden ones left out).
@@ -284,10 +272,10 @@ impl User {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CommentConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let comments = &loaders(ctx)?.comments;
+        let comments = &loaders(ctx)?.comments_of_user;
         let total_asked = ctx.look_ahead().field("totalCount").exists();
         let (page, totals) = comments
-            .page_and_total(self.0.id, CommentList::ByUser, page_args, total_asked)
+            .page_and_total(self.0.id, CommentsBy, page_args, total_asked)
             .await?;
         Ok(CommentConnection(Parts::from_page(page, totals, Comment)))
     }
@@ -307,6 +295,7 @@ impl User {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CollectionConnection> {
         let page_args = args::page(first, after, last, before)?;
-        collection_connection(ctx, self.0.id, CollectionList::OwnedBy, page_args).await
+        let collections = &loaders(ctx)?.collections_of_user;
+        collection_connection(collections, self.0.id, CollectionsOwnedBy, page_args).await
     }
 }

@@ -12,9 +12,9 @@ use crate::graphql::accounts::User;
 use crate::graphql::args;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{db, loaders};
-use crate::graphql::loaders::{ItemsOf, VoteKind};
+use crate::graphql::loaders::{ItemsOf, ListLoaders, NestedList};
 use crate::graphql::papers::Paper;
-use crate::ids::{self, NodeType};
+use crate::ids::Global;
 use crate::services::collections;
 
 pub struct Collection(pub collection::Model);
@@ -43,7 +43,7 @@ connection!(
 impl Collection {
     /// The collection's opaque global ID.
     pub async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::Collection, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// The collection's stable address, `owner/title-slug-id`; it does not change on rename.
@@ -116,9 +116,7 @@ impl Collection {
 
     /// Whether the signed-in viewer has upvoted it; false when anonymous.
     async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        loaders(ctx)?
-            .viewer_upvoted(VoteKind::Collection, self.0.id)
-            .await
+        loaders(ctx)?.viewer_upvoted(self.0.id).await
     }
 
     /// When it was created.
@@ -179,13 +177,12 @@ pub async fn filtered_collection_connection(
 
 /// A connection over a parent's nested list of collections (a paper's, a user's) that the
 /// viewer may see, loaded and counted in batches with the other parents of the page.
-pub async fn collection_connection(
-    ctx: &Context<'_>,
-    parent: i64,
-    list: collections::CollectionList,
+pub async fn collection_connection<L: NestedList<Row = collection::Model>>(
+    collections: &ListLoaders<L>,
+    parent: L::Parent,
+    list: L,
     page_args: crate::services::pagination::PageArgs,
 ) -> async_graphql::Result<CollectionConnection> {
-    let collections = &loaders(ctx)?.collections;
     let page = collections.page(parent, list, page_args).await?;
     Ok(CollectionConnection(Parts::from_page(
         page,

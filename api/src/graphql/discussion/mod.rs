@@ -10,10 +10,9 @@ use crate::graphql::accounts::User;
 use crate::graphql::args;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, loaders};
-use crate::graphql::loaders::VoteKind;
+use crate::graphql::loaders::RepliesTo;
 use crate::graphql::papers::Paper;
-use crate::ids::{self, NodeType};
-use crate::services::discussion::CommentList;
+use crate::ids::Global;
 use crate::services::discussion::markdown;
 
 pub struct Comment(pub comment::Model);
@@ -44,7 +43,7 @@ impl Comment {
 impl Comment {
     /// The comment's opaque global ID.
     pub async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::Comment, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// The paper the comment is on.
@@ -139,8 +138,8 @@ impl Comment {
         let totals = Totals::new(move || async move { Ok(total) });
         // Every comment of a thread page asks at once: one batched query for all of them.
         let page = loaders(ctx)?
-            .comments
-            .page(self.0.id, CommentList::Replies, page_args)
+            .replies
+            .page(self.0.id, RepliesTo, page_args)
             .await?;
         Ok(CommentConnection(Parts::from_page(page, totals, Comment)))
     }
@@ -157,8 +156,6 @@ impl Comment {
 
     /// Whether the signed-in viewer has upvoted it; false when anonymous.
     async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        loaders(ctx)?
-            .viewer_upvoted(VoteKind::Comment, self.0.id)
-            .await
+        loaders(ctx)?.viewer_upvoted(self.0.id).await
     }
 }

@@ -14,46 +14,49 @@ use sea_orm::DatabaseConnection;
 use crate::error::AppError;
 use crate::graphql::connection::Totals;
 use crate::graphql::loaders::gql;
+use crate::ids::{AuthorId, CollectionId, CommentId, PaperId, UserId};
 use crate::services::collections::CollectionList;
-use crate::services::discussion::CommentList;
-use crate::services::pagination::{Page, PageArgs};
+use crate::services::discussion::{CommentList, CommentOrder};
+use crate::services::pagination::{Page, PageArgs, ParentId};
 use crate::services::papers::PaperList;
 use crate::services::{collections, discussion, papers, votes};
 
 /// The parents of one wave that ask for the same list, and who asks.
 #[derive(Clone, Copy)]
-pub struct Wave<'a> {
+pub struct Wave<'a, P> {
     pub db: &'a DatabaseConnection,
-    pub viewer: Option<i64>,
-    pub parents: &'a [i64],
+    pub viewer: Option<UserId>,
+    pub parents: &'a [P],
 }
 
 /// What a nested list answers: the same page of each parent's list.
-type Found<T> = Result<HashMap<i64, Page<T>>, AppError>;
+type Found<P, T> = Result<HashMap<P, Page<T>>, AppError>;
 /// Pages with their list's size when the page's statement could read it.
-type FoundCounted<T> = Result<HashMap<i64, (Page<T>, Option<u64>)>, AppError>;
+type FoundCounted<P, T> = Result<HashMap<P, (Page<T>, Option<u64>)>, AppError>;
 /// How many rows each parent's list holds.
-type Counted = Result<HashMap<i64, u64>, AppError>;
+type Counted<P> = Result<HashMap<P, u64>, AppError>;
 
 /// A kind of nested list: rows that belong to a parent (a paper's comments, a user's papers, …)
-/// and can be paged and counted for many parents at once.
+/// and can be paged and counted for many parents at once. The parent's id type is the list's
+/// own: a paper's comments are asked of `PaperId`s and nothing else.
 pub trait NestedList: Copy + Eq + Hash + Send + Sync + 'static {
+    type Parent: ParentId;
     type Row: Clone + Send + Sync + 'static;
 
     /// The same page of each parent's list.
     fn pages(
         self,
-        wave: Wave<'_>,
+        wave: Wave<'_, Self::Parent>,
         args: &PageArgs,
-    ) -> impl Future<Output = Found<Self::Row>> + Send;
+    ) -> impl Future<Output = Found<Self::Parent, Self::Row>> + Send;
 
     /// The same page of each parent's list with the list's size read in the same statement
     /// where the list can; by default none is, and the size is counted separately if asked.
     fn counted_pages(
         self,
-        wave: Wave<'_>,
+        wave: Wave<'_, Self::Parent>,
         args: &PageArgs,
-    ) -> impl Future<Output = FoundCounted<Self::Row>> + Send {
+    ) -> impl Future<Output = FoundCounted<Self::Parent, Self::Row>> + Send {
         async move {
             let pages = self.pages(wave, args).await?;
             Ok(pages
@@ -65,7 +68,10 @@ pub trait NestedList: Copy + Eq + Hash + Send + Sync + 'static {
 
     /// How many rows each parent's list holds. Lists whose size the parent row keeps (an
     /// `upvote_count`, an `item_count`) are never counted here.
-    fn counts(self, _wave: Wave<'_>) -> impl Future<Output = Counted> + Send {
+    fn counts(
+        self,
+        _wave: Wave<'_, Self::Parent>,
+    ) -> impl Future<Output = Counted<Self::Parent>> + Send {
         async {
             Err(AppError::Internal(
                 "this list is counted by its parent".into(),
@@ -74,67 +80,152 @@ pub trait NestedList: Copy + Eq + Hash + Send + Sync + 'static {
     }
 }
 
-impl NestedList for CommentList {
-    type Row = comment::Model;
+/// Declares a list of comments of one kind of parent.
+macro_rules! comment_list {
+    ($(#[$doc:meta])* $name:ident$(($order:ident))?, $parent:ty, $list:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name$((pub $order))?;
 
-    async fn pages(self, wave: Wave<'_>, args: &PageArgs) -> Found<Self::Row> {
-        discussion::pages(wave.db, self, wave.parents, args).await
-    }
+        impl NestedList for $name {
+            type Parent = $parent;
+            type Row = comment::Model;
 
-    async fn counted_pages(self, wave: Wave<'_>, args: &PageArgs) -> FoundCounted<Self::Row> {
-        discussion::counted_pages(wave.db, self, wave.parents, args).await
-    }
+            async fn pages(self, wave: Wave<'_, $parent>, args: &PageArgs) -> Found<$parent, Self::Row> {
+                let list: fn(Self) -> CommentList = $list;
+                discussion::pages(wave.db, list(self), wave.parents, args).await
+            }
 
-    async fn counts(self, wave: Wave<'_>) -> Counted {
-        discussion::counts(wave.db, self, wave.parents).await
-    }
+            async fn counted_pages(
+                self,
+                wave: Wave<'_, $parent>,
+                args: &PageArgs,
+            ) -> FoundCounted<$parent, Self::Row> {
+                let list: fn(Self) -> CommentList = $list;
+                discussion::counted_pages(wave.db, list(self), wave.parents, args).await
+            }
+
+            async fn counts(self, wave: Wave<'_, $parent>) -> Counted<$parent> {
+                let list: fn(Self) -> CommentList = $list;
+                discussion::counts(wave.db, list(self), wave.parents).await
+            }
+        }
+    };
 }
 
-/// The papers of a parent: one of [`PaperList`], or the papers a user upvoted.
+comment_list!(
+    /// A paper's top-level comments, in an order.
+    CommentsOf(CommentOrder),
+    PaperId,
+    |list| CommentList::TopLevel(list.0)
+);
+comment_list!(
+    /// A comment's replies.
+    RepliesTo,
+    CommentId,
+    |_| CommentList::Replies
+);
+comment_list!(
+    /// A user's standing comments.
+    CommentsBy,
+    UserId,
+    |_| CommentList::ByUser
+);
+
+/// The papers listing an author.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PapersOf {
-    List(PaperList),
-    UpvotedBy,
-}
+pub struct PapersOfAuthor;
 
-impl NestedList for PapersOf {
+impl NestedList for PapersOfAuthor {
+    type Parent = AuthorId;
     type Row = paper::Model;
 
-    async fn pages(self, wave: Wave<'_>, args: &PageArgs) -> Found<Self::Row> {
+    async fn pages(self, wave: Wave<'_, AuthorId>, args: &PageArgs) -> Found<AuthorId, Self::Row> {
+        papers::pages(wave.db, PaperList::ByAuthor, wave.parents, args).await
+    }
+
+    async fn counts(self, wave: Wave<'_, AuthorId>) -> Counted<AuthorId> {
+        papers::counts(wave.db, PaperList::ByAuthor, wave.parents).await
+    }
+}
+
+/// The papers of a user: one of [`PaperList`]'s lists of users, or the papers they upvoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PapersOfUser {
+    Submitted,
+    Authored,
+    Upvoted,
+}
+
+impl NestedList for PapersOfUser {
+    type Parent = UserId;
+    type Row = paper::Model;
+
+    async fn pages(self, wave: Wave<'_, UserId>, args: &PageArgs) -> Found<UserId, Self::Row> {
         match self {
-            Self::List(list) => papers::pages(wave.db, list, wave.parents, args).await,
-            Self::UpvotedBy => votes::upvoted_papers(wave.db, wave.parents, args).await,
+            Self::Submitted => {
+                papers::pages(wave.db, PaperList::SubmittedBy, wave.parents, args).await
+            }
+            Self::Authored => {
+                papers::pages(wave.db, PaperList::AuthoredBy, wave.parents, args).await
+            }
+            Self::Upvoted => votes::upvoted_papers(wave.db, wave.parents, args).await,
         }
     }
 
-    async fn counts(self, wave: Wave<'_>) -> Counted {
+    async fn counts(self, wave: Wave<'_, UserId>) -> Counted<UserId> {
         match self {
-            Self::List(list) => papers::counts(wave.db, list, wave.parents).await,
-            Self::UpvotedBy => votes::upvoted_counts(wave.db, wave.parents).await,
+            Self::Submitted => papers::counts(wave.db, PaperList::SubmittedBy, wave.parents).await,
+            Self::Authored => papers::counts(wave.db, PaperList::AuthoredBy, wave.parents).await,
+            Self::Upvoted => votes::upvoted_counts(wave.db, wave.parents).await,
         }
     }
 }
 
-impl NestedList for CollectionList {
-    type Row = collection::Model;
+/// Declares a list of the collections (that the viewer may see) of one kind of parent.
+macro_rules! collection_list {
+    ($(#[$doc:meta])* $name:ident, $parent:ty, $list:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name;
 
-    async fn pages(self, wave: Wave<'_>, args: &PageArgs) -> Found<Self::Row> {
-        collections::pages(wave.db, self, wave.viewer, wave.parents, args).await
-    }
+        impl NestedList for $name {
+            type Parent = $parent;
+            type Row = collection::Model;
 
-    async fn counts(self, wave: Wave<'_>) -> Counted {
-        collections::counts(wave.db, self, wave.viewer, wave.parents).await
-    }
+            async fn pages(self, wave: Wave<'_, $parent>, args: &PageArgs) -> Found<$parent, Self::Row> {
+                collections::pages(wave.db, $list, wave.viewer, wave.parents, args).await
+            }
+
+            async fn counts(self, wave: Wave<'_, $parent>) -> Counted<$parent> {
+                collections::counts(wave.db, $list, wave.viewer, wave.parents).await
+            }
+        }
+    };
 }
+
+collection_list!(
+    /// The collections holding a paper.
+    CollectionsHolding,
+    PaperId,
+    CollectionList::HoldingPaper
+);
+collection_list!(
+    /// A user's collections.
+    CollectionsOwnedBy,
+    UserId,
+    CollectionList::OwnedBy
+);
 
 /// The users who upvoted a paper (counted by the paper's own `upvote_count`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UpvotersOf;
 
 impl NestedList for UpvotersOf {
+    type Parent = PaperId;
     type Row = user::Model;
 
-    async fn pages(self, wave: Wave<'_>, args: &PageArgs) -> Found<Self::Row> {
+    async fn pages(self, wave: Wave<'_, PaperId>, args: &PageArgs) -> Found<PaperId, Self::Row> {
         votes::upvoters(wave.db, wave.parents, args).await
     }
 }
@@ -144,9 +235,14 @@ impl NestedList for UpvotersOf {
 pub struct ItemsOf;
 
 impl NestedList for ItemsOf {
+    type Parent = CollectionId;
     type Row = collection_item::Model;
 
-    async fn pages(self, wave: Wave<'_>, args: &PageArgs) -> Found<Self::Row> {
+    async fn pages(
+        self,
+        wave: Wave<'_, CollectionId>,
+        args: &PageArgs,
+    ) -> Found<CollectionId, Self::Row> {
         collections::items(wave.db, wave.parents, args).await
     }
 }
@@ -156,7 +252,7 @@ impl NestedList for ItemsOf {
 /// or a size (one query per list).
 pub struct Lists<L> {
     db: DatabaseConnection,
-    viewer: Option<i64>,
+    viewer: Option<UserId>,
     list: std::marker::PhantomData<L>,
     /// Why a group of a batch (one list, one page's arguments) failed. A DataLoader batch
     /// succeeds or fails whole, but one bad cursor must fail only the fields that sent it, not
@@ -178,8 +274,8 @@ impl<L: NestedList> Lists<L> {
     }
 }
 
-impl<L> Lists<L> {
-    fn wave<'a>(&'a self, parents: &'a [i64]) -> Wave<'a> {
+impl<L: NestedList> Lists<L> {
+    fn wave<'a>(&'a self, parents: &'a [L::Parent]) -> Wave<'a, L::Parent> {
         Wave {
             db: &self.db,
             viewer: self.viewer,
@@ -189,7 +285,7 @@ impl<L> Lists<L> {
 }
 
 /// A parent, its list and the page asked of it.
-pub type PageKey<L> = (i64, L, PageArgs);
+pub type PageKey<L> = (<L as NestedList>::Parent, L, PageArgs);
 
 impl<L: NestedList> Loader<PageKey<L>> for Lists<L> {
     type Value = Page<L::Row>;
@@ -199,7 +295,7 @@ impl<L: NestedList> Loader<PageKey<L>> for Lists<L> {
         &self,
         keys: &[PageKey<L>],
     ) -> Result<HashMap<PageKey<L>, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(L, &PageArgs), Vec<i64>> = HashMap::new();
+        let mut groups: HashMap<(L, &PageArgs), Vec<L::Parent>> = HashMap::new();
         for (parent, list, args) in keys {
             groups.entry((*list, args)).or_default().push(*parent);
         }
@@ -219,8 +315,28 @@ impl<L: NestedList> Loader<PageKey<L>> for Lists<L> {
 }
 
 /// A page asked together with its list's size (`totalCount` selected beside it).
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct WithTotal<L>(PageKey<L>);
+pub struct WithTotal<L: NestedList>(PageKey<L>);
+
+// Derived impls would ask `L::Parent` for nothing more, but derives bound `L` only.
+impl<L: NestedList> Clone for WithTotal<L> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<L: NestedList> PartialEq for WithTotal<L> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<L: NestedList> Eq for WithTotal<L> {}
+
+impl<L: NestedList> Hash for WithTotal<L> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
 
 impl<L: NestedList> Loader<WithTotal<L>> for Lists<L> {
     type Value = (Page<L::Row>, Option<u64>);
@@ -230,7 +346,7 @@ impl<L: NestedList> Loader<WithTotal<L>> for Lists<L> {
         &self,
         keys: &[WithTotal<L>],
     ) -> Result<HashMap<WithTotal<L>, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(L, &PageArgs), Vec<i64>> = HashMap::new();
+        let mut groups: HashMap<(L, &PageArgs), Vec<L::Parent>> = HashMap::new();
         for WithTotal((parent, list, args)) in keys {
             groups.entry((*list, args)).or_default().push(*parent);
         }
@@ -249,12 +365,15 @@ impl<L: NestedList> Loader<WithTotal<L>> for Lists<L> {
     }
 }
 
-impl<L: NestedList> Loader<(i64, L)> for Lists<L> {
+impl<L: NestedList> Loader<(L::Parent, L)> for Lists<L> {
     type Value = u64;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[(i64, L)]) -> Result<HashMap<(i64, L), u64>, Self::Error> {
-        let mut groups: HashMap<L, Vec<i64>> = HashMap::new();
+    async fn load(
+        &self,
+        keys: &[(L::Parent, L)],
+    ) -> Result<HashMap<(L::Parent, L), u64>, Self::Error> {
+        let mut groups: HashMap<L, Vec<L::Parent>> = HashMap::new();
         for (parent, list) in keys {
             groups.entry(*list).or_default().push(*parent);
         }
@@ -271,7 +390,7 @@ impl<L: NestedList> Loader<(i64, L)> for Lists<L> {
 pub struct ListLoaders<L: NestedList>(Arc<DataLoader<Lists<L>>>);
 
 impl<L: NestedList> ListLoaders<L> {
-    pub(super) fn new(db: &DatabaseConnection, viewer: Option<i64>, delay: Duration) -> Self {
+    pub(super) fn new(db: &DatabaseConnection, viewer: Option<UserId>, delay: Duration) -> Self {
         let lists = Lists {
             db: db.clone(),
             viewer,
@@ -284,7 +403,7 @@ impl<L: NestedList> ListLoaders<L> {
     /// The page of `parent`'s list (an empty page when it has none).
     pub async fn page(
         &self,
-        parent: i64,
+        parent: L::Parent,
         list: L,
         args: PageArgs,
     ) -> async_graphql::Result<Page<L::Row>> {
@@ -302,7 +421,7 @@ impl<L: NestedList> ListLoaders<L> {
     /// (`NestedList::counted_pages`); otherwise it is counted lazily, as `total` does.
     pub async fn page_and_total(
         &self,
-        parent: i64,
+        parent: L::Parent,
         list: L,
         args: PageArgs,
         total_asked: bool,
@@ -326,7 +445,7 @@ impl<L: NestedList> ListLoaders<L> {
     }
 
     /// A lazy count of `parent`'s list, batched with the other parents that ask.
-    pub fn total(&self, parent: i64, list: L) -> Totals {
+    pub fn total(&self, parent: L::Parent, list: L) -> Totals {
         let counts = self.0.clone();
         Totals::new(move || {
             let counts = counts.clone();

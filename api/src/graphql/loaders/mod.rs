@@ -10,30 +10,36 @@ use entity::{author, authorship_claim, collection, comment, notification, paper,
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
+use crate::ids::{AuthorId, ClaimId, CollectionId, CommentId, NotificationId, PaperId, UserId};
 
 mod lists;
 
 use crate::services::accounts::users;
-use crate::services::collections::CollectionList;
-use crate::services::discussion::CommentList;
 use crate::services::papers::PaperAuthorEntry;
-use crate::services::{collections, discussion, papers, votes};
-pub use lists::{ItemsOf, ListLoaders, NestedList, PageKey, PapersOf, UpvotersOf};
+use crate::services::votes::Votable;
+use crate::services::{claims, collections, discussion, notifications, papers, votes};
+pub use lists::{
+    CollectionsHolding, CollectionsOwnedBy, CommentsBy, CommentsOf, ItemsOf, ListLoaders,
+    NestedList, PageKey, PapersOfAuthor, PapersOfUser, RepliesTo, UpvotersOf,
+};
 
 pub(super) fn gql(err: AppError) -> async_graphql::Error {
     err.into_gql()
 }
 
-/// Declares a loader keyed by row id that calls one service function.
+/// Declares a loader keyed by a row id that calls one service function.
 macro_rules! loader {
-    ($name:ident, $value:ty, |$db:ident, $keys:ident| $body:expr) => {
+    ($name:ident, $key:ty, $value:ty, |$db:ident, $keys:ident| $body:expr) => {
         pub struct $name(DatabaseConnection);
 
-        impl Loader<i64> for $name {
+        impl Loader<$key> for $name {
             type Value = $value;
             type Error = async_graphql::Error;
 
-            async fn load(&self, $keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+            async fn load(
+                &self,
+                $keys: &[$key],
+            ) -> Result<HashMap<$key, Self::Value>, Self::Error> {
                 let $db = &self.0;
                 $body.await.map_err(gql)
             }
@@ -41,73 +47,90 @@ macro_rules! loader {
     };
 }
 
-loader!(PaperById, paper::Model, |db, keys| papers::find_by_ids(
-    db, keys
-));
-loader!(
-    AuthorById,
-    author::Model,
-    |db, keys| papers::authors_by_ids(db, keys)
-);
-loader!(UserById, user::Model, |db, keys| users::find_by_ids(
-    db, keys
-));
-loader!(CommentById, comment::Model, |db, keys| {
+loader!(PaperById, PaperId, paper::Model, |db, keys| {
+    papers::find_by_ids(db, keys)
+});
+loader!(AuthorById, AuthorId, author::Model, |db, keys| {
+    papers::authors_by_ids(db, keys)
+});
+loader!(UserById, UserId, user::Model, |db, keys| {
+    users::find_by_ids(db, keys)
+});
+loader!(CommentById, CommentId, comment::Model, |db, keys| {
     discussion::find_by_ids(db, keys)
 });
-loader!(CollectionById, collection::Model, |db, keys| {
-    collections::find_by_ids(db, keys)
+loader!(
+    CollectionById,
+    CollectionId,
+    collection::Model,
+    |db, keys| { collections::find_by_ids(db, keys) }
+);
+loader!(ClaimById, ClaimId, authorship_claim::Model, |db, keys| {
+    claims::find_by_ids(db, keys)
 });
-loader!(ClaimById, authorship_claim::Model, |db, keys| {
-    crate::services::claims::find_by_ids(db, keys)
+loader!(
+    NotificationById,
+    NotificationId,
+    notification::Model,
+    |db, keys| notifications::find_by_ids(db, keys)
+);
+loader!(
+    AuthorsOfPaper,
+    PaperId,
+    Vec<PaperAuthorEntry>,
+    |db, keys| { papers::authors_of(db, keys) }
+);
+loader!(PaperCountOfAuthor, AuthorId, i64, |db, keys| {
+    papers::paper_counts(db, keys)
 });
-loader!(NotificationById, notification::Model, |db, keys| {
-    crate::services::notifications::find_by_ids(db, keys)
-});
-loader!(AuthorsOfPaper, Vec<PaperAuthorEntry>, |db, keys| {
-    papers::authors_of(db, keys)
-});
-loader!(PaperCountOfAuthor, i64, |db, keys| papers::paper_counts(
-    db, keys
-));
 
-/// Which objects of one kind the viewer has upvoted.
-pub struct ViewerUpvoted {
+/// Which objects of one kind (papers, comments or collections) the viewer has upvoted.
+pub struct ViewerUpvoted<T> {
     db: DatabaseConnection,
-    viewer: i64,
-    kind: VoteKind,
+    viewer: UserId,
+    kind: std::marker::PhantomData<T>,
 }
 
-/// What a viewer may have upvoted.
-#[derive(Clone, Copy)]
-pub enum VoteKind {
-    Paper,
-    Comment,
-    Collection,
-}
-
-impl Loader<i64> for ViewerUpvoted {
+impl<T: Votable> Loader<T> for ViewerUpvoted<T> {
     type Value = bool;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, bool>, Self::Error> {
-        let voted = match self.kind {
-            VoteKind::Paper => votes::papers_upvoted_by(&self.db, self.viewer, keys).await,
-            VoteKind::Comment => votes::comments_upvoted_by(&self.db, self.viewer, keys).await,
-            VoteKind::Collection => {
-                votes::collections_upvoted_by(&self.db, self.viewer, keys).await
-            }
-        }
-        .map_err(gql)?;
+    async fn load(&self, keys: &[T]) -> Result<HashMap<T, bool>, Self::Error> {
+        let voted = votes::upvoted_by(&self.db, self.viewer, keys)
+            .await
+            .map_err(gql)?;
         Ok(keys.iter().map(|k| (*k, voted.contains(k))).collect())
     }
 }
 
 /// The viewer's upvote loaders; absent for an anonymous viewer (who has upvoted nothing).
 pub struct ViewerLoaders {
-    pub paper_upvoted: DataLoader<ViewerUpvoted>,
-    pub comment_upvoted: DataLoader<ViewerUpvoted>,
-    pub collection_upvoted: DataLoader<ViewerUpvoted>,
+    pub paper_upvoted: DataLoader<ViewerUpvoted<PaperId>>,
+    pub comment_upvoted: DataLoader<ViewerUpvoted<CommentId>>,
+    pub collection_upvoted: DataLoader<ViewerUpvoted<CollectionId>>,
+}
+
+/// The viewer's upvote loader for one kind of object.
+pub trait UpvotedLoader: Votable {
+    fn loader(viewer: &ViewerLoaders) -> &DataLoader<ViewerUpvoted<Self>>;
+}
+
+impl UpvotedLoader for PaperId {
+    fn loader(viewer: &ViewerLoaders) -> &DataLoader<ViewerUpvoted<Self>> {
+        &viewer.paper_upvoted
+    }
+}
+
+impl UpvotedLoader for CommentId {
+    fn loader(viewer: &ViewerLoaders) -> &DataLoader<ViewerUpvoted<Self>> {
+        &viewer.comment_upvoted
+    }
+}
+
+impl UpvotedLoader for CollectionId {
+    fn loader(viewer: &ViewerLoaders) -> &DataLoader<ViewerUpvoted<Self>> {
+        &viewer.collection_upvoted
+    }
 }
 
 /// The loaders of one request.
@@ -121,9 +144,13 @@ pub struct Loaders {
     pub notification_by_id: DataLoader<NotificationById>,
     pub authors_of_paper: DataLoader<AuthorsOfPaper>,
     pub paper_count_of_author: DataLoader<PaperCountOfAuthor>,
-    pub comments: ListLoaders<CommentList>,
-    pub papers: ListLoaders<PapersOf>,
-    pub collections: ListLoaders<CollectionList>,
+    pub comments_of_paper: ListLoaders<CommentsOf>,
+    pub replies: ListLoaders<RepliesTo>,
+    pub comments_of_user: ListLoaders<CommentsBy>,
+    pub papers_of_author: ListLoaders<PapersOfAuthor>,
+    pub papers_of_user: ListLoaders<PapersOfUser>,
+    pub collections_of_paper: ListLoaders<CollectionsHolding>,
+    pub collections_of_user: ListLoaders<CollectionsOwnedBy>,
     pub upvoters: ListLoaders<UpvotersOf>,
     pub items: ListLoaders<ItemsOf>,
     pub viewer: Option<ViewerLoaders>,
@@ -132,73 +159,64 @@ pub struct Loaders {
 impl Loaders {
     /// `delay` is how long a loader gathers keys before it queries: long enough for one wave of
     /// sibling resolvers to ask, short enough not to be felt.
-    pub fn new(db: &DatabaseConnection, viewer: Option<i64>, delay: Duration) -> Self {
-        let viewer_id = viewer;
-        fn make<T: Loader<i64>>(loader: T, delay: Duration) -> DataLoader<T> {
+    pub fn new(db: &DatabaseConnection, viewer: Option<UserId>, delay: Duration) -> Self {
+        fn make<K, T>(loader: T, delay: Duration) -> DataLoader<T>
+        where
+            K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+            T: Loader<K>,
+        {
             DataLoader::new(loader, tokio::spawn).delay(delay)
         }
-        let voted = |kind| {
-            viewer.map(|viewer| {
-                make(
-                    ViewerUpvoted {
-                        db: db.clone(),
-                        viewer,
-                        kind,
-                    },
-                    delay,
-                )
-            })
-        };
-        let viewer = match (
-            voted(VoteKind::Paper),
-            voted(VoteKind::Comment),
-            voted(VoteKind::Collection),
-        ) {
-            (Some(paper_upvoted), Some(comment_upvoted), Some(collection_upvoted)) => {
-                Some(ViewerLoaders {
-                    paper_upvoted,
-                    comment_upvoted,
-                    collection_upvoted,
-                })
-            }
-            _ => None,
-        };
+        fn upvoted<T: Votable>(
+            db: &DatabaseConnection,
+            viewer: UserId,
+            delay: Duration,
+        ) -> DataLoader<ViewerUpvoted<T>> {
+            let loader = ViewerUpvoted {
+                db: db.clone(),
+                viewer,
+                kind: std::marker::PhantomData,
+            };
+            make::<T, _>(loader, delay)
+        }
+        let viewer_loaders = viewer.map(|viewer| ViewerLoaders {
+            paper_upvoted: upvoted(db, viewer, delay),
+            comment_upvoted: upvoted(db, viewer, delay),
+            collection_upvoted: upvoted(db, viewer, delay),
+        });
         Self {
-            paper_by_id: make(PaperById(db.clone()), delay),
-            author_by_id: make(AuthorById(db.clone()), delay),
-            user_by_id: make(UserById(db.clone()), delay),
-            comment_by_id: make(CommentById(db.clone()), delay),
-            collection_by_id: make(CollectionById(db.clone()), delay),
-            claim_by_id: make(ClaimById(db.clone()), delay),
-            notification_by_id: make(NotificationById(db.clone()), delay),
-            authors_of_paper: make(AuthorsOfPaper(db.clone()), delay),
-            paper_count_of_author: make(PaperCountOfAuthor(db.clone()), delay),
-            comments: ListLoaders::new(db, viewer_id, delay),
-            papers: ListLoaders::new(db, viewer_id, delay),
-            collections: ListLoaders::new(db, viewer_id, delay),
-            upvoters: ListLoaders::new(db, viewer_id, delay),
-            items: ListLoaders::new(db, viewer_id, delay),
-            viewer,
+            paper_by_id: make::<PaperId, _>(PaperById(db.clone()), delay),
+            author_by_id: make::<AuthorId, _>(AuthorById(db.clone()), delay),
+            user_by_id: make::<UserId, _>(UserById(db.clone()), delay),
+            comment_by_id: make::<CommentId, _>(CommentById(db.clone()), delay),
+            collection_by_id: make::<CollectionId, _>(CollectionById(db.clone()), delay),
+            claim_by_id: make::<ClaimId, _>(ClaimById(db.clone()), delay),
+            notification_by_id: make::<NotificationId, _>(NotificationById(db.clone()), delay),
+            authors_of_paper: make::<PaperId, _>(AuthorsOfPaper(db.clone()), delay),
+            paper_count_of_author: make::<AuthorId, _>(PaperCountOfAuthor(db.clone()), delay),
+            comments_of_paper: ListLoaders::new(db, viewer, delay),
+            replies: ListLoaders::new(db, viewer, delay),
+            comments_of_user: ListLoaders::new(db, viewer, delay),
+            papers_of_author: ListLoaders::new(db, viewer, delay),
+            papers_of_user: ListLoaders::new(db, viewer, delay),
+            collections_of_paper: ListLoaders::new(db, viewer, delay),
+            collections_of_user: ListLoaders::new(db, viewer, delay),
+            upvoters: ListLoaders::new(db, viewer, delay),
+            items: ListLoaders::new(db, viewer, delay),
+            viewer: viewer_loaders,
         }
     }
-}
 
-impl Loaders {
-    /// Whether the viewer upvoted the object; false when anonymous.
-    pub async fn viewer_upvoted(&self, kind: VoteKind, id: i64) -> async_graphql::Result<bool> {
+    /// Whether the viewer upvoted the paper, comment or collection; false when anonymous.
+    pub async fn viewer_upvoted<T: UpvotedLoader>(&self, id: T) -> async_graphql::Result<bool> {
         let Some(viewer) = &self.viewer else {
             return Ok(false);
         };
-        let loader = match kind {
-            VoteKind::Paper => &viewer.paper_upvoted,
-            VoteKind::Comment => &viewer.comment_upvoted,
-            VoteKind::Collection => &viewer.collection_upvoted,
-        };
-        Ok(loader.load_one(id).await?.unwrap_or(false))
+        Ok(T::loader(viewer).load_one(id).await?.unwrap_or(false))
     }
 
     /// The paper a row refers to; `NOT_FOUND` if it is gone.
-    pub async fn paper(&self, id: i64) -> async_graphql::Result<paper::Model> {
+    pub async fn paper(&self, id: PaperId) -> async_graphql::Result<paper::Model> {
         self.paper_by_id
             .load_one(id)
             .await?
@@ -206,7 +224,7 @@ impl Loaders {
     }
 
     /// The user a row refers to, if any.
-    pub async fn user(&self, id: Option<i64>) -> async_graphql::Result<Option<user::Model>> {
+    pub async fn user(&self, id: Option<UserId>) -> async_graphql::Result<Option<user::Model>> {
         match id {
             Some(id) => self.user_by_id.load_one(id).await,
             None => Ok(None),

@@ -6,10 +6,9 @@ use entity::author;
 use crate::graphql::accounts::User;
 use crate::graphql::args;
 use crate::graphql::context::loaders;
-use crate::graphql::loaders::PapersOf;
+use crate::graphql::loaders::PapersOfAuthor;
 use crate::graphql::papers::{PaperConnection, paper_connection_of};
-use crate::ids::{self, NodeType};
-use crate::services::papers::PaperList;
+use crate::ids::Global;
 
 pub struct Author(pub author::Model);
 
@@ -19,7 +18,7 @@ pub struct Author(pub author::Model);
 impl Author {
     /// The author's opaque global ID.
     pub async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::Author, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// The author's name as listed on papers.
@@ -47,13 +46,8 @@ impl Author {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = args::page(first, after, last, before)?;
-        paper_connection_of(
-            ctx,
-            self.0.id,
-            PapersOf::List(PaperList::ByAuthor),
-            page_args,
-        )
-        .await
+        let papers = &loaders(ctx)?.papers_of_author;
+        paper_connection_of(papers, self.0.id, PapersOfAuthor, page_args).await
     }
 
     /// How many papers list this author.

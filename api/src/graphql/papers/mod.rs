@@ -18,11 +18,12 @@ use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::engine::direct::{Direct, PlainFields};
 use crate::graphql::papers::author::Author;
-use crate::ids::{self, NodeType};
+use crate::ids::Global;
 
-use crate::graphql::loaders::{PapersOf, UpvotersOf, VoteKind};
-use crate::services::collections::CollectionList;
-use crate::services::discussion::{CommentList, CommentOrder};
+use crate::graphql::loaders::{
+    CollectionsHolding, CommentsOf, ListLoaders, NestedList, UpvotersOf,
+};
+use crate::services::discussion::CommentOrder;
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder};
 
@@ -77,7 +78,7 @@ impl From<CommentOrderArg> for CommentOrder {
 impl Paper {
     /// The paper's opaque global ID.
     pub async fn id(&self) -> ID {
-        ID(ids::encode(NodeType::Paper, self.0.id))
+        ID(self.0.id.global())
     }
 
     /// The arXiv identifier without version, e.g. `2309.00916`.
@@ -141,9 +142,7 @@ impl Paper {
         if let Some(upvoted) = self.1 {
             return Ok(upvoted);
         }
-        loaders(ctx)?
-            .viewer_upvoted(VoteKind::Paper, self.0.id)
-            .await
+        loaders(ctx)?.viewer_upvoted(self.0.id).await
     }
 
     /// The users who upvoted the paper, latest first.
@@ -196,9 +195,9 @@ impl Paper {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CommentConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let list = CommentList::TopLevel(order_by.unwrap_or(CommentOrderArg::Oldest).into());
+        let list = CommentsOf(order_by.unwrap_or(CommentOrderArg::Oldest).into());
         // Every paper of a page asks at once: one batched query for all of them.
-        let comments = &loaders(ctx)?.comments;
+        let comments = &loaders(ctx)?.comments_of_paper;
         let total_asked = ctx.look_ahead().field("totalCount").exists();
         let (page, totals) = comments
             .page_and_total(self.0.id, list, page_args, total_asked)
@@ -222,7 +221,8 @@ impl Paper {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CollectionConnection> {
         let page_args = args::page(first, after, last, before)?;
-        collection_connection(ctx, self.0.id, CollectionList::HoldingPaper, page_args).await
+        let collections = &loaders(ctx)?.collections_of_paper;
+        collection_connection(collections, self.0.id, CollectionsHolding, page_args).await
     }
 
     /// The paper's abstract page on arXiv.
@@ -267,7 +267,7 @@ impl PlainFields for Paper {
     fn plain_field(&self, name: &str) -> Option<Value> {
         let row = &self.0;
         Some(match name {
-            "id" => Value::String(ids::encode(NodeType::Paper, row.id)),
+            "id" => Value::String(row.id.global()),
             "arxivId" => Value::String(row.arxiv_id.clone()),
             "title" => Value::String(row.title.clone()),
             "abstract" => Value::String(row.r#abstract.clone()),
@@ -374,13 +374,12 @@ pub async fn paper_connection(
 
 /// A connection over a parent's nested list of papers (an author's, a user's), loaded and
 /// counted in batches with the other parents of the page.
-pub async fn paper_connection_of(
-    ctx: &Context<'_>,
-    parent: i64,
-    list: PapersOf,
+pub async fn paper_connection_of<L: NestedList<Row = paper::Model>>(
+    papers: &ListLoaders<L>,
+    parent: L::Parent,
+    list: L,
     page_args: PageArgs,
 ) -> async_graphql::Result<PaperConnection> {
-    let papers = &loaders(ctx)?.papers;
     let page = papers.page(parent, list, page_args).await?;
     Ok(PaperConnection(Parts::from_page(
         page,

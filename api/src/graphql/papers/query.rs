@@ -234,10 +234,6 @@ impl PaperQuery {
         let Some(row) = crate::ids::decode_as::<AuthorId>(id.as_str()) else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .author_by_id
-            .load_one(row.0)
-            .await?
-            .map(Author))
+        Ok(loaders(ctx)?.author_by_id.load_one(row).await?.map(Author))
     }
 }

@@ -10,12 +10,12 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde_json::{Value, json};
 
 use crate::error::AppError;
-use crate::ids::{NodeType, encode};
+use crate::ids::{Global, PaperId};
 
 /// The user's data.
 pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value, AppError> {
     let id = user.id;
-    let arxiv_ids = |ids: Vec<i64>| async move {
+    let arxiv_ids = |ids: Vec<PaperId>| async move {
         Ok::<_, AppError>(
             paper::Entity::find()
                 .filter(paper::Column::Id.is_in(ids))
@@ -48,14 +48,14 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
         .filter(authorship_claim::Column::UserId.eq(id))
         .all(db)
         .await?;
-    let mut paper_ids: Vec<i64> = comments.iter().map(|c| c.paper_id).collect();
+    let mut paper_ids: Vec<_> = comments.iter().map(|c| c.paper_id).collect();
     paper_ids.extend(paper_votes.iter().map(|v| v.paper_id));
     paper_ids.extend(items.iter().map(|i| i.paper_id));
     paper_ids.extend(claims.iter().map(|c| c.paper_id));
     paper_ids.sort_unstable();
     paper_ids.dedup();
     let arxiv = arxiv_ids(paper_ids).await?;
-    let arxiv_of = |paper: i64| arxiv.get(&paper).cloned();
+    let arxiv_of = |paper: PaperId| arxiv.get(&paper).cloned();
     let comment_votes = comment_upvote::Entity::find()
         .filter(comment_upvote::Column::UserId.eq(id))
         .all(db)
@@ -84,7 +84,7 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
     Ok(json!({
         "exportedAt": crate::services::now(),
         "profile": {
-            "id": encode(NodeType::User, id),
+            "id": id.global(),
             "username": user.username,
             "email": user.email,
             "displayName": user.display_name,
@@ -94,9 +94,9 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
             "createdAt": user.created_at,
         },
         "comments": comments.iter().map(|c| json!({
-            "id": encode(NodeType::Comment, c.id),
+            "id": c.id.global(),
             "paper": arxiv_of(c.paper_id),
-            "parentId": c.parent_id.map(|p| encode(NodeType::Comment, p)),
+            "parentId": c.parent_id.map(|p| p.global()),
             "body": c.body,
             "createdAt": c.created_at,
             "editedAt": c.edited_at,
@@ -106,11 +106,11 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
         })).collect::<Vec<_>>(),
         "votes": {
             "papers": paper_votes.iter().map(|v| json!({ "paper": arxiv_of(v.paper_id), "at": v.created_at })).collect::<Vec<_>>(),
-            "comments": comment_votes.iter().map(|v| json!({ "comment": encode(NodeType::Comment, v.comment_id), "at": v.created_at })).collect::<Vec<_>>(),
-            "collections": collection_votes.iter().map(|v| json!({ "collection": encode(NodeType::Collection, v.collection_id), "at": v.created_at })).collect::<Vec<_>>(),
+            "comments": comment_votes.iter().map(|v| json!({ "comment": v.comment_id.global(), "at": v.created_at })).collect::<Vec<_>>(),
+            "collections": collection_votes.iter().map(|v| json!({ "collection": v.collection_id.global(), "at": v.created_at })).collect::<Vec<_>>(),
         },
         "collections": collections.iter().map(|c| json!({
-            "id": encode(NodeType::Collection, c.id),
+            "id": c.id.global(),
             "slug": c.slug,
             "title": c.title,
             "description": c.description,
@@ -124,7 +124,7 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "claims": claims.iter().map(|c| json!({
-            "id": encode(NodeType::Claim, c.id),
+            "id": c.id.global(),
             "paper": arxiv_of(c.paper_id),
             "position": c.position,
             "status": sea_orm::ActiveEnum::to_value(&c.status),
@@ -157,7 +157,7 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
             "createdAt": n.created_at,
             "readAt": n.read_at,
             "paper": n.paper_id.and_then(|p| arxiv.get(&p).cloned()),
-            "comment": n.comment_id.map(|c| encode(NodeType::Comment, c)),
+            "comment": n.comment_id.map(|c| c.global()),
         })).collect::<Vec<_>>(),
     }))
 }

@@ -133,7 +133,7 @@ pub async fn set_role(
         &txn,
         actor,
         crate::services::moderation::Action::SetRole,
-        (crate::ids::NodeType::User, id),
+        id,
         Some(format!("role: {}", sea_orm::ActiveEnum::to_value(&role))),
     )
     .await?;

@@ -14,6 +14,7 @@ use crate::auth::Caller;
 use crate::auth::jwt::JwtKeys;
 use crate::db;
 use crate::error::AppError;
+use crate::ids::UserId;
 use crate::services::accounts::Password;
 use crate::services::accounts::passwords::Hasher;
 use crate::services::throttle::{Slot, Throttles};
@@ -124,7 +125,7 @@ async fn release(slots: Vec<Slot<'_>>) {
 }
 
 /// The throttle key of an account.
-fn account_key(user_id: i64) -> String {
+fn account_key(user_id: UserId) -> String {
     format!("user:{user_id}")
 }
 
@@ -227,7 +228,7 @@ pub async fn refresh(
         revoke_family(&txn, &row.family_id, now).await?;
         txn.commit().await?;
         tracing::warn!(
-            user = row.user_id,
+            user = %row.user_id,
             "a rotated refresh token was presented again: family revoked"
         );
         return Err(AppError::Unauthenticated);

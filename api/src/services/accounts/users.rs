@@ -6,6 +6,7 @@ use entity::user;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::error::AppError;
+use crate::ids::UserId;
 
 /// A user by username, case-insensitively (usernames are stored lowercase).
 pub async fn find_by_username(
@@ -24,8 +25,8 @@ pub async fn find_by_username(
 
 pub async fn find_by_ids(
     db: &DatabaseConnection,
-    ids: &[i64],
-) -> Result<HashMap<i64, user::Model>, AppError> {
+    ids: &[UserId],
+) -> Result<HashMap<UserId, user::Model>, AppError> {
     let rows = user::Entity::find()
         .filter(user::Column::Id.is_in(ids.iter().copied()))
         .all(db)

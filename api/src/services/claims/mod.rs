@@ -12,7 +12,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
-use crate::ids::NodeType;
 use crate::ids::{ClaimId, PaperId};
 use crate::services::input::Text;
 use crate::services::moderation;
@@ -30,7 +29,7 @@ pub async fn claim(
     note: Option<Note>,
 ) -> Result<authorship_claim::Model, AppError> {
     let user = caller.signed_in()?;
-    let paper_id = paper.0;
+    let paper_id = paper;
     let link = paper_author::Entity::find_by_id((paper_id, position))
         .one(db)
         .await?
@@ -84,7 +83,7 @@ pub async fn decide(
     approve: bool,
 ) -> Result<authorship_claim::Model, AppError> {
     let moderator = caller.moderator("decide claims")?;
-    let id = claim.0;
+    let id = claim;
     let status = if approve {
         ClaimStatus::Approved
     } else {
@@ -147,14 +146,7 @@ pub async fn decide(
         } else {
             moderation::Action::RejectClaim
         };
-        moderation::log(
-            &txn,
-            moderator.id,
-            action,
-            (NodeType::Claim, claim.id),
-            None,
-        )
-        .await?;
+        moderation::log(&txn, moderator.id, action, claim.id, None).await?;
         txn.commit().await?;
         Ok(claim)
     })
@@ -164,8 +156,8 @@ pub async fn decide(
 /// Claims by id, for loaders.
 pub async fn find_by_ids(
     db: &DatabaseConnection,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, authorship_claim::Model>, AppError> {
+    ids: &[ClaimId],
+) -> Result<std::collections::HashMap<ClaimId, authorship_claim::Model>, AppError> {
     Ok(authorship_claim::Entity::find()
         .filter(authorship_claim::Column::Id.is_in(ids.iter().copied()))
         .all(db)

@@ -64,7 +64,7 @@ where
     let user = caller.signed_in()?;
     db::retrying(|| async {
         let txn = db::begin_write(db).await?;
-        lock_owned(&txn, user, collection.0).await?;
+        lock_owned(&txn, user, collection).await?;
         let txn = change(txn).await?;
         collection::Entity::update_many()
             .col_expr(
@@ -75,13 +75,13 @@ where
                 collection::Column::UpdatedAt,
                 Expr::value(crate::services::now()),
             )
-            .filter(collection::Column::Id.eq(collection.0))
+            .filter(collection::Column::Id.eq(collection))
             .exec(&txn)
             .await?;
         Ok(txn.commit().await?)
     })
     .await?;
-    owned(db, user, collection.0).await
+    owned(db, user, collection).await
 }
 
 /// Where an item waits while others shift around it: below every position a shift passes
@@ -94,7 +94,7 @@ const PARKED: i32 = i32::MIN;
 /// share a position in between.
 async fn shift<C: ConnectionTrait>(
     txn: &C,
-    collection_id: i64,
+    collection_id: CollectionId,
     at_or_after: i32,
     before: Option<i32>,
     step: i32,
@@ -129,7 +129,7 @@ async fn shift<C: ConnectionTrait>(
 async fn lock_owned<C: ConnectionTrait>(
     txn: &C,
     user: &user::Model,
-    id: i64,
+    id: CollectionId,
 ) -> Result<collection::Model, AppError> {
     let row = collection::Entity::find_by_id(id)
         .lock_exclusive()
@@ -138,7 +138,10 @@ async fn lock_owned<C: ConnectionTrait>(
     check_owner(row, user)
 }
 
-async fn item_count<C: ConnectionTrait>(txn: &C, collection_id: i64) -> Result<u64, AppError> {
+async fn item_count<C: ConnectionTrait>(
+    txn: &C,
+    collection_id: CollectionId,
+) -> Result<u64, AppError> {
     Ok(collection_item::Entity::find()
         .filter(collection_item::Column::CollectionId.eq(collection_id))
         .count(txn)
@@ -153,7 +156,7 @@ pub async fn add_item(
     item: Item,
     change: ItemChange,
 ) -> Result<collection::Model, AppError> {
-    let (collection_id, paper_id) = (item.collection.0, item.paper.0);
+    let (collection_id, paper_id) = (item.collection, item.paper);
     let note = &change.note.flatten().map(String::from);
     let position = change.position;
     change_items(db, caller, item.collection, 1, |txn| async move {
@@ -205,7 +208,7 @@ pub async fn update_item(
     item: Item,
     change: ItemChange,
 ) -> Result<collection::Model, AppError> {
-    let (collection_id, paper_id) = (item.collection.0, item.paper.0);
+    let (collection_id, paper_id) = (item.collection, item.paper);
     let change = &change;
     change_items(db, caller, item.collection, 0, |txn| async move {
         let row = item_of(&txn, collection_id, paper_id).await?;
@@ -240,7 +243,7 @@ pub async fn remove_item(
     caller: &Caller,
     item: Item,
 ) -> Result<collection::Model, AppError> {
-    let (collection_id, paper_id) = (item.collection.0, item.paper.0);
+    let (collection_id, paper_id) = (item.collection, item.paper);
     change_items(db, caller, item.collection, -1, |txn| async move {
         let row = item_of(&txn, collection_id, paper_id).await?;
         collection_item::Entity::delete_by_id((collection_id, paper_id))
@@ -254,8 +257,8 @@ pub async fn remove_item(
 /// An item of a collection, or `NOT_FOUND`.
 async fn item_of<C: ConnectionTrait>(
     txn: &C,
-    collection_id: i64,
-    paper_id: i64,
+    collection_id: CollectionId,
+    paper_id: PaperId,
 ) -> Result<collection_item::Model, AppError> {
     collection_item::Entity::find_by_id((collection_id, paper_id))
         .one(txn)
@@ -266,8 +269,8 @@ async fn item_of<C: ConnectionTrait>(
 /// Takes an item out of the order while the others shift.
 async fn park<C: ConnectionTrait>(
     txn: &C,
-    collection_id: i64,
-    paper_id: i64,
+    collection_id: CollectionId,
+    paper_id: PaperId,
 ) -> Result<(), AppError> {
     collection_item::Entity::update_many()
         .col_expr(collection_item::Column::Position, Expr::value(PARKED))

@@ -11,11 +11,11 @@ use sea_orm::{
 };
 
 use crate::error::AppError;
-use crate::ids::PaperId;
-use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, counts_of};
+use crate::ids::{CollectionId, PaperId, UserId};
+use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of};
 
 /// Public collections, and the viewer's own private ones.
-pub fn visible_to(viewer: Option<i64>) -> Condition {
+pub fn visible_to(viewer: Option<UserId>) -> Condition {
     let mut condition = Condition::any().add(collection::Column::IsPrivate.eq(false));
     if let Some(viewer) = viewer {
         condition = condition.add(collection::Column::OwnerId.eq(viewer));
@@ -66,14 +66,14 @@ impl CollectionOrder {
 /// Which collections a list holds.
 #[derive(Debug, Clone, Default)]
 pub struct CollectionFilter {
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<UserId>,
     pub containing_paper: Option<PaperId>,
     /// Matches nothing (an owner name that names no user).
     pub nothing: bool,
 }
 
 impl CollectionFilter {
-    fn select(&self, viewer: Option<i64>) -> Select<collection::Entity> {
+    fn select(&self, viewer: Option<UserId>) -> Select<collection::Entity> {
         let mut select = collection::Entity::find().filter(visible_to(viewer));
         if self.nothing {
             select = select.filter(collection::Column::Id.lt(0));
@@ -100,7 +100,7 @@ pub async fn list(
     db: &DatabaseConnection,
     filter: &CollectionFilter,
     order: CollectionOrder,
-    viewer: Option<i64>,
+    viewer: Option<UserId>,
     args: &PageArgs,
 ) -> Result<Page<collection::Model>, AppError> {
     let keyset = order.keyset();
@@ -113,7 +113,7 @@ pub async fn list(
 pub async fn count(
     db: &DatabaseConnection,
     filter: &CollectionFilter,
-    viewer: Option<i64>,
+    viewer: Option<UserId>,
 ) -> Result<u64, AppError> {
     Ok(filter.select(viewer).count(db).await?)
 }
@@ -122,7 +122,7 @@ pub async fn count(
 pub async fn find_by_slug(
     db: &DatabaseConnection,
     slug: &str,
-    viewer: Option<i64>,
+    viewer: Option<UserId>,
 ) -> Result<Option<collection::Model>, AppError> {
     Ok(collection::Entity::find()
         .filter(collection::Column::Slug.eq(slug.trim()))
@@ -134,8 +134,8 @@ pub async fn find_by_slug(
 /// Collections by id, whatever their visibility: callers check [`is_visible`].
 pub async fn find_by_ids(
     db: &DatabaseConnection,
-    ids: &[i64],
-) -> Result<HashMap<i64, collection::Model>, AppError> {
+    ids: &[CollectionId],
+) -> Result<HashMap<CollectionId, collection::Model>, AppError> {
     let rows = collection::Entity::find()
         .filter(collection::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -143,7 +143,7 @@ pub async fn find_by_ids(
     Ok(rows.into_iter().map(|c| (c.id, c)).collect())
 }
 
-pub fn is_visible(collection: &collection::Model, viewer: Option<i64>) -> bool {
+pub fn is_visible(collection: &collection::Model, viewer: Option<UserId>) -> bool {
     !collection.is_private || viewer == Some(collection.owner_id)
 }
 
@@ -160,9 +160,9 @@ fn items_keyset() -> Keyset<collection_item::Column> {
 /// The same page of the items of each collection, in their order, in one query.
 pub async fn items(
     db: &DatabaseConnection,
-    collection_ids: &[i64],
+    collection_ids: &[CollectionId],
     args: &PageArgs,
-) -> Result<HashMap<i64, Page<collection_item::Model>>, AppError> {
+) -> Result<HashMap<CollectionId, Page<collection_item::Model>>, AppError> {
     let keyset = items_keyset();
     keyset
         .pages_of(
@@ -196,7 +196,7 @@ impl CollectionList {
 }
 
 /// Visible collections joined to their items.
-fn with_items(viewer: Option<i64>) -> Select<collection::Entity> {
+fn with_items(viewer: Option<UserId>) -> Select<collection::Entity> {
     let mut select = collection::Entity::find().filter(visible_to(viewer));
     QueryTrait::query(&mut select).inner_join(
         collection_item::Entity,
@@ -210,13 +210,13 @@ fn with_items(viewer: Option<i64>) -> Select<collection::Entity> {
 }
 
 /// The same page of the list of each parent (a paper, or a user), in one query.
-pub async fn pages(
+pub async fn pages<Id: ParentId>(
     db: &DatabaseConnection,
     list: CollectionList,
-    viewer: Option<i64>,
-    parents: &[i64],
+    viewer: Option<UserId>,
+    parents: &[Id],
     args: &PageArgs,
-) -> Result<HashMap<i64, Page<collection::Model>>, AppError> {
+) -> Result<HashMap<Id, Page<collection::Model>>, AppError> {
     let order = list.order();
     let keyset = order.keyset();
     let cursor = |row: &collection::Model| keyset.cursor(order.key_of(row), row.id);
@@ -244,12 +244,12 @@ pub async fn pages(
 }
 
 /// How many collections the viewer may see in the list of each parent, in one query.
-pub async fn counts(
+pub async fn counts<Id: ParentId>(
     db: &DatabaseConnection,
     list: CollectionList,
-    viewer: Option<i64>,
-    parents: &[i64],
-) -> Result<HashMap<i64, u64>, AppError> {
+    viewer: Option<UserId>,
+    parents: &[Id],
+) -> Result<HashMap<Id, u64>, AppError> {
     match list {
         CollectionList::HoldingPaper => {
             counts_of(

@@ -15,7 +15,7 @@ pub const MAX_DESCRIPTION_CHARS: usize = 1_000;
 
 /// `owner/title-words-<id>`: readable, unique through the id, fixed at creation so links
 /// survive renames.
-fn slug(owner: &str, title: &str, id: i64) -> String {
+fn slug(owner: &str, title: &str, id: CollectionId) -> String {
     let words: Vec<String> = title
         .to_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -34,7 +34,7 @@ fn slug(owner: &str, title: &str, id: i64) -> String {
 pub(super) async fn owned<C: ConnectionTrait>(
     db: &C,
     user: &user::Model,
-    id: i64,
+    id: CollectionId,
 ) -> Result<collection::Model, AppError> {
     check_owner(collection::Entity::find_by_id(id).one(db).await?, user)
 }
@@ -146,7 +146,7 @@ pub async fn update(
         description,
         is_private,
     } = changes;
-    let row = owned(db, user, id.0).await?;
+    let row = owned(db, user, id).await?;
     let mut change: collection::ActiveModel = row.into();
     if let Some(title) = title {
         change.title = Set(title.into());
@@ -167,7 +167,7 @@ pub async fn delete(
     id: CollectionId,
 ) -> Result<bool, AppError> {
     let user = caller.signed_in()?;
-    let row = owned(db, user, id.0).await?;
+    let row = owned(db, user, id).await?;
     collection::Entity::delete_by_id(row.id).exec(db).await?;
     Ok(true)
 }

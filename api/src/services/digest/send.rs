@@ -137,7 +137,7 @@ pub async fn run(
         match mailed {
             Ok(()) => report.sent += 1,
             Err(err) => {
-                tracing::warn!(subscription = subscription.id, error = %err, "a digest mail failed");
+                tracing::warn!(subscription = %subscription.id, error = %err, "a digest mail failed");
                 report.failed += 1;
                 digest_send::Entity::delete_many()
                     .filter(digest_send::Column::SubscriptionId.eq(subscription.id))

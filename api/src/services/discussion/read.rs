@@ -7,7 +7,8 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
 use crate::error::AppError;
-use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, counts_of};
+use crate::ids::CommentId;
+use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of};
 
 /// How a paper's top-level comments are ordered. Ids grow with time, so they order by age.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -96,12 +97,12 @@ impl CommentList {
 
 /// The same page of the list of each parent (a paper, a comment or a user), in one query
 /// whatever the page size, cursor or number of parents.
-pub async fn pages(
+pub async fn pages<Id: ParentId>(
     db: &DatabaseConnection,
     list: CommentList,
-    parents: &[i64],
+    parents: &[Id],
     args: &PageArgs,
-) -> Result<HashMap<i64, Page<comment::Model>>, AppError> {
+) -> Result<HashMap<Id, Page<comment::Model>>, AppError> {
     let (select, parent, order, scope) = list.parts();
     let keyset = keyset(scope, order);
     keyset
@@ -113,12 +114,12 @@ pub async fn pages(
 
 /// The pages `pages` reads, with each list's size read in the same statement where it can be
 /// (`Keyset::counted_pages_of`).
-pub async fn counted_pages(
+pub async fn counted_pages<Id: ParentId>(
     db: &DatabaseConnection,
     list: CommentList,
-    parents: &[i64],
+    parents: &[Id],
     args: &PageArgs,
-) -> Result<HashMap<i64, (Page<comment::Model>, Option<u64>)>, AppError> {
+) -> Result<HashMap<Id, (Page<comment::Model>, Option<u64>)>, AppError> {
     let (select, parent, order, scope) = list.parts();
     let keyset = keyset(scope, order);
     keyset
@@ -129,19 +130,19 @@ pub async fn counted_pages(
 }
 
 /// How many comments the list of each parent holds, in one query.
-pub async fn counts(
+pub async fn counts<Id: ParentId>(
     db: &DatabaseConnection,
     list: CommentList,
-    parents: &[i64],
-) -> Result<HashMap<i64, u64>, AppError> {
+    parents: &[Id],
+) -> Result<HashMap<Id, u64>, AppError> {
     let (select, parent, _, _) = list.parts();
     counts_of(db, select, parent, parents).await
 }
 
 pub async fn find_by_ids(
     db: &DatabaseConnection,
-    ids: &[i64],
-) -> Result<HashMap<i64, comment::Model>, AppError> {
+    ids: &[CommentId],
+) -> Result<HashMap<CommentId, comment::Model>, AppError> {
     let rows = comment::Entity::find()
         .filter(Expr::col(comment::Column::Id).is_in(ids.iter().copied()))
         .all(db)

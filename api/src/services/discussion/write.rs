@@ -37,7 +37,7 @@ pub async fn add(
     parent: Option<CommentId>,
 ) -> Result<comment::Model, AppError> {
     let author = caller.signed_in()?;
-    let (paper_id, parent_id) = (paper.0, parent.map(|p| p.0));
+    let (paper_id, parent_id) = (paper, parent);
     let slot = throttles
         .comments_per_user
         .reserve(&author.id.to_string())
@@ -52,9 +52,9 @@ pub async fn add(
 async fn insert(
     db: &DatabaseConnection,
     author: &user::Model,
-    paper_id: i64,
+    paper_id: PaperId,
     body: Body,
-    parent_id: Option<i64>,
+    parent_id: Option<CommentId>,
 ) -> Result<comment::Model, AppError> {
     let paper = paper::Entity::find_by_id(paper_id)
         .one(db)
@@ -140,7 +140,7 @@ async fn insert(
         })
         .collect();
     notifications::write(&txn, &notices).await?;
-    let users: Vec<i64> = audience.iter().map(|(user, _)| *user).collect();
+    let users: Vec<_> = audience.iter().map(|(user, _)| *user).collect();
     crate::services::webhooks::outbox::comment_added(&txn, &row, &paper, author, &users).await?;
     txn.commit().await?;
     Ok(row)
@@ -150,7 +150,7 @@ async fn insert(
 async fn own_comment(
     db: &DatabaseConnection,
     user: &user::Model,
-    id: i64,
+    id: CommentId,
 ) -> Result<comment::Model, AppError> {
     let row = comment::Entity::find_by_id(id)
         .one(db)
@@ -174,7 +174,7 @@ pub async fn edit(
     body: Body,
 ) -> Result<comment::Model, AppError> {
     let user = caller.signed_in()?;
-    let id = comment.0;
+    let id = comment;
     own_comment(db, user, id).await?;
     let edited = comment::Entity::update_many()
         .col_expr(
@@ -207,7 +207,7 @@ pub async fn delete(
     comment: CommentId,
 ) -> Result<comment::Model, AppError> {
     let user = caller.signed_in()?;
-    let id = comment.0;
+    let id = comment;
     let row = own_comment(db, user, id).await?;
     let txn = db::begin_write(db).await?;
     // Conditional, so that two concurrent deletes move the counter once.
@@ -245,7 +245,7 @@ pub async fn delete(
 pub async fn render_missing(db: &DatabaseConnection) -> Result<usize, AppError> {
     let mut rendered = 0;
     loop {
-        let rows: Vec<(i64, String)> = comment::Entity::find()
+        let rows: Vec<(CommentId, String)> = comment::Entity::find()
             .select_only()
             .columns([comment::Column::Id, comment::Column::Body])
             .filter(comment::Column::BodyHtml.is_null())

@@ -12,7 +12,7 @@ use super::{Action, Reason, ReportStatus, log};
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
-use crate::ids::{CommentId, NodeType};
+use crate::ids::{CommentId, UserId};
 use crate::services::notifications::{self, Kind, Notice};
 
 /// Hides a comment (moderators only): it reads as a tombstone to everyone but moderators and
@@ -24,8 +24,7 @@ pub async fn hide(
     reason: Reason,
 ) -> Result<comment::Model, AppError> {
     let moderator = caller.moderator("hide comments")?;
-    let id = comment.0;
-    let row = comment::Entity::find_by_id(id)
+    let row = comment::Entity::find_by_id(comment)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such comment".into()))?;
@@ -40,7 +39,7 @@ pub async fn hide(
 /// the reason) and the act is logged.
 pub async fn hide_in<C: ConnectionTrait>(
     txn: &C,
-    moderator: i64,
+    moderator: UserId,
     row: comment::Model,
     reason: Reason,
 ) -> Result<comment::Model, AppError> {
@@ -77,14 +76,7 @@ pub async fn hide_in<C: ConnectionTrait>(
         )
         .await?;
     }
-    log(
-        txn,
-        moderator,
-        Action::HideComment,
-        (NodeType::Comment, id),
-        Some(reason),
-    )
-    .await?;
+    log(txn, moderator, Action::HideComment, id, Some(reason)).await?;
     Ok(hidden)
 }
 
@@ -96,7 +88,7 @@ pub async fn unhide(
 ) -> Result<comment::Model, AppError> {
     let moderator = caller.moderator("unhide comments")?;
     let txn = db::begin_write(db).await?;
-    let row = comment::Entity::find_by_id(comment.0)
+    let row = comment::Entity::find_by_id(comment)
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound("no such comment".into()))?;
@@ -108,14 +100,7 @@ pub async fn unhide(
     shown.hidden_reason = Set(None);
     shown.hidden_by = Set(None);
     let shown = shown.update(&txn).await?;
-    log(
-        &txn,
-        moderator.id,
-        Action::UnhideComment,
-        (NodeType::Comment, shown.id),
-        None,
-    )
-    .await?;
+    log(&txn, moderator.id, Action::UnhideComment, shown.id, None).await?;
     txn.commit().await?;
     Ok(shown)
 }

@@ -10,7 +10,8 @@ use entity::moderation_action;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use crate::error::AppError;
-use crate::ids::{NodeType, encode};
+use crate::ids::{Global, UserId};
+
 use crate::services::input::Text;
 
 pub use hiding::{hide, hide_in, unhide};
@@ -92,15 +93,15 @@ impl Action {
 /// Logs a moderator's act in the caller's transaction.
 pub async fn log<C: ConnectionTrait>(
     txn: &C,
-    moderator: i64,
+    moderator: UserId,
     action: Action,
-    target: (NodeType, i64),
+    target: impl Global,
     reason: Option<String>,
 ) -> Result<(), AppError> {
     moderation_action::ActiveModel {
         moderator_id: Set(moderator),
         action: Set(action.as_str().to_owned()),
-        target_id: Set(encode(target.0, target.1)),
+        target_id: Set(target.global()),
         reason: Set(reason),
         created_at: Set(crate::services::now()),
         ..Default::default()

@@ -8,6 +8,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Quer
 use super::ReportStatus;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::ids::{ActionId, ReportId, UserId};
+
 use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
 
 fn oldest_first<C: sea_orm::ColumnTrait>(scope: &'static str, id: C) -> Keyset<C> {
@@ -74,7 +76,7 @@ pub async fn actions(
 /// A user's own claims, newest first.
 pub async fn claims_of(
     db: &DatabaseConnection,
-    user: i64,
+    user: UserId,
     args: &PageArgs,
 ) -> Result<(Page<authorship_claim::Model>, u64), AppError> {
     let keyset = Keyset {
@@ -91,14 +93,14 @@ pub async fn claims_of(
 /// A report or a log entry by id, for moderators (`node`).
 pub async fn report_by_id(
     db: &DatabaseConnection,
-    id: i64,
+    id: ReportId,
 ) -> Result<Option<comment_report::Model>, AppError> {
     Ok(comment_report::Entity::find_by_id(id).one(db).await?)
 }
 
 pub async fn action_by_id(
     db: &DatabaseConnection,
-    id: i64,
+    id: ActionId,
 ) -> Result<Option<moderation_action::Model>, AppError> {
     Ok(moderation_action::Entity::find_by_id(id).one(db).await?)
 }

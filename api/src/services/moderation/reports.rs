@@ -8,7 +8,7 @@ use super::{Action, Details, Reason, ReportReason, ReportStatus, hide_in, log};
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
-use crate::ids::{CommentId, NodeType, ReportId};
+use crate::ids::{CommentId, ReportId};
 use crate::services::throttle::Throttles;
 
 /// Reports a comment (signed-in users; not one's own, not a removed one). One open report per
@@ -22,7 +22,7 @@ pub async fn report(
     details: Option<Details>,
 ) -> Result<comment_report::Model, AppError> {
     let reporter = caller.signed_in()?;
-    let row = comment::Entity::find_by_id(comment.0)
+    let row = comment::Entity::find_by_id(comment)
         .one(db)
         .await?
         .filter(|c| c.deleted_at.is_none())
@@ -70,7 +70,7 @@ pub async fn resolve(
 ) -> Result<comment_report::Model, AppError> {
     let moderator = caller.moderator("resolve reports")?;
     let txn = db::begin_write(db).await?;
-    let row = comment_report::Entity::find_by_id(report.0)
+    let row = comment_report::Entity::find_by_id(report)
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound("no such report".into()))?;
@@ -112,7 +112,7 @@ pub async fn resolve(
             &txn,
             moderator.id,
             Action::DismissReport,
-            (NodeType::CommentReport, row.id),
+            row.id,
             reason.map(String::from),
         )
         .await?;

@@ -17,6 +17,7 @@ use sea_orm::{
 
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::ids::{ClaimId, CommentId, NotificationId, PaperId, UserId};
 use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
 
 /// What a notification tells of.
@@ -56,12 +57,12 @@ impl Kind {
 /// One notification to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Notice {
-    pub user: i64,
+    pub user: UserId,
     pub kind: Kind,
-    pub actor: Option<i64>,
-    pub paper: Option<i64>,
-    pub comment: Option<i64>,
-    pub claim: Option<i64>,
+    pub actor: Option<UserId>,
+    pub paper: Option<PaperId>,
+    pub comment: Option<CommentId>,
+    pub claim: Option<ClaimId>,
 }
 
 /// Writes notifications in the caller's transaction, leaving out anyone told of their own act.
@@ -97,13 +98,13 @@ pub async fn comment_audience<C: ConnectionTrait>(
     txn: &C,
     comment: &comment::Model,
     paper: &paper::Model,
-) -> Result<Vec<(i64, Kind)>, AppError> {
-    let mut audience: Vec<(i64, Kind)> = Vec::new();
+) -> Result<Vec<(UserId, Kind)>, AppError> {
+    let mut audience: Vec<(UserId, Kind)> = Vec::new();
     if let Some(parent) = comment.parent_id {
         let parent_author = comment::Entity::find_by_id(parent)
             .select_only()
             .column(comment::Column::UserId)
-            .into_tuple::<Option<i64>>()
+            .into_tuple::<Option<UserId>>()
             .one(txn)
             .await?
             .flatten();
@@ -111,7 +112,7 @@ pub async fn comment_audience<C: ConnectionTrait>(
             audience.push((user, Kind::CommentReply));
         }
     }
-    let authors: Vec<Option<i64>> = paper_author::Entity::find()
+    let authors: Vec<Option<UserId>> = paper_author::Entity::find()
         .select_only()
         .column(author::Column::UserId)
         .join(JoinType::InnerJoin, paper_author::Relation::Author.def())
@@ -143,7 +144,7 @@ fn keyset() -> Keyset<notification::Column> {
     }
 }
 
-fn inbox(user: i64, unread_only: bool) -> sea_orm::Select<notification::Entity> {
+fn inbox(user: UserId, unread_only: bool) -> sea_orm::Select<notification::Entity> {
     let select = notification::Entity::find().filter(notification::Column::UserId.eq(user));
     if unread_only {
         select.filter(notification::Column::ReadAt.is_null())
@@ -155,7 +156,7 @@ fn inbox(user: i64, unread_only: bool) -> sea_orm::Select<notification::Entity> 
 /// A page of the user's notifications, newest first (the caller has been checked to be them).
 pub async fn page(
     db: &DatabaseConnection,
-    user: i64,
+    user: UserId,
     unread_only: bool,
     args: &PageArgs,
 ) -> Result<Page<notification::Model>, AppError> {
@@ -170,7 +171,11 @@ pub async fn page(
 }
 
 /// How many notifications the user has (unread ones only, if asked).
-pub async fn count(db: &DatabaseConnection, user: i64, unread_only: bool) -> Result<u64, AppError> {
+pub async fn count(
+    db: &DatabaseConnection,
+    user: UserId,
+    unread_only: bool,
+) -> Result<u64, AppError> {
     Ok(inbox(user, unread_only).count(db).await?)
 }
 
@@ -179,7 +184,7 @@ pub async fn count(db: &DatabaseConnection, user: i64, unread_only: bool) -> Res
 pub async fn mark_read(
     db: &DatabaseConnection,
     caller: &Caller,
-    ids: Option<Vec<i64>>,
+    ids: Option<Vec<NotificationId>>,
     all: bool,
 ) -> Result<u64, AppError> {
     let user = caller.signed_in()?;
@@ -203,8 +208,8 @@ pub async fn mark_read(
 /// Notifications by id, for loaders.
 pub async fn find_by_ids(
     db: &DatabaseConnection,
-    ids: &[i64],
-) -> Result<HashMap<i64, notification::Model>, AppError> {
+    ids: &[NotificationId],
+) -> Result<HashMap<NotificationId, notification::Model>, AppError> {
     Ok(notification::Entity::find()
         .filter(notification::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -219,8 +224,8 @@ pub async fn find_by_ids(
 pub async fn written_for(
     db: &DatabaseConnection,
     kinds: &[Kind],
-    comment: Option<i64>,
-    claim: Option<i64>,
+    comment: Option<CommentId>,
+    claim: Option<ClaimId>,
 ) -> Result<Vec<notification::Model>, AppError> {
     let mut select = notification::Entity::find()
         .filter(notification::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())));

@@ -1,8 +1,28 @@
 //! Pages and counts of many parents' lists in one statement each: what DataLoaders use so that
 //! a nested list costs the same number of queries whatever the number of parents on a page.
 
+use std::collections::HashMap;
+
+use sea_orm::DeriveIden;
+use sea_orm::sea_query::Iden;
+
 use crate::error::AppError;
-use crate::services::pagination::{Direction, KeyKind, Keyset, Page, PageArgs};
+use crate::services::pagination::{Direction, KeyKind, Keyset, Page, PageArgs, ParentId};
+
+/// The names the statements below give to what they compute.
+#[derive(DeriveIden)]
+enum Paging {
+    /// Which parent's list a row belongs to.
+    PageParent,
+    /// The size of that list.
+    PageTotal,
+    /// The row's place in its list's page order.
+    PageRank,
+    /// The numbered rows.
+    Ranked,
+    /// A parent's count of rows.
+    N,
+}
 
 impl<C: sea_orm::ColumnTrait> Keyset<C> {
     /// The same page of each of several parents' lists, in one statement: the rows of every
@@ -11,15 +31,15 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
     /// `LIMIT` instead. `select` holds the rows of all the lists (joined
     /// as needed); `parent` is the column, of its table or a joined one, that tells which list
     /// a row belongs to. Every parent asked for gets a page, empty when it has no rows.
-    pub async fn pages_of<E, P>(
+    pub async fn pages_of<E, P, Id: ParentId>(
         &self,
         db: &sea_orm::DatabaseConnection,
         select: sea_orm::Select<E>,
         parent: P,
-        parents: &[i64],
+        parents: &[Id],
         args: &PageArgs,
         cursor_of: impl Fn(&E::Model) -> String,
-    ) -> Result<std::collections::HashMap<i64, Page<E::Model>>, AppError>
+    ) -> Result<HashMap<Id, Page<E::Model>>, AppError>
     where
         E: sea_orm::EntityTrait<Column = C>,
         P: sea_orm::ColumnTrait,
@@ -40,29 +60,29 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
     /// cannot tell (several parents after a cursor, or one parent's empty page after a cursor)
     /// is `None`: the caller counts separately.
     #[allow(clippy::too_many_arguments)]
-    pub async fn counted_pages_of<E, P>(
+    pub async fn counted_pages_of<E, P, Id: ParentId>(
         &self,
         db: &sea_orm::DatabaseConnection,
         select: sea_orm::Select<E>,
         parent: P,
-        parents: &[i64],
+        parents: &[Id],
         args: &PageArgs,
         count: bool,
         cursor_of: impl Fn(&E::Model) -> String,
-    ) -> Result<std::collections::HashMap<i64, (Page<E::Model>, Option<u64>)>, AppError>
+    ) -> Result<HashMap<Id, (Page<E::Model>, Option<u64>)>, AppError>
     where
         E: sea_orm::EntityTrait<Column = C>,
         P: sea_orm::ColumnTrait,
     {
         use sea_orm::sea_query::{
-            Alias, Asterisk, Expr, ExprTrait, Order, Query, SubQueryStatement, WindowStatement,
+            Asterisk, Expr, ExprTrait, Order, Query, SubQueryStatement, WindowStatement,
         };
         use sea_orm::{ConnectionTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait};
 
-        let mut pages: std::collections::HashMap<i64, Vec<E::Model>> =
+        let mut pages: HashMap<Id, Vec<E::Model>> =
             parents.iter().map(|p| (*p, Vec::new())).collect();
         if parents.is_empty() {
-            return Ok(std::collections::HashMap::new());
+            return Ok(HashMap::new());
         }
         let select =
             select.filter(Expr::col((parent.entity_name(), parent)).is_in(parents.iter().copied()));
@@ -106,14 +126,14 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
         let mut inner = select.into_query();
         inner.expr_as(
             Expr::col((parent.entity_name(), parent)),
-            Alias::new("page_parent"),
+            Paging::PageParent,
         );
         let counted = sizes.is_some();
         let outer = if one_parent {
             // One parent (a paper's page, a user's profile): the page straight from an index in
             // its order, without numbering every row of a list that may be long.
             if let Some(size) = sizes {
-                inner.expr_as(size, Alias::new("page_total"));
+                inner.expr_as(size, Paging::PageTotal);
             }
             for (expr, order) in orders {
                 inner.order_by_expr(expr, order);
@@ -122,29 +142,28 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
         } else {
             if let Some(size) = sizes {
                 let all = WindowStatement::partition_by((parent.entity_name(), parent));
-                inner.expr_window_as(size, all, Alias::new("page_total"));
+                inner.expr_window_as(size, all, Paging::PageTotal);
             }
             let mut window = WindowStatement::partition_by((parent.entity_name(), parent));
             for (expr, order) in orders {
                 window.order_by_expr(expr, order);
             }
-            inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Alias::new("page_rank"));
+            inner.expr_window_as(Expr::cust("ROW_NUMBER()"), window, Paging::PageRank);
             Query::select()
                 .column(Asterisk)
-                .from_subquery(inner, Alias::new("ranked"))
+                .from_subquery(inner, Paging::Ranked)
                 .and_where(
-                    Expr::col(Alias::new("page_rank"))
-                        .lte(i64::try_from(limit).unwrap_or(i64::MAX)),
+                    Expr::col(Paging::PageRank).lte(i64::try_from(limit).unwrap_or(i64::MAX)),
                 )
-                .order_by(Alias::new("page_parent"), Order::Asc)
-                .order_by(Alias::new("page_rank"), Order::Asc)
+                .order_by(Paging::PageParent, Order::Asc)
+                .order_by(Paging::PageRank, Order::Asc)
                 .to_owned()
         };
-        let mut totals = std::collections::HashMap::new();
+        let mut totals = HashMap::new();
         for row in db.query_all(&outer).await? {
-            let parent: i64 = row.try_get("", "page_parent")?;
+            let parent: Id = row.try_get("", &Paging::PageParent.to_string())?;
             if counted && !totals.contains_key(&parent) {
-                let total: i64 = row.try_get("", "page_total")?;
+                let total: i64 = row.try_get("", &Paging::PageTotal.to_string())?;
                 totals.insert(parent, u64::try_from(total).unwrap_or(0));
             }
             let model = E::Model::from_query_result(&row, "")?;
@@ -165,40 +184,36 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
 /// How many rows each parent's list holds, in one statement (`GROUP BY parent`): the
 /// `totalCount` of a nested connection for every parent of a page. `select` and `parent` are
 /// as for [`Keyset::pages_of`]; a parent without rows counts 0.
-pub async fn counts_of<E, P>(
+pub async fn counts_of<E, P, Id: ParentId>(
     db: &sea_orm::DatabaseConnection,
     select: sea_orm::Select<E>,
     parent: P,
-    parents: &[i64],
-) -> Result<std::collections::HashMap<i64, u64>, AppError>
+    parents: &[Id],
+) -> Result<HashMap<Id, u64>, AppError>
 where
     E: sea_orm::EntityTrait,
     P: sea_orm::ColumnTrait,
 {
     use sea_orm::sea_query::{Expr, ExprTrait};
-    use sea_orm::{FromQueryResult, QueryFilter, QuerySelect};
+    use sea_orm::{ConnectionTrait, QueryFilter, QuerySelect, QueryTrait};
 
-    #[derive(FromQueryResult)]
-    struct Count {
-        page_parent: i64,
-        n: i64,
-    }
-    let mut counts: std::collections::HashMap<i64, u64> = parents.iter().map(|p| (*p, 0)).collect();
+    let mut counts: HashMap<Id, u64> = parents.iter().map(|p| (*p, 0)).collect();
     if parents.is_empty() {
         return Ok(counts);
     }
     let column = || Expr::col((parent.entity_name(), parent));
-    let rows = select
+    let mut query = select
         .filter(column().is_in(parents.iter().copied()))
         .select_only()
-        .expr_as(column(), "page_parent")
-        .expr_as(Expr::cust("COUNT(*)"), "n")
         .group_by(column())
-        .into_model::<Count>()
-        .all(db)
-        .await?;
-    for row in rows {
-        counts.insert(row.page_parent, u64::try_from(row.n).unwrap_or(0));
+        .into_query();
+    query
+        .expr_as(column(), Paging::PageParent)
+        .expr_as(Expr::cust("COUNT(*)"), Paging::N);
+    for row in db.query_all(&query).await? {
+        let parent: Id = row.try_get("", &Paging::PageParent.to_string())?;
+        let n: i64 = row.try_get("", &Paging::N.to_string())?;
+        counts.insert(parent, u64::try_from(n).unwrap_or(0));
     }
     Ok(counts)
 }

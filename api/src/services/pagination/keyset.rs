@@ -72,8 +72,9 @@ pub struct Keyset<C> {
 }
 
 impl<C: sea_orm::ColumnTrait> Keyset<C> {
-    pub fn cursor(&self, key: Key, id: i64) -> String {
-        encode_cursor(self.scope, &key.encode(), id)
+    /// The cursor of a row whose sort key is `key` and whose tie-breaker is `id`.
+    pub fn cursor(&self, key: Key, id: impl Into<i64>) -> String {
+        encode_cursor(self.scope, &key.encode(), id.into())
     }
 
     /// Adds the page's cursor condition, order and limit (one row more than the page, to tell

@@ -16,6 +16,34 @@ mod keyset;
 pub use batched::counts_of;
 pub use keyset::{Key, KeyKind, Keyset};
 
+/// The id of the row a nested list belongs to (a paper's comments: a `PaperId`), as the
+/// batched statements filter by it and read it back.
+pub trait ParentId:
+    Copy
+    + Eq
+    + std::hash::Hash
+    + Into<i64>
+    + Into<sea_orm::Value>
+    + sea_orm::TryGetable
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> ParentId for T where
+    T: Copy
+        + Eq
+        + std::hash::Hash
+        + Into<i64>
+        + Into<sea_orm::Value>
+        + sea_orm::TryGetable
+        + Send
+        + Sync
+        + 'static
+{
+}
+
 /// The page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 /// The largest page a client may ask for.

@@ -26,6 +26,7 @@ use serde::Deserialize;
 
 use crate::db;
 use crate::error::AppError;
+use crate::ids::{AuthorId, PaperId};
 use crate::services::input::HttpUrl;
 use crate::services::papers::new::{self, NewPaper};
 
@@ -65,7 +66,7 @@ pub struct ImportReport {
     pub inserted: usize,
     pub skipped: usize,
     /// The ids of the papers inserted, in the file's order.
-    pub ids: Vec<i64>,
+    pub ids: Vec<PaperId>,
 }
 
 /// A paper to import, and when it entered the feed where it comes from (if the file says).
@@ -345,7 +346,7 @@ pub async fn import(
 pub async fn author_ids_by_name<C: ConnectionTrait>(
     txn: &C,
     names: &[&str],
-) -> Result<HashMap<String, i64>, AppError> {
+) -> Result<HashMap<String, AuthorId>, AppError> {
     let unique: Vec<&str> = names
         .iter()
         .copied()
@@ -382,7 +383,7 @@ pub async fn author_ids_by_name<C: ConnectionTrait>(
 async fn existing_authors<C: ConnectionTrait>(
     txn: &C,
     names: &[&str],
-) -> Result<HashMap<String, i64>, AppError> {
+) -> Result<HashMap<String, AuthorId>, AppError> {
     let mut ids = HashMap::with_capacity(names.len());
     for chunk in names.chunks(500) {
         let rows = author::Entity::find()

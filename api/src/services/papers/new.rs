@@ -8,6 +8,7 @@ use entity::{paper, paper_author};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 use crate::error::AppError;
+use crate::ids::{AuthorId, UserId};
 use crate::services::input::{HttpUrl, Text};
 use crate::services::papers::arxiv::ArxivId;
 use crate::services::papers::trending;
@@ -99,8 +100,8 @@ pub(super) async fn insert<C: ConnectionTrait>(
     txn: &C,
     new: &NewPaper,
     submitted_at: DateTime<Utc>,
-    submitted_by: Option<i64>,
-    author_ids: &HashMap<String, i64>,
+    submitted_by: Option<UserId>,
+    author_ids: &HashMap<String, AuthorId>,
 ) -> Result<paper::Model, AppError> {
     let now = crate::services::now();
     let row = paper::ActiveModel {

@@ -10,8 +10,8 @@ use sea_orm::{
 };
 
 use crate::error::AppError;
-use crate::ids::{AuthorId, PaperId};
-use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, counts_of};
+use crate::ids::{AuthorId, PaperId, UserId};
+use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of};
 use crate::services::papers::arxiv::ArxivId;
 use crate::services::papers::dates::Range;
 
@@ -80,7 +80,7 @@ pub struct PaperFilter {
     /// Lists this author.
     pub author_id: Option<AuthorId>,
     /// Submitted by this user.
-    pub submitter_id: Option<i64>,
+    pub submitter_id: Option<UserId>,
     /// Matches nothing (e.g. a submitter name that names no user).
     pub nothing: bool,
 }
@@ -128,7 +128,7 @@ pub async fn find_by_id(
     db: &DatabaseConnection,
     id: PaperId,
 ) -> Result<Option<paper::Model>, AppError> {
-    Ok(paper::Entity::find_by_id(id.0).one(db).await?)
+    Ok(paper::Entity::find_by_id(id).one(db).await?)
 }
 
 /// Finds a paper by arXiv id; a versioned id finds its paper, a malformed one finds nothing.
@@ -159,8 +159,8 @@ pub async fn find_listed_by_arxiv_id(
 /// Papers by id, for the DataLoader and `nodes`.
 pub async fn find_by_ids(
     db: &DatabaseConnection,
-    ids: &[i64],
-) -> Result<HashMap<i64, paper::Model>, AppError> {
+    ids: &[PaperId],
+) -> Result<HashMap<PaperId, paper::Model>, AppError> {
     let rows = paper::Entity::find()
         .filter(paper::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -173,7 +173,7 @@ pub async fn find_by_ids(
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Along {
     /// Whether this user upvoted each paper (a correlated `EXISTS` per row of the page).
-    pub upvoted_by: Option<i64>,
+    pub upvoted_by: Option<UserId>,
     /// How many papers the filter selects: an uncorrelated sub-select, which both databases
     /// evaluate once per statement, whatever the page size.
     pub total: bool,
@@ -366,12 +366,12 @@ fn with_authors(identities: bool) -> Select<paper::Entity> {
 }
 
 /// The same page of the list of each parent (an author, or a user), in one query.
-pub async fn pages(
+pub async fn pages<Id: ParentId>(
     db: &DatabaseConnection,
     list: PaperList,
-    parents: &[i64],
+    parents: &[Id],
     args: &PageArgs,
-) -> Result<HashMap<i64, Page<paper::Model>>, AppError> {
+) -> Result<HashMap<Id, Page<paper::Model>>, AppError> {
     let order = list.order();
     let keyset = order.keyset();
     let cursor = |row: &paper::Model| keyset.cursor(order.key_of(row), row.id);
@@ -398,11 +398,11 @@ pub async fn pages(
 }
 
 /// How many papers the list of each parent holds, in one query.
-pub async fn counts(
+pub async fn counts<Id: ParentId>(
     db: &DatabaseConnection,
     list: PaperList,
-    parents: &[i64],
-) -> Result<HashMap<i64, u64>, AppError> {
+    parents: &[Id],
+) -> Result<HashMap<Id, u64>, AppError> {
     match list {
         PaperList::ByAuthor => {
             counts_of(
@@ -439,13 +439,13 @@ pub struct PaperAuthorEntry {
 /// driven by the links of these papers, so PostgreSQL reads each author by primary key).
 pub async fn authors_of(
     db: &DatabaseConnection,
-    paper_ids: &[i64],
-) -> Result<HashMap<i64, Vec<PaperAuthorEntry>>, AppError> {
+    paper_ids: &[PaperId],
+) -> Result<HashMap<PaperId, Vec<PaperAuthorEntry>>, AppError> {
     use sea_orm::{JoinType, QuerySelect, RelationTrait};
     // Exactly the columns an entry needs, read by position: a feed page reads some 150 rows
     // here, and decoding two whole models by prefixed column names (`find_also_related`) cost
     // the server a string per column per row.
-    let rows: Vec<(i64, i32, i64, String, Option<i64>)> = paper_author::Entity::find()
+    let rows: Vec<(PaperId, i32, AuthorId, String, Option<UserId>)> = paper_author::Entity::find()
         .select_only()
         .column(paper_author::Column::PaperId)
         .column(paper_author::Column::Position)
@@ -459,7 +459,7 @@ pub async fn authors_of(
         .into_tuple()
         .all(db)
         .await?;
-    let mut by_paper: HashMap<i64, Vec<PaperAuthorEntry>> = HashMap::new();
+    let mut by_paper: HashMap<PaperId, Vec<PaperAuthorEntry>> = HashMap::new();
     for (paper_id, position, id, name, user_id) in rows {
         by_paper
             .entry(paper_id)
@@ -475,8 +475,8 @@ pub async fn authors_of(
 /// Authors by id, for `node` and the Author loader.
 pub async fn authors_by_ids(
     db: &DatabaseConnection,
-    ids: &[i64],
-) -> Result<HashMap<i64, author::Model>, AppError> {
+    ids: &[AuthorId],
+) -> Result<HashMap<AuthorId, author::Model>, AppError> {
     let rows = author::Entity::find()
         .filter(author::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -487,12 +487,12 @@ pub async fn authors_by_ids(
 /// How many papers each author lists, in one query.
 pub async fn paper_counts(
     db: &DatabaseConnection,
-    author_ids: &[i64],
-) -> Result<HashMap<i64, i64>, AppError> {
+    author_ids: &[AuthorId],
+) -> Result<HashMap<AuthorId, i64>, AppError> {
     use sea_orm::{FromQueryResult, QuerySelect};
     #[derive(FromQueryResult)]
     struct Row {
-        author_id: i64,
+        author_id: AuthorId,
         n: i64,
     }
     let rows = paper_author::Entity::find()

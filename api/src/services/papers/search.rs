@@ -13,6 +13,7 @@ use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement};
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
+use crate::ids::PaperId;
 use crate::services::input::escape_html as escape;
 use crate::services::pagination::{Direction, PageArgs, decode_cursor, encode_cursor};
 use crate::services::papers;
@@ -64,7 +65,7 @@ fn scope(words: &[String]) -> String {
 
 #[derive(Debug, FromQueryResult)]
 struct Ranked {
-    id: i64,
+    id: PaperId,
     score: f64,
     /// How many papers match in all (the same on every row).
     total: i64,
@@ -246,8 +247,8 @@ pub async fn search(
         .map(|row| u64::try_from(row.total).unwrap_or(0));
     let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut found: HashMap<i64, paper::Model> = papers::find_by_ids(db, &ids).await?;
+    let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
+    let mut found: HashMap<PaperId, paper::Model> = papers::find_by_ids(db, &ids).await?;
     let hits = rows
         .into_iter()
         .zip(offset..)

@@ -12,6 +12,7 @@ use sea_orm::{
 };
 
 use crate::error::AppError;
+use crate::ids::PaperId;
 
 /// How fast a paper sinks as it ages.
 pub const GRAVITY: f64 = 1.8;
@@ -27,7 +28,7 @@ pub fn score(upvotes: i32, submitted_at: DateTime<Utc>, now: DateTime<Utc>) -> f
 }
 
 /// Recomputes one paper's score (after a vote), inside the caller's transaction.
-pub async fn refresh_paper<C: ConnectionTrait>(db: &C, paper_id: i64) -> Result<(), AppError> {
+pub async fn refresh_paper<C: ConnectionTrait>(db: &C, paper_id: PaperId) -> Result<(), AppError> {
     let Some(row) = paper::Entity::find_by_id(paper_id).one(db).await? else {
         return Ok(());
     };

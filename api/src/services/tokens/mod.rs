@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{Caller, Scope};
 use crate::error::AppError;
-use crate::ids::TokenId;
+use crate::ids::{TokenId, UserId};
 use crate::services::input::Text;
 
 /// The recognisable prefix of every API token (secret scanners can match it).
@@ -78,7 +78,7 @@ pub async fn create(
 pub async fn list(
     db: &DatabaseConnection,
     caller: &Caller,
-    owner_id: i64,
+    owner_id: UserId,
 ) -> Result<Vec<api_token::Model>, AppError> {
     // Listed to their owner only, signed in with a session: a token cannot read tokens.
     if caller.user_id() != Some(owner_id) {
@@ -100,7 +100,7 @@ pub async fn revoke(
     id: TokenId,
 ) -> Result<bool, AppError> {
     let owner = caller.signed_in()?;
-    let row = api_token::Entity::find_by_id(id.0)
+    let row = api_token::Entity::find_by_id(id)
         .one(db)
         .await?
         .filter(|t| t.user_id == owner.id)

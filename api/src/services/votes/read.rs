@@ -2,108 +2,119 @@
 //! object), the papers a user upvoted and the users who upvoted a paper.
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 
-use entity::{collection_upvote, comment_upvote, paper, paper_upvote, user};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use entity::{paper, paper_upvote, user};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use crate::error::AppError;
+use crate::ids::{PaperId, UserId};
 use crate::services::accounts::users;
-use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, counts_of};
+use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of};
 use crate::services::papers;
+use crate::services::votes::Votable;
 
-pub async fn papers_upvoted_by(
+/// Which of `ids` (papers, comments or collections) the user has upvoted, in one query.
+pub async fn upvoted_by<T: Votable>(
     db: &DatabaseConnection,
-    user_id: i64,
-    paper_ids: &[i64],
-) -> Result<HashSet<i64>, AppError> {
-    let rows = paper_upvote::Entity::find()
-        .filter(paper_upvote::Column::UserId.eq(user_id))
-        .filter(paper_upvote::Column::PaperId.is_in(paper_ids.iter().copied()))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|r| r.paper_id).collect())
+    user: UserId,
+    ids: &[T],
+) -> Result<HashSet<T>, AppError> {
+    let ledger = T::ledger();
+    let voted = ledger.voted.clone();
+    let query = Query::select()
+        .column(ledger.voted)
+        .from(ledger.votes)
+        .and_where(Expr::col(ledger.voter).eq(user))
+        .and_where(Expr::col(voted.clone()).is_in(ids.iter().copied()))
+        .to_owned();
+    let column = voted.to_string();
+    db.query_all(&query)
+        .await?
+        .iter()
+        .map(|row| Ok(row.try_get::<T>("", &column)?))
+        .collect()
 }
 
-pub async fn comments_upvoted_by(
+/// Each parent's page of paper votes seen from one side (a user's, or a paper's), latest vote
+/// first, turned into the rows on the other side (the papers, or the users): one query for the
+/// votes of every parent, one for the rows they name.
+async fn through_paper_votes<P, O, R, F, Fut>(
     db: &DatabaseConnection,
-    user_id: i64,
-    comment_ids: &[i64],
-) -> Result<HashSet<i64>, AppError> {
-    let rows = comment_upvote::Entity::find()
-        .filter(comment_upvote::Column::UserId.eq(user_id))
-        .filter(comment_upvote::Column::CommentId.is_in(comment_ids.iter().copied()))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|r| r.comment_id).collect())
-}
-
-pub async fn collections_upvoted_by(
-    db: &DatabaseConnection,
-    user_id: i64,
-    collection_ids: &[i64],
-) -> Result<HashSet<i64>, AppError> {
-    let rows = collection_upvote::Entity::find()
-        .filter(collection_upvote::Column::UserId.eq(user_id))
-        .filter(collection_upvote::Column::CollectionId.is_in(collection_ids.iter().copied()))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|r| r.collection_id).collect())
-}
-
-fn upvotes_by_user() -> Keyset<paper_upvote::Column> {
-    Keyset {
-        scope: "user-upvotes",
-        key: paper_upvote::Column::CreatedAt,
-        kind: KeyKind::Time,
-        tiebreak: paper_upvote::Column::PaperId,
-        descending: true,
-    }
-}
-
-fn upvotes_of_paper() -> Keyset<paper_upvote::Column> {
-    Keyset {
-        scope: "paper-upvoters",
-        key: paper_upvote::Column::CreatedAt,
-        kind: KeyKind::Time,
-        tiebreak: paper_upvote::Column::UserId,
-        descending: true,
-    }
-}
-
-/// The same page of the papers each user upvoted, latest vote first: one query for the votes of
-/// every user, one for their papers.
-pub async fn upvoted_papers(
-    db: &DatabaseConnection,
-    user_ids: &[i64],
+    keyset: Keyset<paper_upvote::Column>,
+    parent: paper_upvote::Column,
+    parents: &[P],
     args: &PageArgs,
-) -> Result<HashMap<i64, Page<paper::Model>>, AppError> {
-    let keyset = upvotes_by_user();
+    other: fn(&paper_upvote::Model) -> O,
+    find: F,
+) -> Result<HashMap<P, Page<R>>, AppError>
+where
+    P: ParentId,
+    O: ParentId,
+    R: Clone,
+    F: FnOnce(Vec<O>) -> Fut,
+    Fut: Future<Output = Result<HashMap<O, R>, AppError>>,
+{
     let votes = keyset
         .pages_of(
             db,
             paper_upvote::Entity::find(),
-            paper_upvote::Column::UserId,
-            user_ids,
+            parent,
+            parents,
             args,
-            |v| keyset.cursor(Key::Time(Some(v.created_at)), v.paper_id),
+            |v| keyset.cursor(Key::Time(Some(v.created_at)), other(v)),
         )
         .await?;
-    let ids: Vec<i64> = votes
+    let ids: Vec<O> = votes
         .values()
-        .flat_map(|page| page.items.iter().map(|(_, v)| v.paper_id))
+        .flat_map(|page| page.items.iter().map(|(_, v)| other(v)))
         .collect();
-    let found = papers::find_by_ids(db, &ids).await?;
+    let found = find(ids).await?;
     Ok(votes
         .into_iter()
-        .map(|(user, page)| (user, page.filter_map(|v| found.get(&v.paper_id).cloned())))
+        .map(|(p, page)| (p, page.filter_map(|v| found.get(&other(&v)).cloned())))
         .collect())
+}
+
+/// The votes of paper upvotes, latest first, in pages that end in `tiebreak`.
+fn latest_first(
+    scope: &'static str,
+    tiebreak: paper_upvote::Column,
+) -> Keyset<paper_upvote::Column> {
+    Keyset {
+        scope,
+        key: paper_upvote::Column::CreatedAt,
+        kind: KeyKind::Time,
+        tiebreak,
+        descending: true,
+    }
+}
+
+/// The same page of the papers each user upvoted, latest vote first.
+pub async fn upvoted_papers(
+    db: &DatabaseConnection,
+    user_ids: &[UserId],
+    args: &PageArgs,
+) -> Result<HashMap<UserId, Page<paper::Model>>, AppError> {
+    let keyset = latest_first("user-upvotes", paper_upvote::Column::PaperId);
+    through_paper_votes(
+        db,
+        keyset,
+        paper_upvote::Column::UserId,
+        user_ids,
+        args,
+        |v| v.paper_id,
+        |ids| async move { papers::find_by_ids(db, &ids).await },
+    )
+    .await
 }
 
 /// How many papers each user upvoted.
 pub async fn upvoted_counts(
     db: &DatabaseConnection,
-    user_ids: &[i64],
-) -> Result<HashMap<i64, u64>, AppError> {
+    user_ids: &[UserId],
+) -> Result<HashMap<UserId, u64>, AppError> {
     counts_of(
         db,
         paper_upvote::Entity::find(),
@@ -113,31 +124,21 @@ pub async fn upvoted_counts(
     .await
 }
 
-/// The same page of the users who upvoted each paper, latest first: one query for the votes on
-/// every paper, one for their users.
+/// The same page of the users who upvoted each paper, latest first.
 pub async fn upvoters(
     db: &DatabaseConnection,
-    paper_ids: &[i64],
+    paper_ids: &[PaperId],
     args: &PageArgs,
-) -> Result<HashMap<i64, Page<user::Model>>, AppError> {
-    let keyset = upvotes_of_paper();
-    let votes = keyset
-        .pages_of(
-            db,
-            paper_upvote::Entity::find(),
-            paper_upvote::Column::PaperId,
-            paper_ids,
-            args,
-            |v| keyset.cursor(Key::Time(Some(v.created_at)), v.user_id),
-        )
-        .await?;
-    let ids: Vec<i64> = votes
-        .values()
-        .flat_map(|page| page.items.iter().map(|(_, v)| v.user_id))
-        .collect();
-    let found = users::find_by_ids(db, &ids).await?;
-    Ok(votes
-        .into_iter()
-        .map(|(paper, page)| (paper, page.filter_map(|v| found.get(&v.user_id).cloned())))
-        .collect())
+) -> Result<HashMap<PaperId, Page<user::Model>>, AppError> {
+    let keyset = latest_first("paper-upvoters", paper_upvote::Column::UserId);
+    through_paper_votes(
+        db,
+        keyset,
+        paper_upvote::Column::PaperId,
+        paper_ids,
+        args,
+        |v| v.user_id,
+        |ids| async move { users::find_by_ids(db, &ids).await },
+    )
+    .await
 }

@@ -3,16 +3,17 @@
 //! row was inserted (deleted), so counters equal rows always, also under concurrent votes; a
 //! repeated vote is no error and changes nothing.
 
-use entity::{collection, collection_upvote, comment, comment_upvote, paper, paper_upvote};
-use sea_orm::sea_query::{DynIden, Expr, ExprTrait, IntoIden, OnConflict, Query};
+use entity::{collection, comment, paper};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QuerySelect};
 
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
-use crate::ids::{CollectionId, CommentId, PaperId};
+use crate::ids::{CollectionId, CommentId, PaperId, UserId};
 use crate::services::collections;
 use crate::services::papers::trending;
+use crate::services::votes::{Ledger, Votable};
 
 /// What can be upvoted, and which one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,56 +23,20 @@ pub enum Target {
     Collection(CollectionId),
 }
 
-/// Where a target's votes and its counter live: the vote table with its `(user, target)` key
-/// and timestamp, and the counted table with its id and `upvote_count` columns.
-struct Ledger {
-    votes: DynIden,
-    voter: DynIden,
-    voted: DynIden,
-    created_at: DynIden,
-    counted: DynIden,
-    id: DynIden,
-    counter: DynIden,
-}
-
 impl Target {
     fn row(self) -> i64 {
         match self {
-            Self::Paper(id) => id.0,
-            Self::Comment(id) => id.0,
-            Self::Collection(id) => id.0,
+            Self::Paper(id) => id.into(),
+            Self::Comment(id) => id.into(),
+            Self::Collection(id) => id.into(),
         }
     }
 
     fn ledger(self) -> Ledger {
         match self {
-            Self::Paper(_) => Ledger {
-                votes: paper_upvote::Entity.into_iden(),
-                voter: paper_upvote::Column::UserId.into_iden(),
-                voted: paper_upvote::Column::PaperId.into_iden(),
-                created_at: paper_upvote::Column::CreatedAt.into_iden(),
-                counted: paper::Entity.into_iden(),
-                id: paper::Column::Id.into_iden(),
-                counter: paper::Column::UpvoteCount.into_iden(),
-            },
-            Self::Comment(_) => Ledger {
-                votes: comment_upvote::Entity.into_iden(),
-                voter: comment_upvote::Column::UserId.into_iden(),
-                voted: comment_upvote::Column::CommentId.into_iden(),
-                created_at: comment_upvote::Column::CreatedAt.into_iden(),
-                counted: comment::Entity.into_iden(),
-                id: comment::Column::Id.into_iden(),
-                counter: comment::Column::UpvoteCount.into_iden(),
-            },
-            Self::Collection(_) => Ledger {
-                votes: collection_upvote::Entity.into_iden(),
-                voter: collection_upvote::Column::UserId.into_iden(),
-                voted: collection_upvote::Column::CollectionId.into_iden(),
-                created_at: collection_upvote::Column::CreatedAt.into_iden(),
-                counted: collection::Entity.into_iden(),
-                id: collection::Column::Id.into_iden(),
-                counter: collection::Column::UpvoteCount.into_iden(),
-            },
+            Self::Paper(_) => PaperId::ledger(),
+            Self::Comment(_) => CommentId::ledger(),
+            Self::Collection(_) => CollectionId::ledger(),
         }
     }
 }
@@ -83,16 +48,16 @@ impl Target {
 async fn ensure_votable(
     txn: &DatabaseTransaction,
     target: Target,
-    user_id: i64,
+    user_id: UserId,
     up: bool,
 ) -> Result<(), AppError> {
     let (found, what) = match target {
         Target::Paper(id) => (
-            paper::Entity::find_by_id(id.0).one(txn).await?.is_some(),
+            paper::Entity::find_by_id(id).one(txn).await?.is_some(),
             "paper",
         ),
         Target::Comment(id) => {
-            let row = comment::Entity::find_by_id(id.0)
+            let row = comment::Entity::find_by_id(id)
                 .lock_exclusive()
                 .one(txn)
                 .await?;
@@ -109,7 +74,7 @@ async fn ensure_votable(
             (row.is_some(), "comment")
         }
         Target::Collection(id) => (
-            collection::Entity::find_by_id(id.0)
+            collection::Entity::find_by_id(id)
                 .one(txn)
                 .await?
                 .is_some_and(|c| collections::is_visible(&c, Some(user_id))),
@@ -146,7 +111,7 @@ pub async fn vote(
 async fn record(
     txn: &DatabaseTransaction,
     target: Target,
-    user_id: i64,
+    user_id: UserId,
     up: bool,
 ) -> Result<(), AppError> {
     let ledger = target.ledger();
@@ -187,7 +152,7 @@ async fn record(
         .to_owned();
     txn.execute(&update).await?;
     if let Target::Paper(paper) = target {
-        trending::refresh_paper(txn, paper.0).await?;
+        trending::refresh_paper(txn, paper).await?;
     }
     Ok(())
 }

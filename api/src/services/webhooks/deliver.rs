@@ -140,13 +140,13 @@ async fn claim(
         return Ok(Vec::new());
     }
     let lease = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
-    let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+    let ids: Vec<_> = rows.iter().map(|d| d.id).collect();
     webhook_delivery::Entity::update_many()
         .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(lease))
         .filter(webhook_delivery::Column::Id.is_in(ids))
         .exec(&txn)
         .await?;
-    let mut hook_ids: Vec<i64> = rows.iter().map(|d| d.webhook_id).collect();
+    let mut hook_ids: Vec<_> = rows.iter().map(|d| d.webhook_id).collect();
     hook_ids.sort_unstable();
     hook_ids.dedup();
     let hooks = webhook::Entity::find()

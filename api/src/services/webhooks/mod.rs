@@ -26,7 +26,7 @@ use sea_orm::{
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
-use crate::ids::WebhookId;
+use crate::ids::{UserId, WebhookId};
 use crate::services::input::Text;
 use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
 
@@ -211,7 +211,7 @@ pub async fn delete(
 ) -> Result<bool, AppError> {
     let owner = writer(caller)?;
     let deleted = webhook::Entity::delete_many()
-        .filter(webhook::Column::Id.eq(id.0))
+        .filter(webhook::Column::Id.eq(id))
         .filter(webhook::Column::UserId.eq(owner.id))
         .exec(db)
         .await?;
@@ -239,7 +239,7 @@ pub async fn ping(
 pub async fn list(
     db: &DatabaseConnection,
     caller: &Caller,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<webhook::Model>, AppError> {
     if caller.user_id() != Some(user_id) {
         return Ok(Vec::new());
@@ -260,7 +260,7 @@ pub async fn find(
     let Some(user_id) = caller.user_id() else {
         return Ok(None);
     };
-    Ok(webhook::Entity::find_by_id(id.0)
+    Ok(webhook::Entity::find_by_id(id)
         .filter(webhook::Column::UserId.eq(user_id))
         .one(db)
         .await?)
@@ -284,7 +284,7 @@ pub async fn deliveries(
 ) -> Result<Page<webhook_delivery::Model>, AppError> {
     let keyset = deliveries_keyset();
     let select =
-        webhook_delivery::Entity::find().filter(webhook_delivery::Column::WebhookId.eq(webhook.0));
+        webhook_delivery::Entity::find().filter(webhook_delivery::Column::WebhookId.eq(webhook));
     let rows = keyset.apply(select, args)?.all(db).await?;
     Ok(Page::from_rows(args, rows, |row| {
         keyset.cursor(Key::None, row.id)
@@ -297,7 +297,7 @@ pub async fn count_deliveries(
     webhook: WebhookId,
 ) -> Result<u64, AppError> {
     Ok(webhook_delivery::Entity::find()
-        .filter(webhook_delivery::Column::WebhookId.eq(webhook.0))
+        .filter(webhook_delivery::Column::WebhookId.eq(webhook))
         .count(db)
         .await?)
 }
@@ -330,10 +330,10 @@ fn writer(caller: &Caller) -> Result<&entity::user::Model, AppError> {
 
 async fn own(
     db: &DatabaseConnection,
-    owner: i64,
+    owner: UserId,
     id: WebhookId,
 ) -> Result<webhook::Model, AppError> {
-    webhook::Entity::find_by_id(id.0)
+    webhook::Entity::find_by_id(id)
         .filter(webhook::Column::UserId.eq(owner))
         .one(db)
         .await?
@@ -346,7 +346,7 @@ fn not_found() -> AppError {
 
 /// Holds the owner's row until the transaction ends (PostgreSQL); SQLite's write transaction
 /// excludes other writers already.
-async fn lock_owner<C: ConnectionTrait>(txn: &C, user_id: i64) -> Result<(), AppError> {
+async fn lock_owner<C: ConnectionTrait>(txn: &C, user_id: UserId) -> Result<(), AppError> {
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,

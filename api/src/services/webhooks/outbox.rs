@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde_json::{Value, json};
 
 use crate::error::AppError;
-use crate::ids::{NodeType, encode};
+use crate::ids::{Global, UserId};
 use crate::services::input::excerpt;
 use crate::services::webhooks::EventType;
 
@@ -30,7 +30,7 @@ pub async fn paper_submitted<C: ConnectionTrait>(
     }
     let payload = fit(EventType::PaperSubmitted, |budget| {
         json!({
-            "id": encode(NodeType::Paper, paper.id),
+            "id": paper.id.global(),
             "arxivId": paper.arxiv_id,
             "title": excerpt(&paper.title, budget / 2),
             "abstract": excerpt(&paper.r#abstract, budget),
@@ -42,7 +42,7 @@ pub async fn paper_submitted<C: ConnectionTrait>(
             "authorCount": authors.len(),
             "publishedAt": paper.published_at,
             "submittedAt": paper.submitted_at,
-            "submittedBy": paper.submitted_by.map(|id| json!({ "id": encode(NodeType::User, id) })),
+            "submittedBy": paper.submitted_by.map(|id| json!({ "id": id.global() })),
             "url": format!("https://arxiv.org/abs/{}", paper.arxiv_id),
         })
     });
@@ -57,7 +57,7 @@ pub async fn comment_added<C: ConnectionTrait>(
     comment: &comment::Model,
     paper: &paper::Model,
     author: &user::Model,
-    audience: &[i64],
+    audience: &[UserId],
 ) -> Result<(), AppError> {
     if audience.is_empty() {
         return Ok(());
@@ -71,12 +71,12 @@ pub async fn comment_added<C: ConnectionTrait>(
     }
     let payload = fit(EventType::CommentAdded, |budget| {
         json!({
-            "id": encode(NodeType::Comment, comment.id),
+            "id": comment.id.global(),
             "body": excerpt(&comment.body, budget),
             "createdAt": comment.created_at,
             "depth": comment.depth,
-            "parent": comment.parent_id.map(|id| json!({ "id": encode(NodeType::Comment, id) })),
-            "author": { "id": encode(NodeType::User, author.id), "username": author.username },
+            "parent": comment.parent_id.map(|id| json!({ "id": id.global() })),
+            "author": { "id": author.id.global(), "username": author.username },
             "paper": paper_brief(paper, budget),
         })
     });
@@ -103,11 +103,11 @@ pub async fn claim_decided<C: ConnectionTrait>(
     };
     let payload = fit(EventType::ClaimDecided, |budget| {
         json!({
-            "id": encode(NodeType::Claim, claim.id),
+            "id": claim.id.global(),
             "status": status,
             "position": claim.position,
             "decidedAt": claim.decided_at,
-            "author": { "id": encode(NodeType::Author, claim.author_id) },
+            "author": { "id": claim.author_id.global() },
             "paper": paper.as_ref().map(|p| paper_brief(p, budget)),
         })
     });
@@ -121,7 +121,7 @@ pub async fn ping<C: ConnectionTrait>(
 ) -> Result<webhook_delivery::Model, AppError> {
     let payload = fit(
         EventType::Ping,
-        |_| json!({ "webhook": { "id": encode(NodeType::Webhook, webhook.id) } }),
+        |_| json!({ "webhook": { "id": webhook.id.global() } }),
     );
     Ok(delivery(webhook, EventType::Ping, &payload)
         .insert(txn)
@@ -181,7 +181,7 @@ fn delivery(
 /// A paper named inside another object's payload.
 fn paper_brief(paper: &paper::Model, budget: usize) -> Value {
     json!({
-        "id": encode(NodeType::Paper, paper.id),
+        "id": paper.id.global(),
         "arxivId": paper.arxiv_id,
         "title": excerpt(&paper.title, budget / 2),
     })

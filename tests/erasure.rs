@@ -3,7 +3,7 @@
 //! `GET /api/me/export` hands over everything stored about the viewer, nothing of anyone else's.
 
 use api::auth::Caller;
-use api::services::votes::{self, Target};
+use api::services::votes;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -70,18 +70,18 @@ async fn world(app: &TestApp, db: &DatabaseConnection) -> World {
     fixtures::upvote(db, &ada, &paper).await;
     fixtures::upvote(db, &bob, &paper).await;
     let ada_caller = Caller::session(ada.clone());
-    votes::vote(db, &ada_caller, Target::Comment(bob_reply.id), true)
+    votes::vote(&fixtures::services(db), &ada_caller, bob_reply.id, true)
         .await
         .unwrap();
     let bobs = fixtures::collection(db, &bob, "Bob's list", false, &[&paper]).await;
-    votes::vote(db, &ada_caller, Target::Collection(bobs.id), true)
+    votes::vote(&fixtures::services(db), &ada_caller, bobs.id, true)
         .await
         .unwrap();
     let adas = fixtures::collection(db, &ada, "Ada's list", false, &[&paper, &own]).await;
     votes::vote(
-        db,
+        &fixtures::services(db),
         &Caller::session(bob.clone()),
-        Target::Collection(adas.id),
+        adas.id,
         true,
     )
     .await

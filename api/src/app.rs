@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::{JwtSecret, Settings};
+use crate::services::Services;
 use crate::services::accounts::passwords::Hasher;
 use crate::services::papers::{demo, trending};
 use crate::state::AppState;
@@ -85,17 +86,19 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     let events = Arc::new(crate::services::events::Events::new(db.clone()));
     let mailer = crate::services::digest::mail::Mailer::from_settings(&settings, metrics.clone())?;
     Ok(AppState {
+        services: Services {
+            db,
+            jwt: Arc::new(JwtKeys::new(&secret)),
+            hasher: Arc::new(hasher),
+            throttles,
+            events,
+        },
         background,
         mailer,
-        events,
-        throttles,
         metrics,
-        db,
         settings: Arc::new(settings),
         database_kind,
-        jwt: Arc::new(JwtKeys::new(&secret)),
         statements,
-        hasher: Arc::new(hasher),
     })
 }
 
@@ -123,7 +126,7 @@ pub async fn serve(
         every,
         |db| async move { trending::refresh_recent(&db).await },
     ));
-    let events = state.events.clone();
+    let events = state.services.events.clone();
     let database_url = state.settings.database_url.clone();
     let relay = tokio::spawn(async move { events.listen(database_url).await });
     // Shared throttle windows of keys long quiet are forgotten, by one replica each hour.

@@ -5,9 +5,10 @@
 #![allow(dead_code)]
 
 use api::auth::Caller;
+use api::services::Services;
 use api::services::collections::{Item, ItemChange, NewCollection};
 use api::services::throttle::Throttles;
-use api::services::votes::{self, Target};
+use api::services::votes;
 use api::services::{collections, discussion};
 use chrono::{DateTime, Duration, Utc};
 use entity::{author, collection, comment, paper, paper_author, user};
@@ -18,6 +19,19 @@ pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 pub fn now() -> DateTime<Utc> {
     api::services::now()
+}
+
+/// The services over a test database, as the server builds them but with the throttles off.
+pub fn services(db: &DatabaseConnection) -> Services {
+    Services {
+        db: db.clone(),
+        jwt: std::sync::Arc::new(api::auth::jwt::JwtKeys::new(TEST_SECRET.as_bytes())),
+        hasher: std::sync::Arc::new(
+            api::services::accounts::passwords::Hasher::new(1).expect("hashing threads"),
+        ),
+        throttles: std::sync::Arc::new(Throttles::disabled()),
+        events: std::sync::Arc::new(api::services::events::Events::new(db.clone())),
+    }
 }
 
 /// An access token for a user, signed as the test server expects.
@@ -114,7 +128,7 @@ pub async fn paper(
 /// move as on the site).
 pub async fn upvote(db: &DatabaseConnection, user: &user::Model, paper: &paper::Model) {
     let caller = Caller::session(user.clone());
-    votes::vote(db, &caller, Target::Paper(paper.id), true)
+    votes::vote(&services(db), &caller, paper.id, true)
         .await
         .expect("upvote");
 }
@@ -129,8 +143,7 @@ pub async fn comment(
 ) -> comment::Model {
     let caller = Caller::session(user.clone());
     discussion::add(
-        db,
-        &Throttles::disabled(),
+        &services(db),
         &caller,
         paper.id,
         discussion::Body::parse(body.to_owned(), "body").expect("a body"),
@@ -162,7 +175,7 @@ pub async fn collection(
             paper: paper.id,
         };
         let change = ItemChange::parse(note, None).expect("a note");
-        row = collections::add_item(db, &caller, item, change)
+        row = collections::add_item(&services(db), &caller, item, change)
             .await
             .expect("add an item");
     }

@@ -8,12 +8,11 @@ use entity::authorship_claim::ClaimStatus as Stored;
 use crate::error::{AppError, GqlResult};
 use crate::graphql::accounts::User;
 use crate::graphql::args::id_arg;
-use crate::graphql::context::{caller, db, loaders, publish_notifications};
+use crate::graphql::context::{caller, db, loaders, services};
 use crate::graphql::papers::Paper;
 use crate::graphql::papers::author::Author;
 use crate::ids::Global;
 use crate::services::claims;
-use crate::services::notifications::Kind;
 
 /// Where a claim stands.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -121,10 +120,7 @@ impl ClaimMutation {
         #[graphql(desc = "True to approve, false to reject.")] approve: bool,
     ) -> async_graphql::Result<AuthorshipClaim> {
         let id = id_arg(&id, "id")?;
-        let row = claims::decide(&db(ctx)?, caller(ctx)?, id, approve)
-            .await
-            .gql()?;
-        publish_notifications(ctx, &[Kind::ClaimDecided], None, Some(row.id)).await?;
-        Ok(AuthorshipClaim(row))
+        let row = claims::decide(services(ctx)?, caller(ctx)?, id, approve).await;
+        Ok(AuthorshipClaim(row.gql()?))
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::digest_subscription;
 
 use crate::error::GqlResult;
-use crate::graphql::context::{caller, db, state};
+use crate::graphql::context::{caller, db, services, state};
 use crate::services::accounts::Email;
 use crate::services::digest::mail::MailKind;
 use crate::services::digest::{self, Frequency};
@@ -89,10 +89,9 @@ impl DigestMutation {
             .gql()?;
         let state = state(ctx)?;
         let frequency = Frequency::from(input.frequency);
-        let subscribed =
-            digest::subscribe(&db(ctx)?, &state.throttles, caller(ctx)?, email, frequency)
-                .await
-                .gql()?;
+        let subscribed = digest::subscribe(services(ctx)?, caller(ctx)?, email, frequency)
+            .await
+            .gql()?;
         let subscription = subscribed.subscription;
         if subscribed.confirm {
             match state.mailer.clone() {

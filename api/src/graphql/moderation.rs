@@ -10,12 +10,11 @@ use crate::graphql::accounts::User;
 use crate::graphql::args::{self, id_arg};
 use crate::graphql::claims::AuthorshipClaim;
 use crate::graphql::connection::{Parts, Totals, connection};
-use crate::graphql::context::{caller, db, loaders, publish_notifications, state};
+use crate::graphql::context::{caller, db, loaders, services};
 use crate::graphql::discussion::Comment;
 use crate::ids::Global;
 use crate::services::moderation::Reason;
 use crate::services::moderation::{self, Details, ReportStatus as Status};
-use crate::services::notifications::Kind;
 use crate::services::pagination::Page;
 
 /// Why a comment is reported.
@@ -291,10 +290,8 @@ impl ModerationMutation {
     ) -> async_graphql::Result<CommentReport> {
         let comment = id_arg(&input.comment_id, "commentId")?;
         let details = Details::parse_optional(input.details, "details").gql()?;
-        let state = state(ctx)?;
         let row = moderation::report(
-            &state.db,
-            &state.throttles,
+            services(ctx)?,
             caller(ctx)?,
             comment,
             input.reason.into(),
@@ -321,13 +318,8 @@ impl ModerationMutation {
             .map(|r| Reason::parse(&r, "reason"))
             .transpose()
             .gql()?;
-        let row = moderation::resolve(&db(ctx)?, caller(ctx)?, id, hide, reason)
-            .await
-            .gql()?;
-        if hide {
-            publish_notifications(ctx, &[Kind::CommentHidden], Some(row.comment_id), None).await?;
-        }
-        Ok(CommentReport(row))
+        let row = moderation::resolve(services(ctx)?, caller(ctx)?, id, hide, reason).await;
+        Ok(CommentReport(row.gql()?))
     }
 
     /// Shows a hidden comment again (moderators).

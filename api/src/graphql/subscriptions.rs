@@ -26,7 +26,7 @@ use crate::services::events::{Event, EventFeed};
 fn events(ctx: &Context<'_>) -> async_graphql::Result<impl Stream<Item = Event> + use<>> {
     let receiver = match ctx.data_opt::<EventFeed>().and_then(EventFeed::take) {
         Some(receiver) => receiver,
-        None => state(ctx)?.events.subscribe(),
+        None => state(ctx)?.services.events.subscribe(),
     };
     Ok(futures_util::stream::unfold(
         receiver,

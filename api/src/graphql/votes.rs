@@ -2,56 +2,26 @@
 
 use async_graphql::{Context, ID, Object};
 
-use crate::error::{AppError, GqlResult};
+use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
 use crate::graphql::collections::Collection;
-use crate::graphql::context::{caller, db, loaders, publish};
+use crate::graphql::context::{caller, services};
 use crate::graphql::discussion::Comment;
 use crate::graphql::papers::Paper;
 use crate::ids::{CollectionId, CommentId, PaperId};
-use crate::services::events::Event;
-use crate::services::votes::{self, Target};
+use crate::services::votes::{self, Votable};
 
-/// Votes, and tells subscribers whose counts moved (comments' counts stream with nothing yet).
-async fn vote(ctx: &Context<'_>, target: Target, up: bool) -> async_graphql::Result<()> {
-    votes::vote(&db(ctx)?, caller(ctx)?, target, up)
-        .await
-        .gql()?;
-    let event = match target {
-        Target::Paper(paper) => Event::PaperUpdated { paper },
-        Target::Collection(collection) => Event::CollectionUpdated { collection },
-        Target::Comment(_) => return Ok(()),
-    };
-    publish(ctx, &[event]).await
-}
-
-async fn reload_paper(ctx: &Context<'_>, id: PaperId) -> async_graphql::Result<Paper> {
-    crate::services::papers::find_by_id(&db(ctx)?, id)
-        .await
-        .gql()?
-        .map(Paper::from)
-        .ok_or_else(|| AppError::NotFound("no such paper".into()).into_gql())
-}
-
-async fn reload_comment(ctx: &Context<'_>, id: CommentId) -> async_graphql::Result<Comment> {
-    loaders(ctx)?
-        .comment_by_id
-        .load_one(id)
-        .await?
-        .map(Comment)
-        .ok_or_else(|| AppError::NotFound("no such comment".into()).into_gql())
-}
-
-async fn reload_collection(
+/// Votes (or withdraws the vote) on what the ID names, and answers it as it is now.
+async fn vote<T: Votable>(
     ctx: &Context<'_>,
-    id: CollectionId,
-) -> async_graphql::Result<Collection> {
-    loaders(ctx)?
-        .collection_by_id
-        .load_one(id)
-        .await?
-        .map(Collection)
-        .ok_or_else(|| AppError::NotFound("no such collection".into()).into_gql())
+    id: &ID,
+    field: &str,
+    up: bool,
+) -> async_graphql::Result<T::Row> {
+    let id: T = id_arg(id, field)?;
+    votes::vote(services(ctx)?, caller(ctx)?, id, up)
+        .await
+        .gql()
 }
 
 #[derive(Default)]
@@ -66,9 +36,8 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
     ) -> async_graphql::Result<Paper> {
-        let id = id_arg(&paper_id, "paperId")?;
-        vote(ctx, Target::Paper(id), true).await?;
-        reload_paper(ctx, id).await
+        let row = vote::<PaperId>(ctx, &paper_id, "paperId", true).await?;
+        Ok(Paper::from(row))
     }
 
     /// Withdraws the viewer's upvote of a paper; without one, changes nothing.
@@ -77,9 +46,8 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
     ) -> async_graphql::Result<Paper> {
-        let id = id_arg(&paper_id, "paperId")?;
-        vote(ctx, Target::Paper(id), false).await?;
-        reload_paper(ctx, id).await
+        let row = vote::<PaperId>(ctx, &paper_id, "paperId", false).await?;
+        Ok(Paper::from(row))
     }
 
     /// Upvotes a comment; a repeat changes nothing.
@@ -88,9 +56,8 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Comment` ID.")] comment_id: ID,
     ) -> async_graphql::Result<Comment> {
-        let id = id_arg(&comment_id, "commentId")?;
-        vote(ctx, Target::Comment(id), true).await?;
-        reload_comment(ctx, id).await
+        let row = vote::<CommentId>(ctx, &comment_id, "commentId", true).await?;
+        Ok(Comment(row))
     }
 
     /// Withdraws the viewer's upvote of a comment.
@@ -99,9 +66,8 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Comment` ID.")] comment_id: ID,
     ) -> async_graphql::Result<Comment> {
-        let id = id_arg(&comment_id, "commentId")?;
-        vote(ctx, Target::Comment(id), false).await?;
-        reload_comment(ctx, id).await
+        let row = vote::<CommentId>(ctx, &comment_id, "commentId", false).await?;
+        Ok(Comment(row))
     }
 
     /// Upvotes a collection; another user's private collection is `NOT_FOUND`.
@@ -110,9 +76,8 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Collection` ID.")] collection_id: ID,
     ) -> async_graphql::Result<Collection> {
-        let id = id_arg(&collection_id, "collectionId")?;
-        vote(ctx, Target::Collection(id), true).await?;
-        reload_collection(ctx, id).await
+        let row = vote::<CollectionId>(ctx, &collection_id, "collectionId", true).await?;
+        Ok(Collection(row))
     }
 
     /// Withdraws the viewer's upvote of a collection.
@@ -121,8 +86,7 @@ impl VoteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "A `Collection` ID.")] collection_id: ID,
     ) -> async_graphql::Result<Collection> {
-        let id = id_arg(&collection_id, "collectionId")?;
-        vote(ctx, Target::Collection(id), false).await?;
-        reload_collection(ctx, id).await
+        let row = vote::<CollectionId>(ctx, &collection_id, "collectionId", false).await?;
+        Ok(Collection(row))
     }
 }

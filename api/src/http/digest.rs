@@ -50,7 +50,7 @@ fn failed(err: crate::error::AppError) -> Response {
 
 /// `GET /digest/confirm?token=…`: the double opt-in's second step.
 pub async fn confirm(State(state): State<AppState>, Query(query): Query<TokenQuery>) -> Response {
-    match digest::confirm(&state.db, &query.token).await {
+    match digest::confirm(&state.services.db, &query.token).await {
         Ok(Some(subscription)) => page(
             StatusCode::OK,
             "Subscribed",
@@ -85,7 +85,7 @@ pub async fn unsubscribe(
     State(state): State<AppState>,
     Query(query): Query<TokenQuery>,
 ) -> Response {
-    match digest::unsubscribe(&state.db, &query.token).await {
+    match digest::unsubscribe(&state.services.db, &query.token).await {
         Ok(true) => page(
             StatusCode::OK,
             "Unsubscribed",

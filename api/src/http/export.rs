@@ -24,9 +24,9 @@ pub async fn export(
     let result = async {
         // No header at all is as unauthenticated as a bad one here.
         let authorization = authorization.ok_or(AppError::Unauthenticated)?;
-        let caller = accounts::caller(&state.db, &state.jwt, Some(authorization), client).await?;
+        let caller = accounts::caller(&state.services, Some(authorization), client).await?;
         let user = caller.with_session()?;
-        let document = accounts::export::export(&state.db, user).await?;
+        let document = accounts::export::export(&state.services.db, user).await?;
         Ok::<_, AppError>((user.username.clone(), document))
     }
     .await;

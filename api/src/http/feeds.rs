@@ -54,7 +54,7 @@ async fn load_day(state: &AppState, date: Option<&str>) -> Result<Day, AppError>
         cursor: None,
     };
     let listed = papers::list(
-        &state.db,
+        &state.services.db,
         &filter,
         PaperOrder::Upvotes,
         &args,
@@ -64,7 +64,7 @@ async fn load_day(state: &AppState, date: Option<&str>) -> Result<Day, AppError>
         .map(|(_, row)| row.paper)
         .collect();
     let ids: Vec<_> = papers.iter().map(|p| p.id).collect();
-    let authors = papers::authors_of(&state.db, &ids)
+    let authors = papers::authors_of(&state.services.db, &ids)
         .await?
         .into_iter()
         .map(|(paper, entries)| {

@@ -20,7 +20,7 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<serde_jso
         DatabaseKind::SqliteFile(path) => path.exists(),
         _ => true,
     };
-    if file_present && db::ping(&state.db).await {
+    if file_present && db::ping(&state.services.db).await {
         (StatusCode::OK, Json(json!({ "status": "ready" })))
     } else {
         tracing::warn!("readiness check failed: the database does not answer");

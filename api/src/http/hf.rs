@@ -97,7 +97,7 @@ fn user_json(user: &user::Model) -> Value {
 /// Papers as flat objects, their authors and users loaded in two statements for all.
 async fn papers_json(state: &AppState, rows: Vec<paper::Model>) -> Result<Vec<Value>, AppError> {
     let ids: Vec<_> = rows.iter().map(|p| p.id).collect();
-    let authors = papers::authors_of(&state.db, &ids).await?;
+    let authors = papers::authors_of(&state.services.db, &ids).await?;
     let mut user_ids: Vec<_> = rows.iter().filter_map(|p| p.submitted_by).collect();
     user_ids.extend(
         authors
@@ -110,7 +110,7 @@ async fn papers_json(state: &AppState, rows: Vec<paper::Model>) -> Result<Vec<Va
     let users: HashMap<UserId, user::Model> = if user_ids.is_empty() {
         HashMap::new()
     } else {
-        accounts::users::find_by_ids(&state.db, &user_ids).await?
+        accounts::users::find_by_ids(&state.services.db, &user_ids).await?
     };
     Ok(rows
         .into_iter()
@@ -185,12 +185,12 @@ async fn daily(state: &AppState, params: DailyParams) -> Result<Value, AppError>
         ..Default::default()
     };
     if let Some(username) = params.submitter.as_deref() {
-        match accounts::users::find_by_username(&state.db, username).await? {
+        match accounts::users::find_by_username(&state.services.db, username).await? {
             Some(user) => filter.submitter_id = Some(user.id),
             None => return Ok(json!([])),
         }
     }
-    let rows = papers::list_by_page_number(&state.db, &filter, order, page, limit).await?;
+    let rows = papers::list_by_page_number(&state.services.db, &filter, order, page, limit).await?;
     Ok(Value::Array(papers_json(state, rows).await?))
 }
 
@@ -200,7 +200,7 @@ pub async fn paper(State(state): State<AppState>, Path(arxiv_id): Path<String>) 
 }
 
 async fn one(state: &AppState, arxiv_id: &str) -> Result<Value, AppError> {
-    let found = papers::find_by_arxiv_id(&state.db, arxiv_id).await?;
+    let found = papers::find_by_arxiv_id(&state.services.db, arxiv_id).await?;
     let paper = found.ok_or_else(|| AppError::NotFound(format!("no paper {arxiv_id}")))?;
     let mut list = papers_json(state, vec![paper]).await?;
     Ok(list.pop().unwrap_or(Value::Null))
@@ -227,7 +227,12 @@ async fn find(state: &AppState, params: SearchParams) -> Result<Value, AppError>
         direction: Direction::Forward,
         cursor: None,
     };
-    let results = search::search(&state.db, params.q.as_deref().unwrap_or_default(), &args).await?;
+    let results = search::search(
+        &state.services.db,
+        params.q.as_deref().unwrap_or_default(),
+        &args,
+    )
+    .await?;
     let rows = results.hits.into_iter().map(|hit| hit.paper).collect();
     Ok(Value::Array(papers_json(state, rows).await?))
 }

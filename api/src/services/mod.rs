@@ -20,6 +20,36 @@ pub mod tokens;
 pub mod votes;
 pub mod webhooks;
 
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::jwt::JwtKeys;
+use accounts::passwords::Hasher;
+use events::{Event, Events};
+use throttle::Throttles;
+
+/// What the services share beyond the caller: the database, the keys that sign sessions, the
+/// password-hashing threads, the throttles, and the live events that writes publish once they
+/// have committed. Built once at start-up and cheap to clone. A service that needs nothing but
+/// the database takes the connection alone.
+#[derive(Clone)]
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub jwt: Arc<JwtKeys>,
+    pub hasher: Arc<Hasher>,
+    pub throttles: Arc<Throttles>,
+    pub events: Arc<Events>,
+}
+
+impl Services {
+    /// Publishes live events of work that has committed. A failure to notify is logged, not
+    /// returned: the work itself has succeeded.
+    pub async fn publish(&self, events: &[Event]) {
+        self.events.publish(events).await;
+    }
+}
+
 /// The current time, to the millisecond: both databases then store and return exactly the
 /// same instant (PostgreSQL keeps microseconds, SQLite keeps what it is given), so cursors and
 /// comparisons built from a stored time round-trip on either.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::GqlResult;
 use crate::graphql::accounts::User;
-use crate::graphql::context::{caller, db, state};
+use crate::graphql::context::{caller, db, services};
 use crate::services::accounts::{self, ProfileChange, Registration, Session};
 
 /// A signed-in session.
@@ -94,17 +94,9 @@ impl AccountMutation {
             input.display_name,
         )
         .gql()?;
-        let state = state(ctx)?;
-        let session = accounts::register(
-            &state.db,
-            &state.jwt,
-            &state.hasher,
-            &state.throttles,
-            caller(ctx)?,
-            new,
-        )
-        .await
-        .gql()?;
+        let session = accounts::register(services(ctx)?, caller(ctx)?, new)
+            .await
+            .gql()?;
         Ok(AuthPayload::signed_in(session))
     }
 
@@ -115,12 +107,8 @@ impl AccountMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The credentials.")] input: LoginInput,
     ) -> async_graphql::Result<AuthPayload> {
-        let state = state(ctx)?;
         let session = accounts::login(
-            &state.db,
-            &state.jwt,
-            &state.hasher,
-            &state.throttles,
+            services(ctx)?,
             caller(ctx)?,
             &input.username_or_email,
             input.password,
@@ -137,8 +125,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The refresh token of the current session.")] refresh_token: String,
     ) -> async_graphql::Result<AuthPayload> {
-        let state = state(ctx)?;
-        let session = accounts::refresh(&state.db, &state.jwt, &refresh_token)
+        let session = accounts::refresh(services(ctx)?, &refresh_token)
             .await
             .gql()?;
         Ok(AuthPayload::signed_in(session))
@@ -173,12 +160,8 @@ impl AccountMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The current and the new password.")] input: ChangePasswordInput,
     ) -> async_graphql::Result<AuthPayload> {
-        let state = state(ctx)?;
         let session = accounts::change_password(
-            &state.db,
-            &state.jwt,
-            &state.hasher,
-            &state.throttles,
+            services(ctx)?,
             caller(ctx)?,
             input.current_password,
             input.new_password,
@@ -203,11 +186,8 @@ impl AccountMutation {
         )]
         erase_comments: Option<bool>,
     ) -> async_graphql::Result<bool> {
-        let state = state(ctx)?;
         accounts::erasure::delete_account(
-            &state.db,
-            &state.hasher,
-            &state.throttles,
+            services(ctx)?,
             caller(ctx)?,
             password,
             erase_comments.unwrap_or(false),

@@ -5,9 +5,8 @@ use async_graphql::{Context, ID, InputObject, Object};
 use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
 use crate::graphql::collections::Collection;
-use crate::graphql::context::{caller, db, publish};
+use crate::graphql::context::{caller, db, services};
 use crate::services::collections::{self, CollectionChange, Item, ItemChange, NewCollection};
-use crate::services::events::Event;
 
 /// A new collection.
 #[derive(InputObject)]
@@ -60,15 +59,6 @@ pub struct UpdateCollectionItemInput {
     position: Option<i32>,
 }
 
-/// Tells subscribers the collection changed, and answers it.
-async fn updated(
-    ctx: &Context<'_>,
-    row: entity::collection::Model,
-) -> async_graphql::Result<Collection> {
-    publish(ctx, &[Event::CollectionUpdated { collection: row.id }]).await?;
-    Ok(Collection(row))
-}
-
 #[derive(Default)]
 pub struct CollectionMutation;
 
@@ -97,9 +87,8 @@ impl CollectionMutation {
     ) -> async_graphql::Result<Collection> {
         let id = id_arg(&input.id, "id")?;
         let changes = CollectionChange::parse(input.title, input.description, input.is_private);
-        let db = db(ctx)?;
-        let row = collections::update(&db, caller(ctx)?, id, changes.gql()?);
-        updated(ctx, row.await.gql()?).await
+        let row = collections::update(services(ctx)?, caller(ctx)?, id, changes.gql()?).await;
+        Ok(Collection(row.gql()?))
     }
 
     /// Deletes the viewer's collection.
@@ -120,11 +109,8 @@ impl CollectionMutation {
     ) -> async_graphql::Result<Collection> {
         let item = item(&input.collection_id, &input.paper_id)?;
         let change = ItemChange::parse(input.note, input.position).gql()?;
-        let db = db(ctx)?;
-        let row = collections::add_item(&db, caller(ctx)?, item, change)
-            .await
-            .gql()?;
-        updated(ctx, row).await
+        let row = collections::add_item(services(ctx)?, caller(ctx)?, item, change).await;
+        Ok(Collection(row.gql()?))
     }
 
     /// Changes the note or the position of an item of the viewer's collection.
@@ -135,11 +121,8 @@ impl CollectionMutation {
     ) -> async_graphql::Result<Collection> {
         let item = item(&input.collection_id, &input.paper_id)?;
         let change = ItemChange::parse(input.note, input.position).gql()?;
-        let db = db(ctx)?;
-        let row = collections::update_item(&db, caller(ctx)?, item, change)
-            .await
-            .gql()?;
-        updated(ctx, row).await
+        let row = collections::update_item(services(ctx)?, caller(ctx)?, item, change).await;
+        Ok(Collection(row.gql()?))
     }
 
     /// Removes a paper from the viewer's collection.
@@ -150,11 +133,8 @@ impl CollectionMutation {
         #[graphql(desc = "A `Paper` ID.")] paper_id: ID,
     ) -> async_graphql::Result<Collection> {
         let item = item(&collection_id, &paper_id)?;
-        let db = db(ctx)?;
-        let row = collections::remove_item(&db, caller(ctx)?, item)
-            .await
-            .gql()?;
-        updated(ctx, row).await
+        let row = collections::remove_item(services(ctx)?, caller(ctx)?, item).await;
+        Ok(Collection(row.gql()?))
     }
 }
 

@@ -4,12 +4,10 @@ use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::error::GqlResult;
 use crate::graphql::args::id_arg;
-use crate::graphql::context::{caller, db, publish, publish_notifications, state};
+use crate::graphql::context::{caller, db, services};
 use crate::graphql::discussion::Comment;
 use crate::services::discussion::{self, Body};
-use crate::services::events::Event;
 use crate::services::moderation::{self, Reason};
-use crate::services::notifications::Kind;
 
 /// A new comment, or a reply.
 #[derive(InputObject)]
@@ -50,38 +48,8 @@ impl DiscussionMutation {
             .map(|id| id_arg(&id, "parentId"))
             .transpose()?;
         let body = Body::parse(input.body, "body").gql()?;
-        let state = state(ctx)?;
-        let row = discussion::add(
-            &state.db,
-            &state.throttles,
-            caller(ctx)?,
-            paper,
-            body,
-            parent,
-        )
-        .await
-        .gql()?;
-        publish(
-            ctx,
-            &[
-                Event::CommentAdded {
-                    paper: row.paper_id,
-                    comment: row.id,
-                },
-                Event::PaperUpdated {
-                    paper: row.paper_id,
-                },
-            ],
-        )
-        .await?;
-        publish_notifications(
-            ctx,
-            &[Kind::CommentReply, Kind::PaperComment],
-            Some(row.id),
-            None,
-        )
-        .await?;
-        Ok(Comment(row))
+        let row = discussion::add(services(ctx)?, caller(ctx)?, paper, body, parent).await;
+        Ok(Comment(row.gql()?))
     }
 
     /// Replaces the body of the viewer's own comment and marks it edited.
@@ -122,10 +90,7 @@ impl DiscussionMutation {
     ) -> async_graphql::Result<Comment> {
         let id = id_arg(&id, "id")?;
         let reason = Reason::parse(&reason, "reason").gql()?;
-        let row = moderation::hide(&db(ctx)?, caller(ctx)?, id, reason)
-            .await
-            .gql()?;
-        publish_notifications(ctx, &[Kind::CommentHidden], Some(row.id), None).await?;
-        Ok(Comment(row))
+        let row = moderation::hide(services(ctx)?, caller(ctx)?, id, reason).await;
+        Ok(Comment(row.gql()?))
     }
 }

@@ -213,7 +213,7 @@ impl Engine {
         let state = &self.0.state;
         let request = request
             .data(RequestData {
-                loaders: Loaders::new(&state.db, caller.user_id(), self.0.loader_delay),
+                loaders: Loaders::new(&state.services.db, caller.user_id(), self.0.loader_delay),
                 caller: caller.clone(),
             })
             .data(budget.clone());

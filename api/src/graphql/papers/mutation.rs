@@ -4,9 +4,8 @@ use async_graphql::{Context, InputObject, Object};
 use chrono::{DateTime, Utc};
 
 use crate::error::GqlResult;
-use crate::graphql::context::{caller, publish, state};
+use crate::graphql::context::{caller, services};
 use crate::graphql::papers::Paper;
-use crate::services::events::Event;
 use crate::services::papers;
 
 /// A paper submitted to the daily feed.
@@ -51,11 +50,7 @@ impl PaperMutation {
             input.project_page,
         )
         .gql()?;
-        let state = state(ctx)?;
-        let row = papers::submit(&state.db, &state.throttles, caller(ctx)?, new)
-            .await
-            .gql()?;
-        publish(ctx, &[Event::PaperSubmitted { paper: row.id }]).await?;
-        Ok(Paper::from(row))
+        let row = papers::submit(services(ctx)?, caller(ctx)?, new).await;
+        Ok(Paper::from(row.gql()?))
     }
 }

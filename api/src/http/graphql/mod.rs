@@ -186,7 +186,7 @@ async fn authenticate(
     client: Option<IpAddr>,
 ) -> Result<Caller, Response> {
     let authorization = headers.get(AUTHORIZATION).map(HeaderValue::as_bytes);
-    match accounts::caller(&state.app.db, &state.app.jwt, authorization, client).await {
+    match accounts::caller(&state.app.services, authorization, client).await {
         Ok(caller) => Ok(caller),
         Err(err) => {
             let code = err.code();

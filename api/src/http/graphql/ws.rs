@@ -250,7 +250,7 @@ impl Session {
                     return Ok(Some(error_message(id, &message, "RATE_LIMITED")));
                 }
                 // Subscribed now, so that every event published from here on is seen.
-                let feed = EventFeed::new(self.state.app.events.subscribe());
+                let feed = EventFeed::new(self.state.app.services.events.subscribe());
                 let task = tokio::spawn(operate(
                     self.state.clone(),
                     ready.caller.clone(),
@@ -293,8 +293,7 @@ impl Session {
         };
         let app = &self.state.app;
         let caller = accounts::caller(
-            &app.db,
-            &app.jwt,
+            &app.services,
             authorization.as_deref().map(str::as_bytes),
             self.client,
         )
@@ -304,7 +303,7 @@ impl Session {
         let expires = authorization
             .as_deref()
             .and_then(|value| value.trim().split_once(' '))
-            .and_then(|(_, token)| app.jwt.expiry(token.trim()))
+            .and_then(|(_, token)| app.services.jwt.expiry(token.trim()))
             .map(|exp| {
                 let left = exp.saturating_sub(chrono::Utc::now().timestamp());
                 tokio::time::Instant::now() + Duration::from_secs(u64::try_from(left).unwrap_or(0))

@@ -3,23 +3,22 @@
 use std::net::IpAddr;
 
 use entity::user;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::EntityTrait;
 
 use crate::auth::Caller;
-use crate::auth::jwt::JwtKeys;
 use crate::error::AppError;
-use crate::services::tokens;
+use crate::services::{Services, tokens};
 
 /// The caller of a request with this `Authorization` header value. Absent: anonymous. Present: it must be
 /// `Bearer <access token>` for an existing, enabled user, issued no earlier than the user's last
 /// password change, or `Bearer papers_…`, a live API token of an enabled user; anything else is
 /// `UNAUTHENTICATED`, never silent anonymity.
 pub async fn caller(
-    db: &DatabaseConnection,
-    keys: &JwtKeys,
+    services: &Services,
     authorization: Option<&[u8]>,
     address: Option<IpAddr>,
 ) -> Result<Caller, AppError> {
+    let (db, keys) = (&services.db, &services.jwt);
     let Some(value) = authorization else {
         return Ok(Caller::anonymous(address));
     };

@@ -8,13 +8,12 @@
 //! collections, claims (pending ones withdrawn, approved author links cleared). The row itself
 //! stays, disabled, so the username stays reserved: nobody can take it over to pass as them.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::ConnectionTrait;
 
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
-use crate::services::accounts::passwords::Hasher;
-use crate::services::throttle::Throttles;
+use crate::services::Services;
 
 /// The statements of an erasure, in order: `$1` the user, `$2` now, `$3` the email address the
 /// account had (for digest subscriptions made without signing in).
@@ -68,15 +67,14 @@ const ERASE_ACCOUNT: &[&str] = &[
 /// Erases the caller's account. Needs a session (not an API token) and the password, checked
 /// and throttled as a sign-in.
 pub async fn delete_account(
-    db: &DatabaseConnection,
-    hasher: &Hasher,
-    throttles: &Throttles,
+    services: &Services,
     caller: &Caller,
     password: String,
     erase_comments: bool,
 ) -> Result<bool, AppError> {
+    let db = &services.db;
     let user = caller.with_session()?;
-    super::check_password(hasher, throttles, caller, user, password, "password").await?;
+    super::check_password(services, caller, user, password, "password").await?;
     let now = crate::services::now();
     let values: [sea_orm::Value; 4] = [
         user.id.into(),

@@ -7,25 +7,22 @@ use sea_orm::{
 };
 
 use crate::auth::Caller;
-use crate::auth::jwt::JwtKeys;
 use crate::db;
 use crate::error::AppError;
-use crate::services::accounts::passwords::Hasher;
+use crate::services::Services;
+use crate::services::accounts::sessions::parts;
 use crate::services::accounts::{
     Email, ProfileChange, Registration, Session, Username, start_session,
 };
-use crate::services::throttle::Throttles;
 
 /// Creates an account and signs it in. Every sign-up that reaches the database counts against
 /// the address's throttle, taken or not: the limit also slows down probing which names exist.
 pub async fn register(
-    db: &DatabaseConnection,
-    keys: &JwtKeys,
-    hasher: &Hasher,
-    throttles: &Throttles,
+    services: &Services,
     caller: &Caller,
     new: Registration,
 ) -> Result<Session, AppError> {
+    let (db, keys, hasher, throttles) = parts(services);
     if let Some(address) = caller.address {
         let _counted = throttles
             .registrations_per_address

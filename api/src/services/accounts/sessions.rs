@@ -15,6 +15,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::db;
 use crate::error::AppError;
 use crate::ids::UserId;
+use crate::services::Services;
 use crate::services::accounts::Password;
 use crate::services::accounts::passwords::Hasher;
 use crate::services::throttle::{Slot, Throttles};
@@ -77,6 +78,16 @@ pub(super) async fn start_session<C: ConnectionTrait>(
     })
 }
 
+/// The parts of the services the account functions use.
+pub(super) fn parts(services: &Services) -> (&DatabaseConnection, &JwtKeys, &Hasher, &Throttles) {
+    (
+        &services.db,
+        &services.jwt,
+        &services.hasher,
+        &services.throttles,
+    )
+}
+
 /// The one answer to every failed sign-in.
 fn bad_login() -> AppError {
     AppError::Unauthenticated
@@ -133,13 +144,13 @@ fn account_key(user_id: UserId) -> String {
 /// the address's failed-sign-in budget, and past it every check is `RATE_LIMITED`. A wrong
 /// password is `BAD_USER_INPUT` on `field`.
 pub async fn check_password(
-    hasher: &Hasher,
-    throttles: &Throttles,
+    services: &Services,
     caller: &Caller,
     user: &user::Model,
     password: String,
     field: &str,
 ) -> Result<(), AppError> {
+    let (_, _, hasher, throttles) = parts(services);
     let attempt = Attempt {
         throttles,
         client: caller.address,
@@ -155,14 +166,12 @@ pub async fn check_password(
 /// Signs in. Failed attempts count against the account and the client's address; past either
 /// limit every attempt is `RATE_LIMITED` before any password is checked.
 pub async fn login(
-    db: &DatabaseConnection,
-    keys: &JwtKeys,
-    hasher: &Hasher,
-    throttles: &Throttles,
+    services: &Services,
     caller: &Caller,
     username_or_email: &str,
     password: String,
 ) -> Result<Session, AppError> {
+    let (db, keys, hasher, throttles) = parts(services);
     let attempt = Attempt {
         throttles,
         client: caller.address,
@@ -203,11 +212,8 @@ pub async fn login(
 
 /// Rotates a refresh token: the presented one is spent and a new one of the same family is
 /// issued. Presenting a spent token means it leaked: the whole family is revoked.
-pub async fn refresh(
-    db: &DatabaseConnection,
-    keys: &JwtKeys,
-    token: &str,
-) -> Result<Session, AppError> {
+pub async fn refresh(services: &Services, token: &str) -> Result<Session, AppError> {
+    let (db, keys, _, _) = parts(services);
     let now = crate::services::now();
     let Some(row) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(token_hash(token)))
@@ -278,17 +284,15 @@ pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<bool, AppErr
 /// A wrong current password counts as a failed sign-in of the account (and the address):
 /// whoever holds a stolen access token cannot guess the password through this door either.
 pub async fn change_password(
-    db: &DatabaseConnection,
-    keys: &JwtKeys,
-    hasher: &Hasher,
-    throttles: &Throttles,
+    services: &Services,
     caller: &Caller,
     current: String,
     new: String,
 ) -> Result<Session, AppError> {
+    let (db, keys, hasher, _throttles) = parts(services);
     let user = caller.signed_in()?;
     let new = Password::parse(new, "newPassword")?;
-    check_password(hasher, throttles, caller, user, current, "currentPassword").await?;
+    check_password(services, caller, user, current, "currentPassword").await?;
     let hash = hasher.hash(new.reveal()).await?;
     let now = crate::services::now();
     let txn = db::begin_write(db).await?;

@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
 use crate::ids::{ClaimId, PaperId};
+use crate::services::Services;
 use crate::services::input::Text;
 use crate::services::moderation;
 use crate::services::notifications::{self, Kind, Notice};
@@ -76,20 +77,22 @@ pub async fn claim(
 /// pending, so of two moderators deciding at once exactly one succeeds and the other gets
 /// `CONFLICT`; an approval links the author identity in the same transaction, and only if no
 /// one has claimed it meanwhile.
+///
+/// Once it has committed, the claimant's notification is announced live.
 pub async fn decide(
-    db: &DatabaseConnection,
+    services: &Services,
     caller: &Caller,
     claim: ClaimId,
     approve: bool,
 ) -> Result<authorship_claim::Model, AppError> {
-    let moderator = caller.moderator("decide claims")?;
+    let (db, moderator) = (&services.db, caller.moderator("decide claims")?);
     let id = claim;
     let status = if approve {
         ClaimStatus::Approved
     } else {
         ClaimStatus::Rejected
     };
-    db::retrying(|| async {
+    let row = db::retrying(|| async {
         let txn = db::begin_write(db).await?;
         let decided = authorship_claim::Entity::update_many()
             .col_expr(authorship_claim::Column::Status, Expr::value(status))
@@ -150,7 +153,10 @@ pub async fn decide(
         txn.commit().await?;
         Ok(claim)
     })
-    .await
+    .await?;
+    let decided = [Kind::ClaimDecided];
+    notifications::announce(services, &decided, None, Some(row.id)).await;
+    Ok(row)
 }
 
 /// Claims by id, for loaders.

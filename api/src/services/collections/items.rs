@@ -5,14 +5,15 @@
 use entity::{collection, collection_item, paper, user};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Set,
 };
 
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
 use crate::ids::{CollectionId, PaperId};
+use crate::services::Services;
 use crate::services::collections::write::{check_owner, owned};
 use crate::services::input::Text;
 
@@ -48,10 +49,10 @@ impl ItemChange {
 }
 
 /// Runs `change` on the caller's collection in one locked write transaction (retried on a
-/// conflict), moves its item count by `added` and its `updated_at`, then answers the
-/// collection as it is afterwards.
+/// conflict), moves its item count by `added` and its `updated_at`, tells subscribers, then
+/// answers the collection as it is afterwards.
 async fn change_items<F, Fut>(
-    db: &DatabaseConnection,
+    services: &Services,
     caller: &Caller,
     collection: CollectionId,
     added: i32,
@@ -61,7 +62,7 @@ where
     F: Fn(sea_orm::DatabaseTransaction) -> Fut,
     Fut: std::future::Future<Output = Result<sea_orm::DatabaseTransaction, AppError>>,
 {
-    let user = caller.signed_in()?;
+    let (db, user) = (&services.db, caller.signed_in()?);
     db::retrying(|| async {
         let txn = db::begin_write(db).await?;
         lock_owned(&txn, user, collection).await?;
@@ -81,7 +82,7 @@ where
         Ok(txn.commit().await?)
     })
     .await?;
-    owned(db, user, collection).await
+    super::updated(services, owned(db, user, collection).await?).await
 }
 
 /// Where an item waits while others shift around it: below every position a shift passes
@@ -151,7 +152,7 @@ async fn item_count<C: ConnectionTrait>(
 /// Adds a paper at the change's position (clamped; the end when absent), shifting later items
 /// down; a paper already in the collection is `CONFLICT`.
 pub async fn add_item(
-    db: &DatabaseConnection,
+    services: &Services,
     caller: &Caller,
     item: Item,
     change: ItemChange,
@@ -159,7 +160,7 @@ pub async fn add_item(
     let (collection_id, paper_id) = (item.collection, item.paper);
     let note = &change.note.flatten().map(String::from);
     let position = change.position;
-    change_items(db, caller, item.collection, 1, |txn| async move {
+    change_items(services, caller, item.collection, 1, |txn| async move {
         if paper::Entity::find_by_id(paper_id)
             .one(&txn)
             .await?
@@ -203,14 +204,14 @@ pub async fn add_item(
 /// Changes an item's note (an empty one clears it) and/or moves it to the change's position
 /// (clamped).
 pub async fn update_item(
-    db: &DatabaseConnection,
+    services: &Services,
     caller: &Caller,
     item: Item,
     change: ItemChange,
 ) -> Result<collection::Model, AppError> {
     let (collection_id, paper_id) = (item.collection, item.paper);
     let change = &change;
-    change_items(db, caller, item.collection, 0, |txn| async move {
+    change_items(services, caller, item.collection, 0, |txn| async move {
         let row = item_of(&txn, collection_id, paper_id).await?;
         let from = row.position;
         let mut updated: collection_item::ActiveModel = row.into();
@@ -239,12 +240,12 @@ pub async fn update_item(
 
 /// Takes a paper out of the collection, closing the gap.
 pub async fn remove_item(
-    db: &DatabaseConnection,
+    services: &Services,
     caller: &Caller,
     item: Item,
 ) -> Result<collection::Model, AppError> {
     let (collection_id, paper_id) = (item.collection, item.paper);
-    change_items(db, caller, item.collection, -1, |txn| async move {
+    change_items(services, caller, item.collection, -1, |txn| async move {
         let row = item_of(&txn, collection_id, paper_id).await?;
         collection_item::Entity::delete_by_id((collection_id, paper_id))
             .exec(&txn)

@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
 use crate::ids::CollectionId;
+use crate::services::Services;
 use crate::services::input::Text;
 
 pub const MAX_TITLE_CHARS: usize = 100;
@@ -135,12 +136,12 @@ pub async fn create(
 }
 
 pub async fn update(
-    db: &DatabaseConnection,
+    services: &Services,
     caller: &Caller,
     id: CollectionId,
     changes: CollectionChange,
 ) -> Result<collection::Model, AppError> {
-    let user = caller.signed_in()?;
+    let (db, user) = (&services.db, caller.signed_in()?);
     let CollectionChange {
         title,
         description,
@@ -158,7 +159,7 @@ pub async fn update(
         change.is_private = Set(is_private);
     }
     change.updated_at = Set(crate::services::now());
-    Ok(change.update(db).await?)
+    super::updated(services, change.update(db).await?).await
 }
 
 pub async fn delete(

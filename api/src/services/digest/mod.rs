@@ -17,8 +17,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
+use crate::services::Services;
 use crate::services::accounts::Email;
-use crate::services::throttle::Throttles;
 
 /// How often a digest comes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,12 +66,12 @@ fn new_token() -> String {
 /// unconfirmed sends a new confirmation link (the old one stops working); once confirmed it
 /// changes nothing.
 pub async fn subscribe(
-    db: &DatabaseConnection,
-    throttles: &Throttles,
+    services: &Services,
     caller: &Caller,
     email: Option<Email>,
     frequency: Frequency,
 ) -> Result<Subscribed, AppError> {
+    let (db, throttles) = (&services.db, &services.throttles);
     let email = match (email, &caller.user) {
         (Some(email), _) => email,
         (None, Some(user)) => Email::parse(&user.email)?,

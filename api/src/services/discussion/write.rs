@@ -12,10 +12,11 @@ use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
 use crate::ids::{CommentId, PaperId};
+use crate::services::Services;
 use crate::services::discussion::markdown;
+use crate::services::events::Event;
 use crate::services::input::Markdown;
-use crate::services::notifications::{self, Notice};
-use crate::services::throttle::Throttles;
+use crate::services::notifications::{self, Kind, Notice};
 
 /// Longest comment body, in characters.
 pub const MAX_BODY_CHARS: usize = 10_000;
@@ -28,25 +29,38 @@ pub type Body = Markdown<MAX_BODY_CHARS>;
 /// Comments on a paper, or replies to a comment of the same paper. Counted against the
 /// author's comment throttle: the slot is reserved before the write (parallel requests cannot
 /// pass the limit together) and given back when the comment is refused.
+///
+/// Once it has committed, subscribers are told of the comment and of the paper's new count, and
+/// those it concerns of their notifications.
 pub async fn add(
-    db: &DatabaseConnection,
-    throttles: &Throttles,
+    services: &Services,
     caller: &Caller,
     paper: PaperId,
     body: Body,
     parent: Option<CommentId>,
 ) -> Result<comment::Model, AppError> {
     let author = caller.signed_in()?;
-    let (paper_id, parent_id) = (paper, parent);
-    let slot = throttles
+    let slot = services
+        .throttles
         .comments_per_user
         .reserve(&author.id.to_string())
         .await?;
-    let added = insert(db, author, paper_id, body, parent_id).await;
-    if added.is_err() {
-        slot.release().await;
-    }
-    added
+    let row = match insert(&services.db, author, paper, body, parent).await {
+        Ok(row) => row,
+        Err(err) => {
+            slot.release().await;
+            return Err(err);
+        }
+    };
+    let (paper, comment) = (row.paper_id, row.id);
+    let events = [
+        Event::CommentAdded { paper, comment },
+        Event::PaperUpdated { paper },
+    ];
+    services.publish(&events).await;
+    let kinds = [Kind::CommentReply, Kind::PaperComment];
+    notifications::announce(services, &kinds, Some(comment), None).await;
+    Ok(row)
 }
 
 async fn insert(

@@ -13,17 +13,18 @@ use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
 use crate::ids::{CommentId, UserId};
+use crate::services::Services;
 use crate::services::notifications::{self, Kind, Notice};
 
 /// Hides a comment (moderators only): it reads as a tombstone to everyone but moderators and
 /// its author; its open reports are resolved, its author told, the act logged.
 pub async fn hide(
-    db: &DatabaseConnection,
+    services: &Services,
     caller: &Caller,
     comment: CommentId,
     reason: Reason,
 ) -> Result<comment::Model, AppError> {
-    let moderator = caller.moderator("hide comments")?;
+    let (db, moderator) = (&services.db, caller.moderator("hide comments")?);
     let row = comment::Entity::find_by_id(comment)
         .one(db)
         .await?
@@ -31,6 +32,7 @@ pub async fn hide(
     let txn = db::begin_write(db).await?;
     let hidden = hide_in(&txn, moderator.id, row, reason).await?;
     txn.commit().await?;
+    notifications::announce(services, &[Kind::CommentHidden], Some(hidden.id), None).await;
     Ok(hidden)
 }
 

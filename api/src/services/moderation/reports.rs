@@ -2,25 +2,26 @@
 
 use entity::{comment, comment_report};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::{Action, Details, Reason, ReportReason, ReportStatus, hide_in, log};
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
 use crate::ids::{CommentId, ReportId};
-use crate::services::throttle::Throttles;
+use crate::services::Services;
+use crate::services::notifications::{self, Kind};
 
 /// Reports a comment (signed-in users; not one's own, not a removed one). One open report per
 /// user and comment: a second is `CONFLICT`. Throttled per user.
 pub async fn report(
-    db: &DatabaseConnection,
-    throttles: &Throttles,
+    services: &Services,
     caller: &Caller,
     comment: CommentId,
     reason: ReportReason,
     details: Option<Details>,
 ) -> Result<comment_report::Model, AppError> {
+    let (db, throttles) = (&services.db, &services.throttles);
     let reporter = caller.signed_in()?;
     let row = comment::Entity::find_by_id(comment)
         .one(db)
@@ -62,13 +63,13 @@ pub async fn report(
 /// Resolves an open report (moderators): `hide` hides the comment (resolving every open report
 /// on it), else the report is dismissed. A report resolved already is `CONFLICT`.
 pub async fn resolve(
-    db: &DatabaseConnection,
+    services: &Services,
     caller: &Caller,
     report: ReportId,
     hide: bool,
     reason: Option<Reason>,
 ) -> Result<comment_report::Model, AppError> {
-    let moderator = caller.moderator("resolve reports")?;
+    let (db, moderator) = (&services.db, caller.moderator("resolve reports")?);
     let txn = db::begin_write(db).await?;
     let row = comment_report::Entity::find_by_id(report)
         .one(&txn)
@@ -122,5 +123,9 @@ pub async fn resolve(
         .await?
         .ok_or_else(|| AppError::NotFound("no such report".into()))?;
     txn.commit().await?;
+    if hide {
+        let hidden = [Kind::CommentHidden];
+        notifications::announce(services, &hidden, Some(resolved.comment_id), None).await;
+    }
     Ok(resolved)
 }

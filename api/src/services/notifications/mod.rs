@@ -18,6 +18,8 @@ use sea_orm::{
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::ids::{ClaimId, CommentId, NotificationId, PaperId, UserId};
+use crate::services::Services;
+use crate::services::events::Event;
 use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
 
 /// What a notification tells of.
@@ -219,9 +221,33 @@ pub async fn find_by_ids(
         .collect())
 }
 
-/// The notifications an action just wrote, to announce them live: those of a comment (or claim)
-/// of a kind, the newest per recipient.
-pub async fn written_for(
+/// Announces live the notifications an action has just written (of these kinds, about this
+/// comment or claim), once the action has committed. A failure to read them back is logged:
+/// the action itself succeeded.
+pub async fn announce(
+    services: &Services,
+    kinds: &[Kind],
+    comment: Option<CommentId>,
+    claim: Option<ClaimId>,
+) {
+    match written_for(&services.db, kinds, comment, claim).await {
+        Ok(rows) => {
+            let events: Vec<Event> = rows
+                .iter()
+                .map(|n| Event::NotificationAdded {
+                    notification: n.id,
+                    user: n.user_id,
+                })
+                .collect();
+            services.publish(&events).await;
+        }
+        Err(err) => tracing::warn!(error = %err, "cannot announce new notifications"),
+    }
+}
+
+/// The notifications an action just wrote: those of a comment (or claim) of a kind, the newest
+/// per recipient.
+async fn written_for(
     db: &DatabaseConnection,
     kinds: &[Kind],
     comment: Option<CommentId>,

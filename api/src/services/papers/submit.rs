@@ -3,15 +3,16 @@
 
 use chrono::{DateTime, Utc};
 use entity::{paper, user};
-use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
+use crate::services::Services;
+use crate::services::events::Event;
 use crate::services::input::HttpUrl;
 use crate::services::papers::import;
 use crate::services::papers::new::{self, NewPaper};
-use crate::services::throttle::Throttles;
 
 /// A submitted paper, checked.
 pub struct Submission(NewPaper);
@@ -43,14 +44,14 @@ impl Submission {
 /// Lists a submitted paper, counted against the submitter's throttle. Of parallel submissions
 /// of one arXiv id one succeeds and the others get `CONFLICT`.
 pub async fn submit(
-    db: &DatabaseConnection,
-    throttles: &Throttles,
+    services: &Services,
     caller: &Caller,
     new: Submission,
 ) -> Result<paper::Model, AppError> {
-    let submitter = caller.signed_in()?;
+    let (db, submitter) = (&services.db, caller.signed_in()?);
     // Reserved before the write, given back when the submission is refused.
-    let slot = throttles
+    let slot = services
+        .throttles
         .submissions_per_user
         .reserve(&submitter.id.to_string())
         .await?;
@@ -61,10 +62,18 @@ pub async fn submit(
         Ok(row)
     })
     .await;
-    if submitted.is_err() {
-        slot.release().await;
+    match submitted {
+        Ok(row) => {
+            services
+                .publish(&[Event::PaperSubmitted { paper: row.id }])
+                .await;
+            Ok(row)
+        }
+        Err(err) => {
+            slot.release().await;
+            Err(err)
+        }
     }
-    submitted
 }
 
 async fn insert(

@@ -2,11 +2,17 @@
 //! and timestamp, and the counted table with its id and `upvote_count` columns. Reads and writes
 //! of every kind go through one code path with these names.
 
+use std::future::Future;
+
 use entity::{collection, collection_upvote, comment, comment_upvote, paper, paper_upvote};
 use sea_orm::sea_query::{DynIden, IntoIden};
+use sea_orm::{DatabaseConnection, EntityTrait};
 
-use crate::ids::{CollectionId, CommentId, PaperId};
+use crate::error::AppError;
+use crate::ids::{CollectionId, CommentId, Global, PaperId};
+use crate::services::events::Event;
 use crate::services::pagination::ParentId;
+use crate::services::votes::Target;
 
 /// The tables and columns of one kind of vote.
 pub struct Ledger {
@@ -20,11 +26,55 @@ pub struct Ledger {
 }
 
 /// The id of something that can be upvoted: a paper, a comment or a collection.
-pub trait Votable: ParentId {
+pub trait Votable: ParentId + Global {
+    /// The row voted on, as a vote answers it.
+    type Row: Send;
+
     fn ledger() -> Ledger;
+
+    fn target(self) -> Target;
+
+    /// What subscribers are told when a vote on it moves its count (comments' counts stream
+    /// with nothing yet).
+    fn event(self) -> Option<Event>;
+
+    /// What it is, for messages.
+    const WHAT: &'static str;
+
+    /// The row as it is now.
+    fn fresh(
+        self,
+        db: &DatabaseConnection,
+    ) -> impl Future<Output = Result<Option<Self::Row>, AppError>> + Send;
+}
+
+/// Implements the row-related parts of [`Votable`] for an id whose entity has it as its key.
+macro_rules! votable {
+    ($id:ty, $entity:ident, $target:ident, $event:expr) => {
+        type Row = $entity::Model;
+
+        const WHAT: &'static str = stringify!($entity);
+
+        fn target(self) -> Target {
+            Target::$target(self)
+        }
+
+        fn event(self) -> Option<Event> {
+            let event: fn($id) -> Option<Event> = $event;
+            event(self)
+        }
+
+        async fn fresh(self, db: &DatabaseConnection) -> Result<Option<Self::Row>, AppError> {
+            Ok($entity::Entity::find_by_id(self).one(db).await?)
+        }
+    };
 }
 
 impl Votable for PaperId {
+    votable!(PaperId, paper, Paper, |paper| Some(Event::PaperUpdated {
+        paper
+    }));
+
     fn ledger() -> Ledger {
         Ledger {
             votes: paper_upvote::Entity.into_iden(),
@@ -39,6 +89,8 @@ impl Votable for PaperId {
 }
 
 impl Votable for CommentId {
+    votable!(CommentId, comment, Comment, |_| None);
+
     fn ledger() -> Ledger {
         Ledger {
             votes: comment_upvote::Entity.into_iden(),
@@ -53,6 +105,10 @@ impl Votable for CommentId {
 }
 
 impl Votable for CollectionId {
+    votable!(CollectionId, collection, Collection, |collection| Some(
+        Event::CollectionUpdated { collection }
+    ));
+
     fn ledger() -> Ledger {
         Ledger {
             votes: collection_upvote::Entity.into_iden(),

@@ -7,4 +7,4 @@ mod write;
 
 pub use ledger::{Ledger, Votable};
 pub use read::*;
-pub use write::*;
+pub use write::{Target, vote};

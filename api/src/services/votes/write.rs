@@ -5,15 +5,15 @@
 
 use entity::{collection, comment, paper};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QuerySelect};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, QuerySelect};
 
 use crate::auth::Caller;
 use crate::db;
 use crate::error::AppError;
 use crate::ids::{CollectionId, CommentId, PaperId, UserId};
-use crate::services::collections;
 use crate::services::papers::trending;
 use crate::services::votes::{Ledger, Votable};
+use crate::services::{Services, collections};
 
 /// What can be upvoted, and which one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,14 +88,17 @@ async fn ensure_votable(
     }
 }
 
-/// Casts (`up`) or withdraws the caller's vote; idempotent either way.
-pub async fn vote(
-    db: &DatabaseConnection,
+/// Casts (`up`) or withdraws the caller's vote on a paper, a comment or a collection, and
+/// answers its row as it is now; idempotent either way. Subscribers are told once the vote has
+/// committed.
+pub async fn vote<T: Votable>(
+    services: &Services,
     caller: &Caller,
-    target: Target,
+    id: T,
     up: bool,
-) -> Result<(), AppError> {
+) -> Result<T::Row, AppError> {
     let user_id = caller.signed_in()?.id;
+    let (db, target) = (&services.db, id.target());
     db::retrying(|| async {
         let txn = db::begin_write(db).await?;
         ensure_votable(&txn, target, user_id, up).await?;
@@ -103,7 +106,13 @@ pub async fn vote(
         txn.commit().await?;
         Ok(())
     })
-    .await
+    .await?;
+    if let Some(event) = id.event() {
+        services.publish(&[event]).await;
+    }
+    id.fresh(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no such {}", T::WHAT)))
 }
 
 /// Inserts the vote row `(user, target)` (ON CONFLICT DO NOTHING) or deletes it, and moves the

@@ -23,7 +23,7 @@ use crate::error::AppError;
 use crate::http::json_error::json_error;
 use crate::ids::PaperId;
 use crate::services::pagination::{Direction, PageArgs};
-use crate::services::papers::{self, PaperFilter, PaperOrder, dates};
+use crate::services::papers::{self, PaperFilter, PaperOrder, Period, dates};
 use crate::state::AppState;
 
 /// The most entries a feed holds (a day holds fewer on this site's scale).
@@ -39,15 +39,16 @@ struct Day {
 }
 
 async fn load_day(state: &AppState, date: Option<&str>) -> Result<Day, AppError> {
-    let date = match date {
-        Some(text) => dates::parse_date(text, "date")?,
-        None => Utc::now().date_naive(),
+    let period = Period {
+        date,
+        week: None,
+        month: None,
+        fields: ["date", "week", "month"],
     };
-    let range = dates::day(date);
-    let filter = PaperFilter {
-        submitted: Some(range),
-        ..Default::default()
-    };
+    let filter = PaperFilter::daily(period, None)?;
+    let range = filter
+        .submitted
+        .unwrap_or_else(|| dates::day(Utc::now().date_naive()));
     let args = PageArgs {
         size: MAX_ENTRIES,
         direction: Direction::Forward,
@@ -78,7 +79,7 @@ async fn load_day(state: &AppState, date: Option<&str>) -> Result<Day, AppError>
         .max()
         .unwrap_or(range.start);
     Ok(Day {
-        date,
+        date: range.start.date_naive(),
         papers,
         authors,
         updated,

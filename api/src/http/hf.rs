@@ -29,7 +29,7 @@ use crate::http::json_error::json_error;
 use crate::ids::{Global, UserId};
 use crate::services::accounts;
 use crate::services::pagination::{Direction, PageArgs};
-use crate::services::papers::{self, PaperFilter, PaperOrder, dates, search};
+use crate::services::papers::{self, PaperFilter, PaperOrder, Period, search};
 use crate::state::AppState;
 
 /// Page size when `limit` is absent.
@@ -155,13 +155,13 @@ pub async fn daily_papers(
 }
 
 async fn daily(state: &AppState, params: DailyParams) -> Result<Value, AppError> {
-    let period = dates::one_period(
-        params.date.as_deref(),
-        params.week.as_deref(),
-        params.month.as_deref(),
-        ["date", "week", "month"],
-    )?
-    .unwrap_or_else(|| dates::day(Utc::now().date_naive()));
+    let period = Period {
+        date: params.date.as_deref(),
+        week: params.week.as_deref(),
+        month: params.month.as_deref(),
+        fields: ["date", "week", "month"],
+    };
+    let filter = PaperFilter::daily(period, params.submitter.as_deref())?;
     let order = match params.sort.as_deref() {
         None | Some("publishedAt") => PaperOrder::SubmittedAt,
         Some("trending") => PaperOrder::Trending,
@@ -180,16 +180,6 @@ async fn daily(state: &AppState, params: DailyParams) -> Result<Value, AppError>
         MAX_LIMIT,
     )?;
     let page = number(params.p.as_deref(), "p", 0, 0, MAX_OFFSET / limit)?;
-    let mut filter = PaperFilter {
-        submitted: Some(period),
-        ..Default::default()
-    };
-    if let Some(username) = params.submitter.as_deref() {
-        match accounts::users::find_by_username(&state.services.db, username).await? {
-            Some(user) => filter.submitter_id = Some(user.id),
-            None => return Ok(json!([])),
-        }
-    }
     let rows = papers::list_by_page_number(&state.services.db, &filter, order, page, limit).await?;
     Ok(Value::Array(papers_json(state, rows).await?))
 }

@@ -84,17 +84,14 @@ impl CollectionQuery {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<CollectionConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let db = db(ctx)?;
         let input = filter.unwrap_or_default();
-        let mut filter = match &input.owner {
-            Some(owner) => collections::owner_filter(&db, owner).await.gql()?,
-            None => CollectionFilter::default(),
+        let filter = CollectionFilter {
+            owner: input.owner,
+            containing_paper: (input.paper_id.as_ref())
+                .map(|id| args::id_of(id, "filter.paperId"))
+                .transpose()
+                .gql()?,
         };
-        filter.containing_paper = input
-            .paper_id
-            .map(|id| args::id_of(&id, "filter.paperId"))
-            .transpose()
-            .gql()?;
         let order = order_by.unwrap_or(CollectionOrderArg::Trending).into();
         filtered_collection_connection(ctx, filter, order, &page_args).await
     }

@@ -10,10 +10,8 @@ use crate::graphql::papers::search::PaperSearchConnection;
 use crate::graphql::papers::{Paper, PaperConnection, paper_connection};
 use crate::graphql::scalars::Date;
 use crate::ids::AuthorId;
-use crate::services::accounts::users;
-use crate::services::papers::dates;
 use crate::services::papers::search;
-use crate::services::papers::{self, PaperFilter, PaperOrder};
+use crate::services::papers::{self, FilterArgs, PaperFilter, PaperOrder, Period};
 
 /// How a list of papers is ordered. Ties are broken by the newest paper first, so pages never
 /// skip or repeat a paper.
@@ -61,50 +59,32 @@ pub struct PaperFilterInput {
     submitter: Option<String>,
 }
 
-/// Parses a paper filter into the service's terms.
-async fn paper_filter(
-    db: &sea_orm::DatabaseConnection,
-    input: Option<PaperFilterInput>,
-) -> Result<PaperFilter, AppError> {
-    let Some(input) = input else {
-        return Ok(PaperFilter::default());
-    };
-    let submitted = dates::one_period(
-        input.submitted_on.as_ref().map(|d| d.0.as_str()),
-        input.submitted_week.as_deref(),
-        input.submitted_month.as_deref(),
-        [
-            "filter.submittedOn",
-            "filter.submittedWeek",
-            "filter.submittedMonth",
-        ],
-    )?;
-    let published_from = input
-        .published_from
-        .map(|d| dates::parse_date(&d.0, "filter.publishedFrom").map(|d| dates::day(d).start))
-        .transpose()?;
-    let published_before = input
-        .published_to
-        .map(|d| dates::parse_date(&d.0, "filter.publishedTo").map(|d| dates::day(d).end))
-        .transpose()?;
-    let author_id = input
-        .author_id
-        .map(|id| args::id_of(&id, "filter.authorId"))
-        .transpose()?;
-    let mut filter = PaperFilter {
-        submitted,
-        published_from,
-        published_before,
-        author_id,
-        ..Default::default()
-    };
-    if let Some(name) = input.submitter {
-        match users::find_by_username(db, &name).await? {
-            Some(user) => filter.submitter_id = Some(user.id),
-            None => filter.nothing = true,
-        }
+impl PaperFilterInput {
+    /// The filter in the service's terms.
+    fn parse(&self) -> Result<PaperFilter, AppError> {
+        let submitted = Period {
+            date: self.submitted_on.as_ref().map(|d| d.0.as_str()),
+            week: self.submitted_week.as_deref(),
+            month: self.submitted_month.as_deref(),
+            fields: [
+                "filter.submittedOn",
+                "filter.submittedWeek",
+                "filter.submittedMonth",
+            ],
+        };
+        let author_id = self.author_id.as_ref();
+        PaperFilter::parse(FilterArgs {
+            submitted,
+            published_from: (self.published_from.as_ref())
+                .map(|d| (d.0.as_str(), "filter.publishedFrom")),
+            published_to: (self.published_to.as_ref())
+                .map(|d| (d.0.as_str(), "filter.publishedTo")),
+            author_id: author_id
+                .map(|id| args::id_of(id, "filter.authorId"))
+                .transpose()?,
+            submitter: self.submitter.as_deref(),
+        })
     }
-    Ok(filter)
 }
 
 #[derive(Default)]
@@ -155,7 +135,7 @@ impl PaperQuery {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let filter = paper_filter(&db(ctx)?, filter).await.gql()?;
+        let filter = filter.unwrap_or_default().parse().gql()?;
         // An explicit null, or a variable left unset, means the default order.
         let order = order_by.unwrap_or(PaperOrderArg::Trending).into();
         paper_connection(ctx, filter, order, &page_args).await
@@ -185,18 +165,13 @@ impl PaperQuery {
         #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = args::page(first, after, last, before)?;
-        let period = dates::one_period(
-            date.as_ref().map(|d| d.0.as_str()),
-            week.as_deref(),
-            month.as_deref(),
-            ["date", "week", "month"],
-        )
-        .gql()?;
-        let period = period.unwrap_or_else(|| dates::day(chrono::Utc::now().date_naive()));
-        let filter = PaperFilter {
-            submitted: Some(period),
-            ..Default::default()
+        let period = Period {
+            date: date.as_ref().map(|d| d.0.as_str()),
+            week: week.as_deref(),
+            month: month.as_deref(),
+            fields: ["date", "week", "month"],
         };
+        let filter = PaperFilter::daily(period, None).gql()?;
         let order = order_by.unwrap_or(PaperOrderArg::Upvotes).into();
         paper_connection(ctx, filter, order, &page_args).await
     }

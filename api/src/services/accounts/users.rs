@@ -3,24 +3,45 @@
 use std::collections::HashMap;
 
 use entity::user;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::error::AppError;
 use crate::ids::UserId;
+
+/// A username as it is stored (lowercase), or `None` for a text that cannot be one.
+fn stored_username(username: &str) -> Option<String> {
+    let username = username.trim().to_lowercase();
+    (!username.is_empty() && username.len() <= 64).then_some(username)
+}
 
 /// A user by username, case-insensitively (usernames are stored lowercase).
 pub async fn find_by_username(
     db: &DatabaseConnection,
     username: &str,
 ) -> Result<Option<user::Model>, AppError> {
-    let username = username.trim().to_lowercase();
-    if username.is_empty() || username.len() > 64 {
+    let Some(username) = stored_username(username) else {
         return Ok(None);
-    }
+    };
     Ok(user::Entity::find()
         .filter(user::Column::Username.eq(username))
         .one(db)
         .await?)
+}
+
+/// The rows whose user column (`papers.submitted_by`, `collections.owner_id`) names the user with
+/// this username, read in the rows' own statement; a name that names nobody selects nothing.
+pub fn named(column: impl ColumnTrait, username: &str) -> SimpleExpr {
+    match stored_username(username) {
+        Some(username) => column.in_subquery(
+            Query::select()
+                .column(user::Column::Id)
+                .from(user::Entity)
+                .and_where(user::Column::Username.eq(username))
+                .to_owned(),
+        ),
+        None => Expr::val(1).eq(0),
+    }
 }
 
 pub async fn find_by_ids(

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use entity::{collection, collection_item, user};
+use entity::{collection, collection_item};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -12,6 +12,7 @@ use sea_orm::{
 
 use crate::error::AppError;
 use crate::ids::{CollectionId, PaperId, UserId};
+use crate::services::accounts::users;
 use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of};
 
 /// Public collections, and the viewer's own private ones.
@@ -66,20 +67,17 @@ impl CollectionOrder {
 /// Which collections a list holds.
 #[derive(Debug, Clone, Default)]
 pub struct CollectionFilter {
-    pub owner_id: Option<UserId>,
+    /// Made by the user with this username (matched as sign-in matches it); a name that names
+    /// nobody selects nothing.
+    pub owner: Option<String>,
     pub containing_paper: Option<PaperId>,
-    /// Matches nothing (an owner name that names no user).
-    pub nothing: bool,
 }
 
 impl CollectionFilter {
     fn select(&self, viewer: Option<UserId>) -> Select<collection::Entity> {
         let mut select = collection::Entity::find().filter(visible_to(viewer));
-        if self.nothing {
-            select = select.filter(collection::Column::Id.lt(0));
-        }
-        if let Some(owner) = self.owner_id {
-            select = select.filter(collection::Column::OwnerId.eq(owner));
+        if let Some(name) = &self.owner {
+            select = select.filter(users::named(collection::Column::OwnerId, name));
         }
         if let Some(paper) = self.containing_paper {
             select = select.filter(
@@ -265,22 +263,4 @@ pub async fn counts<Id: ParentId>(
             counts_of(db, select, collection::Column::OwnerId, parents).await
         }
     }
-}
-
-/// The owner of a username filter, or a filter that matches nothing.
-pub async fn owner_filter(
-    db: &DatabaseConnection,
-    username: &str,
-) -> Result<CollectionFilter, AppError> {
-    let owner = crate::services::accounts::users::find_by_username(db, username).await?;
-    Ok(match owner {
-        Some(user::Model { id, .. }) => CollectionFilter {
-            owner_id: Some(id),
-            ..Default::default()
-        },
-        None => CollectionFilter {
-            nothing: true,
-            ..Default::default()
-        },
-    })
 }

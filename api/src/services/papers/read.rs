@@ -1,19 +1,18 @@
-//! Reading papers: by id, by arXiv id, as filtered and ordered pages, and their authors.
+//! Reading papers: by id, by arXiv id, and as filtered and ordered pages.
 
 use std::collections::HashMap;
 
-use entity::{author, paper, paper_author, paper_upvote};
+use entity::{paper, paper_upvote};
 use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query, SubQueryStatement};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QueryTrait, Select,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryTrait, Select,
 };
 
 use crate::error::AppError;
-use crate::ids::{AuthorId, PaperId, UserId};
-use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of};
+use crate::ids::{PaperId, UserId};
+use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
+use crate::services::papers::PaperFilter;
 use crate::services::papers::arxiv::ArxivId;
-use crate::services::papers::dates::Range;
 
 /// The orders of a paper list. Each ends in the paper id (newest first) as its tie-breaker, so
 /// that paging never skips or repeats a paper when scores tie.
@@ -30,7 +29,7 @@ pub enum PaperOrder {
 }
 
 impl PaperOrder {
-    fn keyset(self) -> Keyset<paper::Column> {
+    pub(super) fn keyset(self) -> Keyset<paper::Column> {
         let (scope, key, kind) = match self {
             Self::Trending => (
                 "papers:trending",
@@ -58,69 +57,13 @@ impl PaperOrder {
         }
     }
 
-    fn key_of(self, row: &paper::Model) -> Key {
+    pub(super) fn key_of(self, row: &paper::Model) -> Key {
         match self {
             Self::Trending => Key::Float(row.trending_score),
             Self::Upvotes => Key::Int(i64::from(row.upvote_count)),
             Self::SubmittedAt => Key::Time(Some(row.submitted_at)),
             Self::PublishedAt => Key::Time(row.published_at),
         }
-    }
-}
-
-/// Which papers a list holds. Every field narrows the list; an empty filter is every paper.
-#[derive(Debug, Clone, Default)]
-pub struct PaperFilter {
-    /// Entered the daily feed within this range.
-    pub submitted: Option<Range>,
-    /// Published on arXiv at or after this instant.
-    pub published_from: Option<chrono::DateTime<chrono::Utc>>,
-    /// Published on arXiv before this instant.
-    pub published_before: Option<chrono::DateTime<chrono::Utc>>,
-    /// Lists this author.
-    pub author_id: Option<AuthorId>,
-    /// Submitted by this user.
-    pub submitter_id: Option<UserId>,
-    /// Matches nothing (e.g. a submitter name that names no user).
-    pub nothing: bool,
-}
-
-impl PaperFilter {
-    fn condition(&self) -> Condition {
-        let mut condition = Condition::all();
-        if self.nothing {
-            return condition.add(Expr::val(1).eq(0));
-        }
-        if let Some(range) = self.submitted {
-            condition = condition
-                .add(paper::Column::SubmittedAt.gte(range.start))
-                .add(paper::Column::SubmittedAt.lt(range.end));
-        }
-        if let Some(from) = self.published_from {
-            condition = condition.add(paper::Column::PublishedAt.gte(from));
-        }
-        if let Some(before) = self.published_before {
-            condition = condition.add(paper::Column::PublishedAt.lt(before));
-        }
-        if let Some(author_id) = self.author_id {
-            condition = condition.add(
-                paper::Column::Id.in_subquery(
-                    Query::select()
-                        .column(paper_author::Column::PaperId)
-                        .from(paper_author::Entity)
-                        .and_where(paper_author::Column::AuthorId.eq(author_id))
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(user_id) = self.submitter_id {
-            condition = condition.add(paper::Column::SubmittedBy.eq(user_id));
-        }
-        condition
-    }
-
-    fn select(&self) -> Select<paper::Entity> {
-        paper::Entity::find().filter(self.condition())
     }
 }
 
@@ -324,188 +267,4 @@ pub async fn list_by_page_number(
 /// The number of papers a filter selects.
 pub async fn count(db: &DatabaseConnection, filter: &PaperFilter) -> Result<u64, AppError> {
     Ok(filter.select().count(db).await?)
-}
-
-/// A list of papers that belongs to a parent, paged for many parents at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaperList {
-    /// The papers listing an author identity, latest to enter the feed first.
-    ByAuthor,
-    /// The papers a user submitted, latest first.
-    SubmittedBy,
-    /// The papers listing an author identity a user claimed, latest published first.
-    AuthoredBy,
-}
-
-impl PaperList {
-    pub fn order(self) -> PaperOrder {
-        match self {
-            Self::ByAuthor | Self::SubmittedBy => PaperOrder::SubmittedAt,
-            Self::AuthoredBy => PaperOrder::PublishedAt,
-        }
-    }
-}
-
-/// Papers joined to their author links (and, with `identities`, to the author identities).
-fn with_authors(identities: bool) -> Select<paper::Entity> {
-    let mut select = paper::Entity::find();
-    let query = QueryTrait::query(&mut select);
-    query.inner_join(
-        paper_author::Entity,
-        Expr::col((paper_author::Entity, paper_author::Column::PaperId))
-            .equals((paper::Entity, paper::Column::Id)),
-    );
-    if identities {
-        query.inner_join(
-            author::Entity,
-            Expr::col((author::Entity, author::Column::Id))
-                .equals((paper_author::Entity, paper_author::Column::AuthorId)),
-        );
-    }
-    select
-}
-
-/// The same page of the list of each parent (an author, or a user), in one query.
-pub async fn pages<Id: ParentId>(
-    db: &DatabaseConnection,
-    list: PaperList,
-    parents: &[Id],
-    args: &PageArgs,
-) -> Result<HashMap<Id, Page<paper::Model>>, AppError> {
-    let order = list.order();
-    let keyset = order.keyset();
-    let cursor = |row: &paper::Model| keyset.cursor(order.key_of(row), row.id);
-    match list {
-        PaperList::ByAuthor => {
-            let parent = paper_author::Column::AuthorId;
-            keyset
-                .pages_of(db, with_authors(false), parent, parents, args, cursor)
-                .await
-        }
-        PaperList::SubmittedBy => {
-            let parent = paper::Column::SubmittedBy;
-            keyset
-                .pages_of(db, paper::Entity::find(), parent, parents, args, cursor)
-                .await
-        }
-        PaperList::AuthoredBy => {
-            let parent = author::Column::UserId;
-            keyset
-                .pages_of(db, with_authors(true), parent, parents, args, cursor)
-                .await
-        }
-    }
-}
-
-/// How many papers the list of each parent holds, in one query.
-pub async fn counts<Id: ParentId>(
-    db: &DatabaseConnection,
-    list: PaperList,
-    parents: &[Id],
-) -> Result<HashMap<Id, u64>, AppError> {
-    match list {
-        PaperList::ByAuthor => {
-            counts_of(
-                db,
-                with_authors(false),
-                paper_author::Column::AuthorId,
-                parents,
-            )
-            .await
-        }
-        PaperList::SubmittedBy => {
-            counts_of(
-                db,
-                paper::Entity::find(),
-                paper::Column::SubmittedBy,
-                parents,
-            )
-            .await
-        }
-        PaperList::AuthoredBy => {
-            counts_of(db, with_authors(true), author::Column::UserId, parents).await
-        }
-    }
-}
-
-/// An entry of a paper's ordered author list.
-#[derive(Debug, Clone)]
-pub struct PaperAuthorEntry {
-    pub position: i32,
-    pub author: author::Model,
-}
-
-/// The ordered authors of each of the given papers, links and authors in one statement (a join
-/// driven by the links of these papers, so PostgreSQL reads each author by primary key).
-pub async fn authors_of(
-    db: &DatabaseConnection,
-    paper_ids: &[PaperId],
-) -> Result<HashMap<PaperId, Vec<PaperAuthorEntry>>, AppError> {
-    use sea_orm::{JoinType, QuerySelect, RelationTrait};
-    // Exactly the columns an entry needs, read by position: a feed page reads some 150 rows
-    // here, and decoding two whole models by prefixed column names (`find_also_related`) cost
-    // the server a string per column per row.
-    let rows: Vec<(PaperId, i32, AuthorId, String, Option<UserId>)> = paper_author::Entity::find()
-        .select_only()
-        .column(paper_author::Column::PaperId)
-        .column(paper_author::Column::Position)
-        .column(author::Column::Id)
-        .column(author::Column::Name)
-        .column(author::Column::UserId)
-        .join(JoinType::InnerJoin, paper_author::Relation::Author.def())
-        .filter(paper_author::Column::PaperId.is_in(paper_ids.iter().copied()))
-        .order_by_asc(paper_author::Column::PaperId)
-        .order_by_asc(paper_author::Column::Position)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut by_paper: HashMap<PaperId, Vec<PaperAuthorEntry>> = HashMap::new();
-    for (paper_id, position, id, name, user_id) in rows {
-        by_paper
-            .entry(paper_id)
-            .or_default()
-            .push(PaperAuthorEntry {
-                position,
-                author: author::Model { id, name, user_id },
-            });
-    }
-    Ok(by_paper)
-}
-
-/// Authors by id, for `node` and the Author loader.
-pub async fn authors_by_ids(
-    db: &DatabaseConnection,
-    ids: &[AuthorId],
-) -> Result<HashMap<AuthorId, author::Model>, AppError> {
-    let rows = author::Entity::find()
-        .filter(author::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|a| (a.id, a)).collect())
-}
-
-/// How many papers each author lists, in one query.
-pub async fn paper_counts(
-    db: &DatabaseConnection,
-    author_ids: &[AuthorId],
-) -> Result<HashMap<AuthorId, i64>, AppError> {
-    use sea_orm::{FromQueryResult, QuerySelect};
-    #[derive(FromQueryResult)]
-    struct Row {
-        author_id: AuthorId,
-        n: i64,
-    }
-    let rows = paper_author::Entity::find()
-        .select_only()
-        .column(paper_author::Column::AuthorId)
-        .column_as(
-            Expr::col(paper_author::Column::PaperId).count_distinct(),
-            "n",
-        )
-        .filter(paper_author::Column::AuthorId.is_in(author_ids.iter().copied()))
-        .group_by(paper_author::Column::AuthorId)
-        .into_model::<Row>()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|r| (r.author_id, r.n)).collect())
 }

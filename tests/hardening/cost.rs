@@ -162,3 +162,34 @@ async fn nested_lists_with_any_page_arguments_are_batched(backend: Backend) {
         "statements grow with the page: {few} for 3 parents, {many} for 12"
     );
 }
+
+#[tokio::test]
+async fn every_connection_is_priced_by_the_page_it_asks_forward_or_back() {
+    let app = TestApp::spawn_with(Backend::Sqlite, &["--no-demo", "--max-complexity", "200"]).await;
+    // 100 items of 2 fields each cost 1 + 100 × (1 + 1 + 1) = 301, over the budget whichever
+    // way the page runs; 20 items (the default) cost 61.
+    for field in [
+        "papers",
+        "dailyPapers",
+        "collections",
+        "searchPapers(query: \"x\",",
+    ] {
+        let call = |args: &str| match field.strip_suffix(',') {
+            Some(open) => format!("{open} {args})"),
+            None => format!("{field}({args})"),
+        };
+        for args in ["first: 100", "last: 100"] {
+            let query = format!("{{ {} {{ edges {{ node {{ id }} }} }} }}", call(args));
+            let body = app.gql(&query, json!({})).await;
+            assert_eq!(
+                error_codes(&body),
+                ["GRAPHQL_VALIDATION_FAILED"],
+                "{query}: {body}"
+            );
+        }
+        let query = format!("{{ {} {{ edges {{ node {{ id }} }} }} }}", call("last: 20"));
+        let body = app.gql(&query, json!({})).await;
+        assert!(body.get("errors").is_none(), "{query}: {body}");
+    }
+    app.stop().await;
+}

@@ -6,8 +6,37 @@ use crate::error::{AppError, GqlResult};
 use crate::ids::{self, Global};
 use crate::services::pagination::PageArgs;
 
+/// The Relay page arguments of a connection field (`first/after/last/before`), as sent: a
+/// resolver that takes them has them declared by `#[connections]`.
+pub struct RelayArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+impl RelayArgs {
+    /// The arguments checked (`BAD_USER_INPUT` naming the one at fault).
+    pub fn parse(self) -> async_graphql::Result<PageArgs> {
+        page(self.first, self.after, self.last, self.before)
+    }
+}
+
+/// The page arguments of a connection field that pages forward only (`first/after`).
+pub struct ForwardArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+}
+
+impl ForwardArgs {
+    /// The arguments checked.
+    pub fn parse(self) -> async_graphql::Result<PageArgs> {
+        page(self.first, self.after, None, None)
+    }
+}
+
 /// Checks Relay page arguments.
-pub fn page(
+fn page(
     first: Option<i32>,
     after: Option<String>,
     last: Option<i32>,

@@ -1,9 +1,9 @@
 //! The GraphQL layer: the schema's types by domain, their loaders, and the engine that runs
 //! operations against them (`engine`). Resolvers stay thin and call the services.
 
-// Each GraphQL argument is a resolver parameter; connection fields alone take four.
+// Each GraphQL argument is a resolver parameter: a connection field's page arguments alone are
+// four once `#[connections]` has declared them.
 #![allow(clippy::too_many_arguments)]
-
 pub mod accounts;
 pub mod args;
 pub mod claims;

@@ -4,10 +4,11 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use entity::{comment_report, moderation_action};
+use papers_macros::connections;
 
 use crate::error::{AppError, GqlResult};
 use crate::graphql::accounts::User;
-use crate::graphql::args::{self, id_arg};
+use crate::graphql::args::{ForwardArgs, id_arg};
 use crate::graphql::claims::AuthorshipClaim;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders, services};
@@ -65,6 +66,7 @@ impl From<ReportStatus> for Status {
 pub struct CommentReport(pub comment_report::Model);
 
 /// A user's report of a comment, for the moderators.
+#[connections]
 #[Object]
 impl CommentReport {
     /// The report's opaque global ID, for `resolveReport`.
@@ -136,6 +138,7 @@ impl CommentReport {
 pub struct ModerationAction(pub moderation_action::Model);
 
 /// One act of a moderator, as logged.
+#[connections]
 #[Object]
 impl ModerationAction {
     /// The entry's opaque global ID.
@@ -216,12 +219,10 @@ pub struct ReportCommentInput {
 pub struct ModerationQuery;
 
 /// The moderators' queues and log (`FORBIDDEN` to everyone else).
+#[connections]
 #[Object]
 impl ModerationQuery {
     /// Comment reports of a status, oldest first (moderators).
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
-    )]
     async fn reports(
         &self,
         ctx: &Context<'_>,
@@ -230,10 +231,9 @@ impl ModerationQuery {
             default_with = "ReportStatus::Open"
         )]
         status: ReportStatus,
-        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        page: ForwardArgs,
     ) -> async_graphql::Result<CommentReportConnection> {
-        let page_args = args::page(first, after, None, None)?;
+        let page_args = page.parse()?;
         let found = moderation::reports(&db(ctx)?, caller(ctx)?, status.into(), &page_args)
             .await
             .gql()?;
@@ -241,16 +241,12 @@ impl ModerationQuery {
     }
 
     /// Authorship claims waiting for a decision, oldest first (moderators).
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
-    )]
     async fn pending_claims(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        page: ForwardArgs,
     ) -> async_graphql::Result<AuthorshipClaimConnection> {
-        let page_args = args::page(first, after, None, None)?;
+        let page_args = page.parse()?;
         let found = moderation::pending_claims(&db(ctx)?, caller(ctx)?, &page_args)
             .await
             .gql()?;
@@ -258,16 +254,12 @@ impl ModerationQuery {
     }
 
     /// What moderators did, newest first (moderators).
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
-    )]
     async fn moderation_log(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        page: ForwardArgs,
     ) -> async_graphql::Result<ModerationActionConnection> {
-        let page_args = args::page(first, after, None, None)?;
+        let page_args = page.parse()?;
         let found = moderation::actions(&db(ctx)?, caller(ctx)?, &page_args)
             .await
             .gql()?;
@@ -279,6 +271,7 @@ impl ModerationQuery {
 pub struct ModerationMutation;
 
 /// Reporting comments and working the queue.
+#[connections]
 #[Object]
 impl ModerationMutation {
     /// Reports a comment to the moderators. One open report per user and comment (a second is

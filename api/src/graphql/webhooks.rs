@@ -3,9 +3,10 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{webhook, webhook_delivery};
+use papers_macros::connections;
 
 use crate::error::GqlResult;
-use crate::graphql::args::{self, id_arg};
+use crate::graphql::args::{ForwardArgs, id_arg};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, state};
 use crate::ids::{Global, WebhookId};
@@ -52,6 +53,7 @@ pub struct Webhook(pub webhook::Model);
 
 /// An endpoint told of events as they happen, per the Standard Webhooks specification: each
 /// POST carries `webhook-id`, `webhook-timestamp` and `webhook-signature` headers.
+#[connections]
 #[Object]
 impl Webhook {
     /// The webhook's opaque global ID.
@@ -93,16 +95,12 @@ impl Webhook {
     }
 
     /// Its deliveries, newest first.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
-    )]
     async fn deliveries(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        page: ForwardArgs,
     ) -> async_graphql::Result<WebhookDeliveryConnection> {
-        let page_args = args::page(first, after, None, None)?;
+        let page_args = page.parse()?;
         let db = db(ctx)?;
         let id = self.0.id;
         let page = webhooks::deliveries(&db, id, &page_args).await.gql()?;
@@ -121,6 +119,7 @@ impl Webhook {
 pub struct WebhookDelivery(pub webhook_delivery::Model);
 
 /// One event sent (or to be sent) to a webhook, with its attempts.
+#[connections]
 #[Object]
 impl WebhookDelivery {
     /// The delivery's opaque ID.
@@ -237,6 +236,7 @@ fn events(list: Vec<WebhookEvent>) -> Result<Events, crate::error::AppError> {
 pub struct WebhookMutation;
 
 /// Webhooks for integrations.
+#[connections]
 #[Object]
 impl WebhookMutation {
     /// Registers a webhook (at most 10 per user); the answer holds its secret, shown once.

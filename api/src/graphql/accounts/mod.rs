@@ -6,10 +6,11 @@ pub mod query;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::user;
+use papers_macros::connections;
 
 use crate::auth::Caller;
 use crate::error::GqlResult;
-use crate::graphql::args;
+use crate::graphql::args::{ForwardArgs, RelayArgs};
 use crate::graphql::claims::AuthorshipClaim;
 use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
@@ -72,6 +73,7 @@ connection!(
 );
 
 /// A member of the community.
+#[connections]
 #[Object]
 impl User {
     /// The user's opaque global ID.
@@ -123,20 +125,16 @@ impl User {
 
     /// The user's notifications, newest first: answered to the user themself only, null for
     /// everyone else.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
-    )]
     async fn notifications(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only those not yet marked read.", default = false)] unread_only: bool,
-        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        page: ForwardArgs,
     ) -> async_graphql::Result<Option<NotificationConnection>> {
         if !self.is_self(ctx)? {
             return Ok(None);
         }
-        let page_args = args::page(first, after, None, None)?;
+        let page_args = page.parse()?;
         let (db, user) = (db(ctx)?, self.0.id);
         let page = notifications::page(&db, user, unread_only, &page_args)
             .await
@@ -169,16 +167,12 @@ impl User {
 
     /// The user's authorship claims with their status, newest first: the user's own (an empty
     /// list for everyone else).
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
-    )]
     async fn claims(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+        page: ForwardArgs,
     ) -> async_graphql::Result<AuthorshipClaimConnection> {
-        let page_args = args::page(first, after, None, None)?;
+        let page_args = page.parse()?;
         if !self.is_self(ctx)? {
             return Ok(AuthorshipClaimConnection(parts(
                 (crate::services::pagination::Page::empty(), 0),
@@ -201,77 +195,45 @@ impl User {
     }
 
     /// The papers the user upvoted, latest vote first.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn upvoted_papers(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<PaperConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let papers = &loaders(ctx)?.papers_of_user;
         paper_connection_of(papers, self.0.id, PapersOfUser::Upvoted, page_args).await
     }
 
     /// The papers the user submitted to the feed, latest first.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn submitted_papers(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<PaperConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let papers = &loaders(ctx)?.papers_of_user;
         paper_connection_of(papers, self.0.id, PapersOfUser::Submitted, page_args).await
     }
 
     /// The papers the user authored: those listing an author identity the user claimed.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn authored_papers(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<PaperConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let papers = &loaders(ctx)?.papers_of_user;
         paper_connection_of(papers, self.0.id, PapersOfUser::Authored, page_args).await
     }
 
     /// The user's comments, newest first (deleted and hidden ones left out).
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn comments(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<CommentConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let comments = &loaders(ctx)?.comments_of_user;
         let total_asked = ctx.look_ahead().field("totalCount").exists();
         let (page, totals) = comments
@@ -281,20 +243,12 @@ impl User {
     }
 
     /// The user's collections, newest first; private ones only for the user themself.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn collections(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<CollectionConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let collections = &loaders(ctx)?.collections_of_user;
         collection_connection(collections, self.0.id, CollectionsOwnedBy, page_args).await
     }

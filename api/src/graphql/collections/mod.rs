@@ -6,10 +6,11 @@ pub mod query;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{collection, collection_item};
+use papers_macros::connections;
 
 use crate::error::{AppError, GqlResult};
 use crate::graphql::accounts::User;
-use crate::graphql::args;
+use crate::graphql::args::RelayArgs;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{db, loaders};
 use crate::graphql::loaders::{ItemsOf, ListLoaders, NestedList};
@@ -39,6 +40,7 @@ connection!(
 
 /// A user's curated list of papers, each with a note. Private collections are visible to their
 /// owner only.
+#[connections]
 #[Object]
 impl Collection {
     /// The collection's opaque global ID.
@@ -77,20 +79,12 @@ impl Collection {
     }
 
     /// The papers in the collection, in its order.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn items(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<CollectionItemConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let page = loaders(ctx)?
             .items
             .page(self.0.id, ItemsOf, page_args)
@@ -131,6 +125,7 @@ impl Collection {
 }
 
 /// A paper in a collection.
+#[connections]
 #[Object]
 impl CollectionItem {
     /// The paper.

@@ -1,9 +1,10 @@
 //! Collection queries: a collection by slug, and lists of them.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
+use papers_macros::connections;
 
 use crate::error::GqlResult;
-use crate::graphql::args;
+use crate::graphql::args::{self, RelayArgs};
 use crate::graphql::collections::{
     Collection, CollectionConnection, filtered_collection_connection,
 };
@@ -46,6 +47,7 @@ pub struct CollectionFilterInput {
 pub struct CollectionQuery;
 
 /// Collections: one by slug, lists of them.
+#[connections]
 #[Object]
 impl CollectionQuery {
     /// A collection by slug; null when unknown or another user's private collection.
@@ -62,9 +64,6 @@ impl CollectionQuery {
     }
 
     /// Public collections (and the viewer's own private ones), as a Relay connection.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
-    )]
     async fn collections(
         &self,
         ctx: &Context<'_>,
@@ -76,14 +75,9 @@ impl CollectionQuery {
             default_with = "Some(CollectionOrderArg::Trending)"
         )]
         order_by: Option<CollectionOrderArg>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<CollectionConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let input = filter.unwrap_or_default();
         let filter = CollectionFilter {
             owner: input.owner,

@@ -5,9 +5,10 @@ pub mod mutation;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::comment;
+use papers_macros::connections;
 
 use crate::graphql::accounts::User;
-use crate::graphql::args;
+use crate::graphql::args::RelayArgs;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, loaders};
 use crate::graphql::loaders::RepliesTo;
@@ -39,6 +40,7 @@ impl Comment {
 }
 
 /// A comment on a paper, or a reply to another comment of the same paper.
+#[connections]
 #[Object]
 impl Comment {
     /// The comment's opaque global ID.
@@ -120,20 +122,12 @@ impl Comment {
     }
 
     /// The direct replies, oldest first.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn replies(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<CommentConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let total = u64::try_from(self.0.reply_count).unwrap_or(0);
         let totals = Totals::new(move || async move { Ok(total) });
         // Every comment of a thread page asks at once: one batched query for all of them.

@@ -2,9 +2,10 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::author;
+use papers_macros::connections;
 
 use crate::graphql::accounts::User;
-use crate::graphql::args;
+use crate::graphql::args::RelayArgs;
 use crate::graphql::context::loaders;
 use crate::graphql::loaders::PapersOfAuthor;
 use crate::graphql::papers::{PaperConnection, paper_connection_of};
@@ -14,6 +15,7 @@ pub struct Author(pub author::Model);
 
 /// A person listed as an author on one or more papers. Once a user's authorship claim is
 /// approved, the author is linked to that user.
+#[connections]
 #[Object]
 impl Author {
     /// The author's opaque global ID.
@@ -32,20 +34,12 @@ impl Author {
     }
 
     /// The papers listing this author, latest to enter the feed first.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn papers(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<PaperConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let papers = &loaders(ctx)?.papers_of_author;
         paper_connection_of(papers, self.0.id, PapersOfAuthor, page_args).await
     }

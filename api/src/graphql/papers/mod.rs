@@ -8,10 +8,11 @@ pub mod search;
 use async_graphql::{Context, Enum, ID, Object, ScalarType, Value};
 use chrono::{DateTime, Utc};
 use entity::paper;
+use papers_macros::connections;
 
 use crate::error::GqlResult;
 use crate::graphql::accounts::{User, UserConnection};
-use crate::graphql::args;
+use crate::graphql::args::RelayArgs;
 use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders};
@@ -74,6 +75,7 @@ impl From<CommentOrderArg> for CommentOrder {
 }
 
 /// An arXiv preprint listed on the site.
+#[connections]
 #[Object]
 impl Paper {
     /// The paper's opaque global ID.
@@ -146,20 +148,12 @@ impl Paper {
     }
 
     /// The users who upvoted the paper, latest first.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn upvoters(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<UserConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let page = loaders(ctx)?
             .upvoters
             .page(self.0.id, UpvotersOf, page_args)
@@ -176,9 +170,6 @@ impl Paper {
 
     /// The paper's top-level comments; each nests its `replies`. Deleted comments that have
     /// replies stay as tombstones so that threads keep their shape.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn comments(
         &self,
         ctx: &Context<'_>,
@@ -187,14 +178,9 @@ impl Paper {
             default_with = "Some(CommentOrderArg::Oldest)"
         )]
         order_by: Option<CommentOrderArg>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<CommentConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let list = CommentsOf(order_by.unwrap_or(CommentOrderArg::Oldest).into());
         // Every paper of a page asks at once: one batched query for all of them.
         let comments = &loaders(ctx)?.comments_of_paper;
@@ -207,20 +193,12 @@ impl Paper {
 
     /// The public collections holding the paper (and the viewer's own private ones), trending
     /// first.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn collections(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<CollectionConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let collections = &loaders(ctx)?.collections_of_paper;
         collection_connection(collections, self.0.id, CollectionsHolding, page_args).await
     }
@@ -306,6 +284,7 @@ impl PlainFields for PaperAuthor {
 }
 
 /// One entry of a paper's author list.
+#[connections]
 #[Object]
 impl PaperAuthor {
     /// The entry's place in the list, from 0 for the first author.

@@ -1,9 +1,10 @@
 //! Paper queries: a paper, the filtered and daily lists, search, authors.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
+use papers_macros::connections;
 
 use crate::error::{AppError, GqlResult};
-use crate::graphql::args;
+use crate::graphql::args::{self, RelayArgs};
 use crate::graphql::context::{db, loaders, viewer_id};
 use crate::graphql::papers::author::Author;
 use crate::graphql::papers::search::PaperSearchConnection;
@@ -91,6 +92,7 @@ impl PaperFilterInput {
 pub struct PaperQuery;
 
 /// Papers: one, lists of them, search, authors.
+#[connections]
 #[Object]
 impl PaperQuery {
     /// A paper by arXiv id; a versioned id (`2309.00916v2`) or an old-style one
@@ -115,9 +117,6 @@ impl PaperQuery {
     }
 
     /// Papers, filtered and ordered, as a Relay connection.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn papers(
         &self,
         ctx: &Context<'_>,
@@ -127,14 +126,9 @@ impl PaperQuery {
             default_with = "Some(PaperOrderArg::Trending)"
         )]
         order_by: Option<PaperOrderArg>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<PaperConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let filter = filter.unwrap_or_default().parse().gql()?;
         // An explicit null, or a variable left unset, means the default order.
         let order = order_by.unwrap_or(PaperOrderArg::Trending).into();
@@ -143,9 +137,6 @@ impl PaperQuery {
 
     /// The daily feed: the papers that entered the feed on a day, in an ISO week or in a month
     /// (UTC), most upvoted first by default. With none of `date`, `week`, `month`: today.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, None, child_complexity)"
-    )]
     async fn daily_papers(
         &self,
         ctx: &Context<'_>,
@@ -157,14 +148,9 @@ impl PaperQuery {
             default_with = "Some(PaperOrderArg::Upvotes)"
         )]
         order_by: Option<PaperOrderArg>,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<PaperConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let period = Period {
             date: date.as_ref().map(|d| d.0.as_str()),
             week: week.as_deref(),
@@ -181,21 +167,13 @@ impl PaperQuery {
     /// letters and digits, everything else is ignored. The last word also matches as a prefix
     /// (search as you type) unless it is a whole word that 20 or more papers match with the
     /// others.
-    #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(first, last, child_complexity)"
-    )]
     async fn search_papers(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What to search for, at most 1000 characters.")] query: String,
-        #[graphql(desc = "Page size counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
-        #[graphql(desc = "Page size counting back (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "A cursor: the page ends before this edge.")] before: Option<String>,
+        page: RelayArgs,
     ) -> async_graphql::Result<PaperSearchConnection> {
-        let page_args = args::page(first, after, last, before)?;
+        let page_args = page.parse()?;
         let results = search::search(&db(ctx)?, &query, &page_args).await.gql()?;
         Ok(PaperSearchConnection(results))
     }

@@ -8,18 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{collection, collection_item, comment, paper, user};
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
 use crate::graphql::connection::Totals;
 use crate::graphql::loaders::gql;
-use crate::ids::{AuthorId, CollectionId, CommentId, PaperId, UserId};
-use crate::services::collections::CollectionList;
-use crate::services::discussion::{CommentList, CommentOrder};
+use crate::ids::UserId;
 use crate::services::pagination::{Page, PageArgs, ParentId};
-use crate::services::papers::PaperList;
-use crate::services::{collections, discussion, papers, votes};
 
 /// The parents of one wave that ask for the same list, and who asks.
 #[derive(Clone, Copy)]
@@ -30,11 +25,11 @@ pub struct Wave<'a, P> {
 }
 
 /// What a nested list answers: the same page of each parent's list.
-type Found<P, T> = Result<HashMap<P, Page<T>>, AppError>;
+pub(super) type Found<P, T> = Result<HashMap<P, Page<T>>, AppError>;
 /// Pages with their list's size when the page's statement could read it.
-type FoundCounted<P, T> = Result<HashMap<P, (Page<T>, Option<u64>)>, AppError>;
+pub(super) type FoundCounted<P, T> = Result<HashMap<P, (Page<T>, Option<u64>)>, AppError>;
 /// How many rows each parent's list holds.
-type Counted<P> = Result<HashMap<P, u64>, AppError>;
+pub(super) type Counted<P> = Result<HashMap<P, u64>, AppError>;
 
 /// A kind of nested list: rows that belong to a parent (a paper's comments, a user's papers, …)
 /// and can be paged and counted for many parents at once. The parent's id type is the list's
@@ -80,173 +75,6 @@ pub trait NestedList: Copy + Eq + Hash + Send + Sync + 'static {
     }
 }
 
-/// Declares a list of comments of one kind of parent.
-macro_rules! comment_list {
-    ($(#[$doc:meta])* $name:ident$(($order:ident))?, $parent:ty, $list:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $name$((pub $order))?;
-
-        impl NestedList for $name {
-            type Parent = $parent;
-            type Row = comment::Model;
-
-            async fn pages(self, wave: Wave<'_, $parent>, args: &PageArgs) -> Found<$parent, Self::Row> {
-                let list: fn(Self) -> CommentList = $list;
-                discussion::pages(wave.db, list(self), wave.parents, args).await
-            }
-
-            async fn counted_pages(
-                self,
-                wave: Wave<'_, $parent>,
-                args: &PageArgs,
-            ) -> FoundCounted<$parent, Self::Row> {
-                let list: fn(Self) -> CommentList = $list;
-                discussion::counted_pages(wave.db, list(self), wave.parents, args).await
-            }
-
-            async fn counts(self, wave: Wave<'_, $parent>) -> Counted<$parent> {
-                let list: fn(Self) -> CommentList = $list;
-                discussion::counts(wave.db, list(self), wave.parents).await
-            }
-        }
-    };
-}
-
-comment_list!(
-    /// A paper's top-level comments, in an order.
-    CommentsOf(CommentOrder),
-    PaperId,
-    |list| CommentList::TopLevel(list.0)
-);
-comment_list!(
-    /// A comment's replies.
-    RepliesTo,
-    CommentId,
-    |_| CommentList::Replies
-);
-comment_list!(
-    /// A user's standing comments.
-    CommentsBy,
-    UserId,
-    |_| CommentList::ByUser
-);
-
-/// The papers listing an author.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PapersOfAuthor;
-
-impl NestedList for PapersOfAuthor {
-    type Parent = AuthorId;
-    type Row = paper::Model;
-
-    async fn pages(self, wave: Wave<'_, AuthorId>, args: &PageArgs) -> Found<AuthorId, Self::Row> {
-        papers::pages(wave.db, PaperList::ByAuthor, wave.parents, args).await
-    }
-
-    async fn counts(self, wave: Wave<'_, AuthorId>) -> Counted<AuthorId> {
-        papers::counts(wave.db, PaperList::ByAuthor, wave.parents).await
-    }
-}
-
-/// The papers of a user: one of [`PaperList`]'s lists of users, or the papers they upvoted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PapersOfUser {
-    Submitted,
-    Authored,
-    Upvoted,
-}
-
-impl NestedList for PapersOfUser {
-    type Parent = UserId;
-    type Row = paper::Model;
-
-    async fn pages(self, wave: Wave<'_, UserId>, args: &PageArgs) -> Found<UserId, Self::Row> {
-        match self {
-            Self::Submitted => {
-                papers::pages(wave.db, PaperList::SubmittedBy, wave.parents, args).await
-            }
-            Self::Authored => {
-                papers::pages(wave.db, PaperList::AuthoredBy, wave.parents, args).await
-            }
-            Self::Upvoted => votes::upvoted_papers(wave.db, wave.parents, args).await,
-        }
-    }
-
-    async fn counts(self, wave: Wave<'_, UserId>) -> Counted<UserId> {
-        match self {
-            Self::Submitted => papers::counts(wave.db, PaperList::SubmittedBy, wave.parents).await,
-            Self::Authored => papers::counts(wave.db, PaperList::AuthoredBy, wave.parents).await,
-            Self::Upvoted => votes::upvoted_counts(wave.db, wave.parents).await,
-        }
-    }
-}
-
-/// Declares a list of the collections (that the viewer may see) of one kind of parent.
-macro_rules! collection_list {
-    ($(#[$doc:meta])* $name:ident, $parent:ty, $list:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $name;
-
-        impl NestedList for $name {
-            type Parent = $parent;
-            type Row = collection::Model;
-
-            async fn pages(self, wave: Wave<'_, $parent>, args: &PageArgs) -> Found<$parent, Self::Row> {
-                collections::pages(wave.db, $list, wave.viewer, wave.parents, args).await
-            }
-
-            async fn counts(self, wave: Wave<'_, $parent>) -> Counted<$parent> {
-                collections::counts(wave.db, $list, wave.viewer, wave.parents).await
-            }
-        }
-    };
-}
-
-collection_list!(
-    /// The collections holding a paper.
-    CollectionsHolding,
-    PaperId,
-    CollectionList::HoldingPaper
-);
-collection_list!(
-    /// A user's collections.
-    CollectionsOwnedBy,
-    UserId,
-    CollectionList::OwnedBy
-);
-
-/// The users who upvoted a paper (counted by the paper's own `upvote_count`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct UpvotersOf;
-
-impl NestedList for UpvotersOf {
-    type Parent = PaperId;
-    type Row = user::Model;
-
-    async fn pages(self, wave: Wave<'_, PaperId>, args: &PageArgs) -> Found<PaperId, Self::Row> {
-        votes::upvoters(wave.db, wave.parents, args).await
-    }
-}
-
-/// The items of a collection (counted by the collection's own `item_count`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ItemsOf;
-
-impl NestedList for ItemsOf {
-    type Parent = CollectionId;
-    type Row = collection_item::Model;
-
-    async fn pages(
-        self,
-        wave: Wave<'_, CollectionId>,
-        args: &PageArgs,
-    ) -> Found<CollectionId, Self::Row> {
-        collections::items(wave.db, wave.parents, args).await
-    }
-}
-
 /// One kind of nested list, loaded for every parent of a wave: a page (one query per distinct
 /// list and page arguments, whatever the page size or cursor and however many parents ask)
 /// or a size (one query per list).
@@ -262,6 +90,14 @@ pub struct Lists<L> {
 }
 
 impl<L: NestedList> Lists<L> {
+    fn wave<'a>(&'a self, parents: &'a [L::Parent]) -> Wave<'a, L::Parent> {
+        Wave {
+            db: &self.db,
+            viewer: self.viewer,
+            parents,
+        }
+    }
+
     fn fail(&self, list: L, args: &PageArgs, err: AppError) {
         let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
         failed.insert((list, args.clone()), gql(err));
@@ -274,89 +110,79 @@ impl<L: NestedList> Lists<L> {
     }
 }
 
-impl<L: NestedList> Lists<L> {
-    fn wave<'a>(&'a self, parents: &'a [L::Parent]) -> Wave<'a, L::Parent> {
-        Wave {
-            db: &self.db,
-            viewer: self.viewer,
-            parents,
+/// A page of a parent's list, and whether its list's size is asked along (`totalCount`
+/// selected beside it).
+pub struct PageKey<L: NestedList> {
+    parent: L::Parent,
+    list: L,
+    args: PageArgs,
+    counted: bool,
+}
+
+// Derived impls would ask `L::Parent` for nothing more, but derives bound `L` only.
+impl<L: NestedList> Clone for PageKey<L> {
+    fn clone(&self) -> Self {
+        Self {
+            args: self.args.clone(),
+            ..*self
         }
     }
 }
 
-/// A parent, its list and the page asked of it.
-pub type PageKey<L> = (<L as NestedList>::Parent, L, PageArgs);
+impl<L: NestedList> PartialEq for PageKey<L> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.parent, self.list, &self.args, self.counted)
+            == (other.parent, other.list, &other.args, other.counted)
+    }
+}
+
+impl<L: NestedList> Eq for PageKey<L> {}
+
+impl<L: NestedList> Hash for PageKey<L> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.parent, self.list, &self.args, self.counted).hash(state);
+    }
+}
 
 impl<L: NestedList> Loader<PageKey<L>> for Lists<L> {
-    type Value = Page<L::Row>;
+    type Value = (Page<L::Row>, Option<u64>);
     type Error = async_graphql::Error;
 
     async fn load(
         &self,
         keys: &[PageKey<L>],
     ) -> Result<HashMap<PageKey<L>, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(L, &PageArgs), Vec<L::Parent>> = HashMap::new();
-        for (parent, list, args) in keys {
-            groups.entry((*list, args)).or_default().push(*parent);
+        let mut groups: HashMap<(L, &PageArgs, bool), Vec<L::Parent>> = HashMap::new();
+        for key in keys {
+            let group = (key.list, &key.args, key.counted);
+            groups.entry(group).or_default().push(key.parent);
         }
         let mut pages = HashMap::with_capacity(keys.len());
-        for ((list, args), parents) in groups {
-            match list.pages(self.wave(&parents), args).await {
+        for ((list, args, counted), parents) in groups {
+            let wave = self.wave(&parents);
+            let found = if counted {
+                list.counted_pages(wave, args).await
+            } else {
+                let found = list.pages(wave, args).await;
+                found.map(|pages| {
+                    pages
+                        .into_iter()
+                        .map(|(p, page)| (p, (page, None)))
+                        .collect()
+                })
+            };
+            match found {
                 Ok(found) => {
-                    for (parent, page) in found {
-                        pages.insert((parent, list, args.clone()), page);
-                    }
-                }
-                Err(err) => self.fail(list, args, err),
-            }
-        }
-        Ok(pages)
-    }
-}
-
-/// A page asked together with its list's size (`totalCount` selected beside it).
-pub struct WithTotal<L: NestedList>(PageKey<L>);
-
-// Derived impls would ask `L::Parent` for nothing more, but derives bound `L` only.
-impl<L: NestedList> Clone for WithTotal<L> {
-    fn clone(&self) -> Self {
-        Self(self.0.clone())
-    }
-}
-
-impl<L: NestedList> PartialEq for WithTotal<L> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
-    }
-}
-
-impl<L: NestedList> Eq for WithTotal<L> {}
-
-impl<L: NestedList> Hash for WithTotal<L> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.hash(state);
-    }
-}
-
-impl<L: NestedList> Loader<WithTotal<L>> for Lists<L> {
-    type Value = (Page<L::Row>, Option<u64>);
-    type Error = async_graphql::Error;
-
-    async fn load(
-        &self,
-        keys: &[WithTotal<L>],
-    ) -> Result<HashMap<WithTotal<L>, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(L, &PageArgs), Vec<L::Parent>> = HashMap::new();
-        for WithTotal((parent, list, args)) in keys {
-            groups.entry((*list, args)).or_default().push(*parent);
-        }
-        let mut pages = HashMap::with_capacity(keys.len());
-        for ((list, args), parents) in groups {
-            match list.counted_pages(self.wave(&parents), args).await {
-                Ok(found) => {
-                    for (parent, counted) in found {
-                        pages.insert(WithTotal((parent, list, args.clone())), counted);
-                    }
+                    pages.extend(found.into_iter().map(|(parent, page)| {
+                        let args = args.clone();
+                        let key = PageKey {
+                            parent,
+                            list,
+                            args,
+                            counted,
+                        };
+                        (key, page)
+                    }));
                 }
                 Err(err) => self.fail(list, args, err),
             }
@@ -400,6 +226,31 @@ impl<L: NestedList> ListLoaders<L> {
         Self(Arc::new(DataLoader::new(lists, tokio::spawn).delay(delay)))
     }
 
+    /// The page of `parent`'s list (an empty page when it has none), with its size when
+    /// `counted` asked for it and the page's statement could read it (else the size is counted
+    /// lazily when asked).
+    async fn load(
+        &self,
+        parent: L::Parent,
+        list: L,
+        args: PageArgs,
+        counted: bool,
+    ) -> async_graphql::Result<(Page<L::Row>, Option<u64>)> {
+        let key = PageKey {
+            parent,
+            list,
+            args: args.clone(),
+            counted,
+        };
+        match self.0.load_one(key).await? {
+            Some(found) => Ok(found),
+            None => match self.0.loader().failure(list, &args) {
+                Some(err) => Err(err),
+                None => Ok((Page::empty(), None)),
+            },
+        }
+    }
+
     /// The page of `parent`'s list (an empty page when it has none).
     pub async fn page(
         &self,
@@ -407,13 +258,7 @@ impl<L: NestedList> ListLoaders<L> {
         list: L,
         args: PageArgs,
     ) -> async_graphql::Result<Page<L::Row>> {
-        match self.0.load_one((parent, list, args.clone())).await? {
-            Some(page) => Ok(page),
-            None => match self.0.loader().failure(list, &args) {
-                Some(err) => Err(err),
-                None => Ok(Page::empty()),
-            },
-        }
+        Ok(self.load(parent, list, args, false).await?.0)
     }
 
     /// The page of `parent`'s list and its `totalCount`. When the client selected `totalCount`
@@ -426,21 +271,9 @@ impl<L: NestedList> ListLoaders<L> {
         args: PageArgs,
         total_asked: bool,
     ) -> async_graphql::Result<(Page<L::Row>, Totals)> {
-        if !total_asked {
-            let page = self.page(parent, list, args).await?;
-            return Ok((page, self.total(parent, list)));
-        }
-        let found = self
-            .0
-            .load_one(WithTotal((parent, list, args.clone())))
-            .await?;
-        Ok(match found {
-            Some((page, Some(total))) => (page, Totals::new(move || async move { Ok(total) })),
-            Some((page, None)) => (page, self.total(parent, list)),
-            None => match self.0.loader().failure(list, &args) {
-                Some(err) => return Err(err),
-                None => (Page::empty(), self.total(parent, list)),
-            },
+        Ok(match self.load(parent, list, args, total_asked).await? {
+            (page, Some(total)) => (page, Totals::new(move || async move { Ok(total) })),
+            (page, None) => (page, self.total(parent, list)),
         })
     }
 

@@ -12,16 +12,18 @@ use sea_orm::DatabaseConnection;
 use crate::error::AppError;
 use crate::ids::{AuthorId, ClaimId, CollectionId, CommentId, NotificationId, PaperId, UserId};
 
+mod kinds;
 mod lists;
 
 use crate::services::accounts::users;
 use crate::services::papers::PaperAuthorEntry;
 use crate::services::votes::Votable;
 use crate::services::{claims, collections, discussion, notifications, papers, votes};
-pub use lists::{
-    CollectionsHolding, CollectionsOwnedBy, CommentsBy, CommentsOf, ItemsOf, ListLoaders,
-    NestedList, PageKey, PapersOfAuthor, PapersOfUser, RepliesTo, UpvotersOf,
+pub use kinds::{
+    CollectionsHolding, CollectionsOwnedBy, CommentsBy, CommentsOf, ItemsOf, PapersOfAuthor,
+    PapersOfUser, RepliesTo, UpvotersOf,
 };
+pub use lists::{ListLoaders, NestedList};
 
 pub(super) fn gql(err: AppError) -> async_graphql::Error {
     err.into_gql()

@@ -33,21 +33,18 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::auth::Caller;
-use crate::error::ErrorCode;
-use crate::graphql::engine::{self, refused_before_running};
 use crate::http::client::ClientAddress;
 use crate::http::graphql::GraphqlState;
-use crate::http::graphql::operation::{Counted, admit};
-use crate::http::graphql::params::params_from_json;
-use crate::http::graphql::respond::{Outcome, outcome_body};
 use crate::services::accounts;
 use crate::services::events::EventFeed;
+use operation::{Operation, operate};
+
+mod operation;
 
 /// The subprotocol spoken.
 const PROTOCOL: &str = "graphql-transport-ws";
@@ -330,89 +327,4 @@ fn error_message(id: &str, message: &str, code: &str) -> Value {
         "type": "error",
         "payload": [{ "message": message, "extensions": { "code": code } }],
     })
-}
-
-/// Runs one operation of the session: a subscription streams `next` messages until it ends, a
-/// query or mutation answers one; then `complete`. An operation refused before it runs answers
-/// one `error` message instead (and no `complete`, as the protocol says).
-/// One `subscribe` message.
-struct Operation {
-    id: String,
-    payload: Value,
-    feed: EventFeed,
-}
-
-async fn operate(
-    state: GraphqlState,
-    caller: Caller,
-    operation: Operation,
-    outbox: mpsc::Sender<Outgoing>,
-) {
-    let Operation { id, payload, feed } = operation;
-    let send = |message: Value| {
-        let outbox = outbox.clone();
-        async move { outbox.send(Outgoing::Send(message)).await.is_ok() }
-    };
-    let params = match params_from_json(payload) {
-        Ok(params) => params,
-        Err(message) => {
-            send(error_message(&id, &message, "BAD_USER_INPUT")).await;
-            let _ = outbox.send(Outgoing::Done(id)).await;
-            return;
-        }
-    };
-    let budget = state.engine.budget();
-    let mut counted = Counted::default();
-    let admitted = match admit(&state, &caller, params, false, &budget, &mut counted) {
-        Ok(admitted) => admitted,
-        Err(outcome) => {
-            send(refusal(&id, outcome)).await;
-            let _ = outbox.send(Outgoing::Done(id)).await;
-            return;
-        }
-    };
-    match state.engine.run(admitted.prepared.data(feed)).await {
-        engine::Outcome::Streaming(mut stream) => {
-            let mut first = true;
-            while let Some(response) = stream.next().await {
-                if std::mem::take(&mut first) && refused_before_running(&response) {
-                    let outcome =
-                        Outcome::Refused(response.errors, ErrorCode::GraphqlValidationFailed);
-                    send(refusal(&id, outcome)).await;
-                    let _ = outbox.send(Outgoing::Done(id)).await;
-                    return;
-                }
-                let payload = serde_json::to_value(&response).unwrap_or(Value::Null);
-                if !send(json!({ "id": id, "type": "next", "payload": payload })).await {
-                    return;
-                }
-            }
-        }
-        engine::Outcome::Executed(response) => {
-            let payload = serde_json::to_value(&response).unwrap_or(Value::Null);
-            send(json!({ "id": id, "type": "next", "payload": payload })).await;
-        }
-        engine::Outcome::Refused(refused) => {
-            send(refusal(&id, refused.into())).await;
-            let _ = outbox.send(Outgoing::Done(id)).await;
-            return;
-        }
-        engine::Outcome::TimedOut => {
-            send(refusal(&id, Outcome::TimedOut)).await;
-            let _ = outbox.send(Outgoing::Done(id)).await;
-            return;
-        }
-    }
-    send(json!({ "id": id, "type": "complete" })).await;
-    let _ = outbox.send(Outgoing::Done(id)).await;
-}
-
-/// The `error` message of an operation refused before it ran: the errors HTTP would answer.
-fn refusal(id: &str, outcome: Outcome) -> Value {
-    let (_, body) = outcome_body(outcome);
-    let errors = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|mut body| body.get_mut("errors").map(Value::take))
-        .unwrap_or_else(|| json!([]));
-    json!({ "id": id, "type": "error", "payload": errors })
 }

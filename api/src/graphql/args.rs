@@ -50,6 +50,14 @@ pub fn id_arg<T: Global>(id: &ID, field: &str) -> async_graphql::Result<T> {
     id_of(id, field).gql()
 }
 
+/// Decodes an optional ID argument that must name an object of one type.
+pub fn optional_id_arg<T: Global>(
+    id: Option<&ID>,
+    field: &str,
+) -> async_graphql::Result<Option<T>> {
+    id.map(|id| id_arg(id, field)).transpose()
+}
+
 /// Decodes an ID argument that must name an object of one type.
 pub fn id_of<T: Global>(id: &ID, field: &str) -> Result<T, AppError> {
     ids::decode_as(id.as_str()).ok_or_else(|| {

@@ -306,13 +306,9 @@ impl ModerationMutation {
         reason: Option<String>,
     ) -> async_graphql::Result<CommentReport> {
         let id = id_arg(&id, "id")?;
-        let reason = reason
-            .filter(|r| !r.trim().is_empty())
-            .map(|r| Reason::parse(&r, "reason"))
-            .transpose()
-            .gql()?;
-        let row = moderation::resolve(services(ctx)?, caller(ctx)?, id, hide, reason).await;
-        Ok(CommentReport(row.gql()?))
+        let reason = Reason::parse_optional(reason, "reason").gql()?;
+        let resolved = moderation::resolve(services(ctx)?, caller(ctx)?, id, hide, reason);
+        Ok(CommentReport(resolved.await.gql()?))
     }
 
     /// Shows a hidden comment again (moderators).

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::{MatchedPath, Query, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
 };
@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::error::AppError;
 use crate::http::json_error::json_error;
 use crate::ids::PaperId;
-use crate::services::pagination::{Direction, PageArgs};
+use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperFilter, PaperOrder, Period, dates};
 use crate::state::AppState;
 
@@ -49,11 +49,7 @@ async fn load_day(state: &AppState, date: Option<&str>) -> Result<Day, AppError>
     let range = filter
         .submitted
         .unwrap_or_else(|| dates::day(Utc::now().date_naive()));
-    let args = PageArgs {
-        size: MAX_ENTRIES,
-        direction: Direction::Forward,
-        cursor: None,
-    };
+    let args = PageArgs::first(MAX_ENTRIES);
     let listed = papers::list(
         &state.services.db,
         &filter,
@@ -203,20 +199,20 @@ pub struct FeedParams {
     date: Option<String>,
 }
 
-/// `GET /feeds/daily.atom`.
-pub async fn daily_atom(
+/// `GET /feeds/daily.atom` and `GET /feeds/daily.rss`: the format is the path's.
+pub async fn daily(
     State(state): State<AppState>,
+    path: MatchedPath,
     Query(params): Query<FeedParams>,
     headers: HeaderMap,
 ) -> Response {
-    answer(
-        &state,
-        params,
-        &headers,
-        "application/atom+xml; charset=utf-8",
-        atom,
-    )
-    .await
+    let (content_type, render): (_, fn(&AppState, &Day) -> String) =
+        if path.as_str().ends_with(".rss") {
+            ("application/rss+xml; charset=utf-8", rss)
+        } else {
+            ("application/atom+xml; charset=utf-8", atom)
+        };
+    answer(&state, params, &headers, content_type, render).await
 }
 
 /// `GET /feeds/daily.rss`.

@@ -28,7 +28,7 @@ use crate::error::AppError;
 use crate::http::json_error::json_error;
 use crate::ids::{Global, UserId};
 use crate::services::accounts;
-use crate::services::pagination::{Direction, PageArgs};
+use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperFilter, PaperOrder, Period, search};
 use crate::state::AppState;
 
@@ -151,49 +151,40 @@ pub async fn daily_papers(
     State(state): State<AppState>,
     Query(params): Query<DailyParams>,
 ) -> Response {
-    respond(&state, daily(&state, params).await)
-}
-
-async fn daily(state: &AppState, params: DailyParams) -> Result<Value, AppError> {
-    let period = Period {
-        date: params.date.as_deref(),
-        week: params.week.as_deref(),
-        month: params.month.as_deref(),
-        fields: ["date", "week", "month"],
+    let listed = async {
+        let period = Period {
+            date: params.date.as_deref(),
+            week: params.week.as_deref(),
+            month: params.month.as_deref(),
+            fields: ["date", "week", "month"],
+        };
+        let filter = PaperFilter::daily(period, params.submitter.as_deref())?;
+        let order = match params.sort.as_deref() {
+            None | Some("publishedAt") => PaperOrder::SubmittedAt,
+            Some("trending") => PaperOrder::Trending,
+            Some(_) => {
+                let message = "sort must be publishedAt or trending";
+                return Err(AppError::bad_input("sort", message));
+            }
+        };
+        let limit = limit(params.limit.as_deref())?;
+        let page = number(params.p.as_deref(), "p", 0, 0, MAX_OFFSET / limit)?;
+        let db = &state.services.db;
+        let rows = papers::list_by_page_number(db, &filter, order, page, limit).await?;
+        papers_json(&state, rows).await.map(Value::Array)
     };
-    let filter = PaperFilter::daily(period, params.submitter.as_deref())?;
-    let order = match params.sort.as_deref() {
-        None | Some("publishedAt") => PaperOrder::SubmittedAt,
-        Some("trending") => PaperOrder::Trending,
-        Some(_) => {
-            return Err(AppError::bad_input(
-                "sort",
-                "sort must be publishedAt or trending",
-            ));
-        }
-    };
-    let limit = number(
-        params.limit.as_deref(),
-        "limit",
-        DEFAULT_LIMIT,
-        1,
-        MAX_LIMIT,
-    )?;
-    let page = number(params.p.as_deref(), "p", 0, 0, MAX_OFFSET / limit)?;
-    let rows = papers::list_by_page_number(&state.services.db, &filter, order, page, limit).await?;
-    Ok(Value::Array(papers_json(state, rows).await?))
+    respond(&state, listed.await)
 }
 
 /// `GET /api/papers/{arxivId}`.
 pub async fn paper(State(state): State<AppState>, Path(arxiv_id): Path<String>) -> Response {
-    respond(&state, one(&state, &arxiv_id).await)
-}
-
-async fn one(state: &AppState, arxiv_id: &str) -> Result<Value, AppError> {
-    let found = papers::find_by_arxiv_id(&state.services.db, arxiv_id).await?;
-    let paper = found.ok_or_else(|| AppError::NotFound(format!("no paper {arxiv_id}")))?;
-    let mut list = papers_json(state, vec![paper]).await?;
-    Ok(list.pop().unwrap_or(Value::Null))
+    let found = async {
+        let found = papers::find_by_arxiv_id(&state.services.db, &arxiv_id).await?;
+        let paper = found.ok_or_else(|| AppError::NotFound(format!("no paper {arxiv_id}")))?;
+        let mut list = papers_json(&state, vec![paper]).await?;
+        Ok(list.pop().unwrap_or(Value::Null))
+    };
+    respond(&state, found.await)
 }
 
 /// `GET /api/papers/search`.
@@ -201,30 +192,19 @@ pub async fn search_papers(
     State(state): State<AppState>,
     Query(params): Query<SearchParams>,
 ) -> Response {
-    respond(&state, find(&state, params).await)
+    let found = async {
+        let args = PageArgs::first(limit(params.limit.as_deref())?);
+        let query = params.q.as_deref().unwrap_or_default();
+        let results = search::search(&state.services.db, query, &args).await?;
+        let rows = results.hits.into_iter().map(|hit| hit.paper).collect();
+        papers_json(&state, rows).await.map(Value::Array)
+    };
+    respond(&state, found.await)
 }
 
-async fn find(state: &AppState, params: SearchParams) -> Result<Value, AppError> {
-    let limit = number(
-        params.limit.as_deref(),
-        "limit",
-        DEFAULT_LIMIT,
-        1,
-        MAX_LIMIT,
-    )?;
-    let args = PageArgs {
-        size: limit,
-        direction: Direction::Forward,
-        cursor: None,
-    };
-    let results = search::search(
-        &state.services.db,
-        params.q.as_deref().unwrap_or_default(),
-        &args,
-    )
-    .await?;
-    let rows = results.hits.into_iter().map(|hit| hit.paper).collect();
-    Ok(Value::Array(papers_json(state, rows).await?))
+/// The `limit` parameter: a page size, [`DEFAULT_LIMIT`] when absent.
+fn limit(text: Option<&str>) -> Result<u64, AppError> {
+    number(text, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
 }
 
 /// The answer: JSON, cacheable like an anonymous GraphQL GET; an error as `json_error` says.

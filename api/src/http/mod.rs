@@ -10,7 +10,6 @@ pub mod hf;
 pub mod json_error;
 pub mod metrics;
 pub mod negotiate;
-pub mod nesting;
 pub mod request_id;
 pub mod server;
 
@@ -58,8 +57,8 @@ pub fn router(state: AppState, engine: Engine) -> Router {
         .route("/api/papers/search", get(hf::search_papers))
         .route("/api/papers/{arxiv_id}", get(hf::paper))
         .route("/api/me/export", get(export::export))
-        .route("/feeds/daily.atom", get(feeds::daily_atom))
-        .route("/feeds/daily.rss", get(feeds::daily_rss))
+        .route("/feeds/daily.atom", get(feeds::daily))
+        .route("/feeds/daily.rss", get(feeds::daily))
         .route("/digest/confirm", get(digest::confirm))
         .route(
             "/digest/unsubscribe",

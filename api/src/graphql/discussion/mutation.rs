@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::error::GqlResult;
-use crate::graphql::args::id_arg;
+use crate::graphql::args::{id_arg, optional_id_arg};
 use crate::graphql::context::{caller, db, services};
 use crate::graphql::discussion::Comment;
 use crate::services::discussion::{self, Body};
@@ -43,13 +43,10 @@ impl DiscussionMutation {
         #[graphql(desc = "The comment.")] input: AddCommentInput,
     ) -> async_graphql::Result<Comment> {
         let paper = id_arg(&input.paper_id, "paperId")?;
-        let parent = input
-            .parent_id
-            .map(|id| id_arg(&id, "parentId"))
-            .transpose()?;
+        let parent = optional_id_arg(input.parent_id.as_ref(), "parentId")?;
         let body = Body::parse(input.body, "body").gql()?;
-        let row = discussion::add(services(ctx)?, caller(ctx)?, paper, body, parent).await;
-        Ok(Comment(row.gql()?))
+        let added = discussion::add(services(ctx)?, caller(ctx)?, paper, body, parent);
+        Ok(Comment(added.await.gql()?))
     }
 
     /// Replaces the body of the viewer's own comment and marks it edited.

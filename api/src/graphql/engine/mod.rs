@@ -20,7 +20,7 @@
 //! extension and executes. async-graphql lends a schema's registry to extensions only: the
 //! engine borrows it once, while it is built, for the response pass (`order`).
 
-mod brackets;
+pub mod brackets;
 pub mod checks;
 pub mod cost;
 pub mod direct;
@@ -141,7 +141,7 @@ impl Engine {
     /// Parses an operation, refusing a document that nests too deep before the parser sees it.
     pub fn parse(&self, operation: Operation) -> Result<Parsed, Refused> {
         let max_nesting = self.0.max_nesting;
-        if brackets::depth(&operation.query, max_nesting).is_none() {
+        if brackets::graphql(&operation.query, max_nesting).is_none() {
             let message = format!("the document nests brackets deeper than {max_nesting} levels");
             return Err(Refused::new(message, ErrorCode::GraphqlParseFailed));
         }

@@ -7,7 +7,7 @@ use super::lists::{Counted, Found, FoundCounted, NestedList, Wave};
 use crate::ids::{AuthorId, CollectionId, CommentId, PaperId, UserId};
 use crate::services::collections::CollectionList;
 use crate::services::discussion::{CommentList, CommentOrder};
-use crate::services::pagination::PageArgs;
+use crate::services::pagination::{PageArgs, uncounted};
 use crate::services::papers::PaperList;
 use crate::services::{collections, discussion, papers, votes};
 
@@ -24,7 +24,8 @@ macro_rules! comment_list {
 
             async fn pages(self, wave: Wave<'_, $parent>, args: &PageArgs) -> Found<$parent, Self::Row> {
                 let list: fn(Self) -> CommentList = $list;
-                discussion::pages(wave.db, list(self), wave.parents, args).await
+                let pages = discussion::pages(wave.db, list(self), wave.parents, args, false);
+                pages.await.map(uncounted)
             }
 
             async fn counted_pages(
@@ -33,7 +34,7 @@ macro_rules! comment_list {
                 args: &PageArgs,
             ) -> FoundCounted<$parent, Self::Row> {
                 let list: fn(Self) -> CommentList = $list;
-                discussion::counted_pages(wave.db, list(self), wave.parents, args).await
+                discussion::pages(wave.db, list(self), wave.parents, args, true).await
             }
 
             async fn counts(self, wave: Wave<'_, $parent>) -> Counted<$parent> {

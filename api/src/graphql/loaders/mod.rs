@@ -29,62 +29,34 @@ pub(super) fn gql(err: AppError) -> async_graphql::Error {
     err.into_gql()
 }
 
-/// Declares a loader keyed by a row id that calls one service function.
-macro_rules! loader {
-    ($name:ident, $key:ty, $value:ty, |$db:ident, $keys:ident| $body:expr) => {
+/// Declares loaders keyed by a row id, each calling one service function that reads the rows
+/// of many ids at once (`ids -> HashMap<id, value>`).
+macro_rules! loaders {
+    ($($name:ident($key:ty) -> $value:ty = $find:path;)*) => {$(
         pub struct $name(DatabaseConnection);
 
         impl Loader<$key> for $name {
             type Value = $value;
             type Error = async_graphql::Error;
 
-            async fn load(
-                &self,
-                $keys: &[$key],
-            ) -> Result<HashMap<$key, Self::Value>, Self::Error> {
-                let $db = &self.0;
-                $body.await.map_err(gql)
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, Self::Error> {
+                $find(&self.0, keys).await.map_err(gql)
             }
         }
-    };
+    )*};
 }
 
-loader!(PaperById, PaperId, paper::Model, |db, keys| {
-    papers::find_by_ids(db, keys)
-});
-loader!(AuthorById, AuthorId, author::Model, |db, keys| {
-    papers::authors_by_ids(db, keys)
-});
-loader!(UserById, UserId, user::Model, |db, keys| {
-    users::find_by_ids(db, keys)
-});
-loader!(CommentById, CommentId, comment::Model, |db, keys| {
-    discussion::find_by_ids(db, keys)
-});
-loader!(
-    CollectionById,
-    CollectionId,
-    collection::Model,
-    |db, keys| { collections::find_by_ids(db, keys) }
-);
-loader!(ClaimById, ClaimId, authorship_claim::Model, |db, keys| {
-    claims::find_by_ids(db, keys)
-});
-loader!(
-    NotificationById,
-    NotificationId,
-    notification::Model,
-    |db, keys| notifications::find_by_ids(db, keys)
-);
-loader!(
-    AuthorsOfPaper,
-    PaperId,
-    Vec<PaperAuthorEntry>,
-    |db, keys| { papers::authors_of(db, keys) }
-);
-loader!(PaperCountOfAuthor, AuthorId, i64, |db, keys| {
-    papers::paper_counts(db, keys)
-});
+loaders! {
+    PaperById(PaperId) -> paper::Model = papers::find_by_ids;
+    AuthorById(AuthorId) -> author::Model = papers::authors_by_ids;
+    UserById(UserId) -> user::Model = users::find_by_ids;
+    CommentById(CommentId) -> comment::Model = discussion::find_by_ids;
+    CollectionById(CollectionId) -> collection::Model = collections::find_by_ids;
+    ClaimById(ClaimId) -> authorship_claim::Model = claims::find_by_ids;
+    NotificationById(NotificationId) -> notification::Model = notifications::find_by_ids;
+    AuthorsOfPaper(PaperId) -> Vec<PaperAuthorEntry> = papers::authors_of;
+    PaperCountOfAuthor(AuthorId) -> i64 = papers::paper_counts;
+}
 
 /// Which objects of one kind (papers, comments or collections) the viewer has upvoted.
 pub struct ViewerUpvoted<T> {

@@ -20,9 +20,9 @@ use std::sync::Arc;
 use crate::auth::Caller;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 use crate::graphql::Engine;
+use crate::graphql::engine::brackets;
 use crate::http::client::ClientAddress;
 use crate::http::negotiate::{self, ResponseFormat};
-use crate::http::nesting;
 use crate::services::accounts;
 use crate::state::AppState;
 
@@ -34,7 +34,7 @@ mod respond;
 pub mod ws;
 
 pub use caching::headers as cache_headers;
-use operation::run;
+use operation::Request;
 use params::{is_json_content_type, params_from_json, params_from_query};
 use persisted::PersistedQueries;
 use respond::{
@@ -80,7 +80,7 @@ pub async fn post(
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    if nesting::json_depth(&body, state.max_nesting).is_none() {
+    if brackets::json(&body, state.max_nesting).is_none() {
         return too_deep(format, "the request body", state.max_nesting);
     }
     let body: Value = match serde_json::from_slice(&body) {
@@ -98,8 +98,8 @@ pub async fn post(
         Value::Array(batch) => run_batch(&state, &caller, format, batch).await,
         single => match params_from_json(single) {
             Ok(params) => {
-                let budget = state.engine.budget();
-                respond(format, run(&state, &caller, params, false, &budget).await)
+                let request = Request::new(&state, &caller, false);
+                respond(format, request.run(params).await)
             }
             Err(message) => plain_error(
                 StatusCode::BAD_REQUEST,
@@ -148,7 +148,7 @@ pub async fn get(
     for (name, json) in [("`variables`", &variables), ("`extensions`", &extensions)] {
         if json
             .as_deref()
-            .is_some_and(|v| nesting::json_depth(v.as_bytes(), state.max_nesting).is_none())
+            .is_some_and(|v| brackets::json(v.as_bytes(), state.max_nesting).is_none())
         {
             return too_deep(format, name, state.max_nesting);
         }
@@ -161,8 +161,7 @@ pub async fn get(
     );
     match params {
         Ok(params) => {
-            let budget = state.engine.budget();
-            let outcome = run(&state, &caller, params, true, &budget).await;
+            let outcome = Request::new(&state, &caller, true).run(params).await;
             let shareable = caching::shareable(&outcome, &headers);
             let mut response = respond(format, outcome);
             if shareable {
@@ -234,11 +233,11 @@ async fn run_batch(
         );
     }
     // The operations of a batch spend one cost budget between them.
-    let budget = state.engine.budget();
+    let request = Request::new(state, caller, false);
     let mut bodies: Vec<Vec<u8>> = Vec::with_capacity(batch.len());
     for item in batch {
         let outcome = match params_from_json(item) {
-            Ok(params) => run(state, caller, params, false, &budget).await,
+            Ok(params) => request.run(params).await,
             Err(message) => Outcome::Refused(
                 vec![ServerError::new(message, None)],
                 ErrorCode::BadUserInput,

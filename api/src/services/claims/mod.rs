@@ -30,8 +30,7 @@ pub async fn claim(
     note: Option<Note>,
 ) -> Result<authorship_claim::Model, AppError> {
     let user = caller.signed_in()?;
-    let paper_id = paper;
-    let link = paper_author::Entity::find_by_id((paper_id, position))
+    let link = paper_author::Entity::find_by_id((paper, position))
         .one(db)
         .await?
         .ok_or_else(|| {
@@ -58,7 +57,7 @@ pub async fn claim(
     let row = authorship_claim::ActiveModel {
         user_id: Set(user.id),
         author_id: Set(author.id),
-        paper_id: Set(paper_id),
+        paper_id: Set(paper),
         position: Set(position),
         note: Set(note.map(String::from)),
         status: Set(ClaimStatus::Pending),
@@ -86,7 +85,6 @@ pub async fn decide(
     approve: bool,
 ) -> Result<authorship_claim::Model, AppError> {
     let (db, moderator) = (&services.db, caller.moderator("decide claims")?);
-    let id = claim;
     let status = if approve {
         ClaimStatus::Approved
     } else {
@@ -104,11 +102,11 @@ pub async fn decide(
                 authorship_claim::Column::DecidedBy,
                 Expr::value(moderator.id),
             )
-            .filter(authorship_claim::Column::Id.eq(id))
+            .filter(authorship_claim::Column::Id.eq(claim))
             .filter(authorship_claim::Column::Status.eq(ClaimStatus::Pending))
             .exec(&txn)
             .await?;
-        let claim = authorship_claim::Entity::find_by_id(id)
+        let claim = authorship_claim::Entity::find_by_id(claim)
             .one(&txn)
             .await?
             .ok_or_else(|| AppError::NotFound("no such claim".into()))?;

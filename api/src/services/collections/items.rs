@@ -154,21 +154,16 @@ async fn item_count<C: ConnectionTrait>(
 pub async fn add_item(
     services: &Services,
     caller: &Caller,
-    item: Item,
+    Item { collection, paper }: Item,
     change: ItemChange,
 ) -> Result<collection::Model, AppError> {
-    let (collection_id, paper_id) = (item.collection, item.paper);
     let note = &change.note.flatten().map(String::from);
     let position = change.position;
-    change_items(services, caller, item.collection, 1, |txn| async move {
-        if paper::Entity::find_by_id(paper_id)
-            .one(&txn)
-            .await?
-            .is_none()
-        {
+    change_items(services, caller, collection, 1, |txn| async move {
+        if paper::Entity::find_by_id(paper).one(&txn).await?.is_none() {
             return Err(AppError::NotFound("no such paper".into()));
         }
-        if collection_item::Entity::find_by_id((collection_id, paper_id))
+        if collection_item::Entity::find_by_id((collection, paper))
             .one(&txn)
             .await?
             .is_some()
@@ -177,7 +172,7 @@ pub async fn add_item(
                 "the paper is in the collection already".into(),
             ));
         }
-        let count = item_count(&txn, collection_id).await?;
+        let count = item_count(&txn, collection).await?;
         if count >= MAX_ITEMS {
             return Err(AppError::bad_input(
                 "collectionId",
@@ -186,10 +181,10 @@ pub async fn add_item(
         }
         let end = i32::try_from(count).unwrap_or(i32::MAX);
         let at = position.map_or(end, |p| Ord::min(p, end));
-        shift(&txn, collection_id, at, None, 1).await?;
+        shift(&txn, collection, at, None, 1).await?;
         collection_item::ActiveModel {
-            collection_id: Set(collection_id),
-            paper_id: Set(paper_id),
+            collection_id: Set(collection),
+            paper_id: Set(paper),
             position: Set(at),
             note: Set(note.clone()),
             added_at: Set(crate::services::now()),
@@ -206,28 +201,27 @@ pub async fn add_item(
 pub async fn update_item(
     services: &Services,
     caller: &Caller,
-    item: Item,
+    Item { collection, paper }: Item,
     change: ItemChange,
 ) -> Result<collection::Model, AppError> {
-    let (collection_id, paper_id) = (item.collection, item.paper);
     let change = &change;
-    change_items(services, caller, item.collection, 0, |txn| async move {
-        let row = item_of(&txn, collection_id, paper_id).await?;
+    change_items(services, caller, collection, 0, |txn| async move {
+        let row = item_of(&txn, collection, paper).await?;
         let from = row.position;
         let mut updated: collection_item::ActiveModel = row.into();
         if let Some(note) = change.note.clone() {
             updated.note = Set(note.map(String::from));
         }
         if let Some(target) = change.position {
-            let count = item_count(&txn, collection_id).await?;
+            let count = item_count(&txn, collection).await?;
             let last = i32::try_from(count).unwrap_or(i32::MAX) - 1;
             let target = Ord::min(target, last);
             if target != from {
-                park(&txn, collection_id, paper_id).await?;
+                park(&txn, collection, paper).await?;
                 if target < from {
-                    shift(&txn, collection_id, target, Some(from), 1).await?;
+                    shift(&txn, collection, target, Some(from), 1).await?;
                 } else {
-                    shift(&txn, collection_id, from + 1, Some(target + 1), -1).await?;
+                    shift(&txn, collection, from + 1, Some(target + 1), -1).await?;
                 }
             }
             updated.position = Set(target);
@@ -242,15 +236,14 @@ pub async fn update_item(
 pub async fn remove_item(
     services: &Services,
     caller: &Caller,
-    item: Item,
+    Item { collection, paper }: Item,
 ) -> Result<collection::Model, AppError> {
-    let (collection_id, paper_id) = (item.collection, item.paper);
-    change_items(services, caller, item.collection, -1, |txn| async move {
-        let row = item_of(&txn, collection_id, paper_id).await?;
-        collection_item::Entity::delete_by_id((collection_id, paper_id))
+    change_items(services, caller, collection, -1, |txn| async move {
+        let row = item_of(&txn, collection, paper).await?;
+        collection_item::Entity::delete_by_id((collection, paper))
             .exec(&txn)
             .await?;
-        shift(&txn, collection_id, row.position + 1, None, -1).await?;
+        shift(&txn, collection, row.position + 1, None, -1).await?;
         Ok(txn)
     })
     .await

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use entity::{collection, collection_item};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{ColumnRef, Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryTrait, Select,
@@ -13,7 +13,9 @@ use sea_orm::{
 use crate::error::AppError;
 use crate::ids::{CollectionId, PaperId, UserId};
 use crate::services::accounts::users;
-use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of};
+use crate::services::pagination::{
+    Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of, qualified, uncounted,
+};
 
 /// Public collections, and the viewer's own private ones.
 pub fn visible_to(viewer: Option<UserId>) -> Condition {
@@ -166,12 +168,14 @@ pub async fn items(
         .pages_of(
             db,
             collection_item::Entity::find(),
-            collection_item::Column::CollectionId,
+            qualified(collection_item::Column::CollectionId),
             collection_ids,
             args,
+            false,
             |row| keyset.cursor(Key::Int(i64::from(row.position)), row.paper_id),
         )
         .await
+        .map(uncounted)
 }
 
 /// A list of collections that belongs to a parent, paged for many parents at once; only those
@@ -191,20 +195,27 @@ impl CollectionList {
             Self::OwnedBy => CollectionOrder::Newest,
         }
     }
-}
 
-/// Visible collections joined to their items.
-fn with_items(viewer: Option<UserId>) -> Select<collection::Entity> {
-    let mut select = collection::Entity::find().filter(visible_to(viewer));
-    QueryTrait::query(&mut select).inner_join(
-        collection_item::Entity,
-        Expr::col((
-            collection_item::Entity,
-            collection_item::Column::CollectionId,
-        ))
-        .equals((collection::Entity, collection::Column::Id)),
-    );
-    select
+    /// The collections of every parent's list that the viewer may see, and the column that
+    /// names each row's parent.
+    fn parts(self, viewer: Option<UserId>) -> (Select<collection::Entity>, ColumnRef) {
+        let visible = collection::Entity::find().filter(visible_to(viewer));
+        match self {
+            Self::HoldingPaper => {
+                let mut select = visible;
+                QueryTrait::query(&mut select).inner_join(
+                    collection_item::Entity,
+                    Expr::col((
+                        collection_item::Entity,
+                        collection_item::Column::CollectionId,
+                    ))
+                    .equals((collection::Entity, collection::Column::Id)),
+                );
+                (select, qualified(collection_item::Column::PaperId))
+            }
+            Self::OwnedBy => (visible, qualified(collection::Column::OwnerId)),
+        }
+    }
 }
 
 /// The same page of the list of each parent (a paper, or a user), in one query.
@@ -215,30 +226,11 @@ pub async fn pages<Id: ParentId>(
     parents: &[Id],
     args: &PageArgs,
 ) -> Result<HashMap<Id, Page<collection::Model>>, AppError> {
-    let order = list.order();
+    let (order, (select, parent)) = (list.order(), list.parts(viewer));
     let keyset = order.keyset();
     let cursor = |row: &collection::Model| keyset.cursor(order.key_of(row), row.id);
-    match list {
-        CollectionList::HoldingPaper => {
-            let parent = collection_item::Column::PaperId;
-            keyset
-                .pages_of(db, with_items(viewer), parent, parents, args, cursor)
-                .await
-        }
-        CollectionList::OwnedBy => {
-            let select = collection::Entity::find().filter(visible_to(viewer));
-            keyset
-                .pages_of(
-                    db,
-                    select,
-                    collection::Column::OwnerId,
-                    parents,
-                    args,
-                    cursor,
-                )
-                .await
-        }
-    }
+    let pages = keyset.pages_of(db, select, parent, parents, args, false, cursor);
+    pages.await.map(uncounted)
 }
 
 /// How many collections the viewer may see in the list of each parent, in one query.
@@ -248,19 +240,6 @@ pub async fn counts<Id: ParentId>(
     viewer: Option<UserId>,
     parents: &[Id],
 ) -> Result<HashMap<Id, u64>, AppError> {
-    match list {
-        CollectionList::HoldingPaper => {
-            counts_of(
-                db,
-                with_items(viewer),
-                collection_item::Column::PaperId,
-                parents,
-            )
-            .await
-        }
-        CollectionList::OwnedBy => {
-            let select = collection::Entity::find().filter(visible_to(viewer));
-            counts_of(db, select, collection::Column::OwnerId, parents).await
-        }
-    }
+    let (select, parent) = list.parts(viewer);
+    counts_of(db, select, parent, parents).await
 }

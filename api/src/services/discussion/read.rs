@@ -3,12 +3,14 @@
 use std::collections::HashMap;
 
 use entity::comment;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{ColumnRef, Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
 use crate::error::AppError;
 use crate::ids::CommentId;
-use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of};
+use crate::services::pagination::{
+    Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of, qualified,
+};
 
 /// How a paper's top-level comments are ordered. Ids grow with time, so they order by age.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,7 +68,7 @@ impl CommentList {
         self,
     ) -> (
         Select<comment::Entity>,
-        comment::Column,
+        ColumnRef,
         CommentOrder,
         &'static str,
     ) {
@@ -74,20 +76,20 @@ impl CommentList {
         match self {
             Self::TopLevel(order) => (
                 all.filter(comment::Column::ParentId.is_null()),
-                comment::Column::PaperId,
+                qualified(comment::Column::PaperId),
                 order,
                 scope(order),
             ),
             Self::Replies => (
                 all,
-                comment::Column::ParentId,
+                qualified(comment::Column::ParentId),
                 CommentOrder::Oldest,
                 "replies",
             ),
             Self::ByUser => (
                 all.filter(comment::Column::DeletedAt.is_null())
                     .filter(comment::Column::HiddenAt.is_null()),
-                comment::Column::UserId,
+                qualified(comment::Column::UserId),
                 CommentOrder::Newest,
                 "user-comments",
             ),
@@ -96,34 +98,19 @@ impl CommentList {
 }
 
 /// The same page of the list of each parent (a paper, a comment or a user), in one query
-/// whatever the page size, cursor or number of parents.
+/// whatever the page size, cursor or number of parents; with `count`, each list's size read in
+/// the same statement where it can be (`Keyset::pages_of`).
 pub async fn pages<Id: ParentId>(
     db: &DatabaseConnection,
     list: CommentList,
     parents: &[Id],
     args: &PageArgs,
-) -> Result<HashMap<Id, Page<comment::Model>>, AppError> {
-    let (select, parent, order, scope) = list.parts();
-    let keyset = keyset(scope, order);
-    keyset
-        .pages_of(db, select, parent, parents, args, |row| {
-            keyset.cursor(key_of(order, row), row.id)
-        })
-        .await
-}
-
-/// The pages `pages` reads, with each list's size read in the same statement where it can be
-/// (`Keyset::counted_pages_of`).
-pub async fn counted_pages<Id: ParentId>(
-    db: &DatabaseConnection,
-    list: CommentList,
-    parents: &[Id],
-    args: &PageArgs,
+    count: bool,
 ) -> Result<HashMap<Id, (Page<comment::Model>, Option<u64>)>, AppError> {
     let (select, parent, order, scope) = list.parts();
     let keyset = keyset(scope, order);
     keyset
-        .counted_pages_of(db, select, parent, parents, args, true, |row| {
+        .pages_of(db, select, parent, parents, args, count, |row| {
             keyset.cursor(key_of(order, row), row.id)
         })
         .await

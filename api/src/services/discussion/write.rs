@@ -188,8 +188,7 @@ pub async fn edit(
     body: Body,
 ) -> Result<comment::Model, AppError> {
     let user = caller.signed_in()?;
-    let id = comment;
-    own_comment(db, user, id).await?;
+    own_comment(db, user, comment).await?;
     let edited = comment::Entity::update_many()
         .col_expr(
             comment::Column::BodyHtml,
@@ -200,7 +199,7 @@ pub async fn edit(
             comment::Column::EditedAt,
             Expr::value(crate::services::now()),
         )
-        .filter(comment::Column::Id.eq(id))
+        .filter(comment::Column::Id.eq(comment))
         .filter(comment::Column::UserId.eq(user.id))
         .filter(comment::Column::DeletedAt.is_null())
         .exec(db)
@@ -208,7 +207,7 @@ pub async fn edit(
     if edited.rows_affected == 0 {
         return Err(AppError::NotFound("no such comment".into()));
     }
-    comment::Entity::find_by_id(id)
+    comment::Entity::find_by_id(comment)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such comment".into()))
@@ -221,8 +220,7 @@ pub async fn delete(
     comment: CommentId,
 ) -> Result<comment::Model, AppError> {
     let user = caller.signed_in()?;
-    let id = comment;
-    let row = own_comment(db, user, id).await?;
+    let row = own_comment(db, user, comment).await?;
     let txn = db::begin_write(db).await?;
     // Conditional, so that two concurrent deletes move the counter once.
     let deleted = comment::Entity::update_many()
@@ -232,7 +230,7 @@ pub async fn delete(
         )
         .col_expr(comment::Column::Body, Expr::value(""))
         .col_expr(comment::Column::BodyHtml, Expr::value(""))
-        .filter(comment::Column::Id.eq(id))
+        .filter(comment::Column::Id.eq(comment))
         .filter(comment::Column::DeletedAt.is_null())
         .exec(&txn)
         .await?;
@@ -247,7 +245,7 @@ pub async fn delete(
             .await?;
     }
     txn.commit().await?;
-    comment::Entity::find_by_id(id)
+    comment::Entity::find_by_id(comment)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such comment".into()))

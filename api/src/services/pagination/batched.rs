@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use sea_orm::DeriveIden;
-use sea_orm::sea_query::Iden;
+use sea_orm::sea_query::{ColumnRef, Iden, IntoColumnRef};
 
 use crate::error::AppError;
 use crate::services::pagination::{Direction, KeyKind, Keyset, Page, PageArgs, ParentId};
@@ -31,40 +31,18 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
     /// `LIMIT` instead. `select` holds the rows of all the lists (joined
     /// as needed); `parent` is the column, of its table or a joined one, that tells which list
     /// a row belongs to. Every parent asked for gets a page, empty when it has no rows.
-    pub async fn pages_of<E, P, Id: ParentId>(
-        &self,
-        db: &sea_orm::DatabaseConnection,
-        select: sea_orm::Select<E>,
-        parent: P,
-        parents: &[Id],
-        args: &PageArgs,
-        cursor_of: impl Fn(&E::Model) -> String,
-    ) -> Result<HashMap<Id, Page<E::Model>>, AppError>
-    where
-        E: sea_orm::EntityTrait<Column = C>,
-        P: sea_orm::ColumnTrait,
-    {
-        let counted = self
-            .counted_pages_of(db, select, parent, parents, args, false, cursor_of)
-            .await?;
-        Ok(counted
-            .into_iter()
-            .map(|(p, (page, _))| (p, page))
-            .collect())
-    }
-
-    /// Pages as [`Keyset::pages_of`] reads them, with (when `count`) each parent's list size
-    /// read in the same statement: one parent's from a sub-select evaluated once (so the page
-    /// itself still stops after `size + 1` rows of the index), several parents' from a
-    /// `COUNT(*)` over the same partition the rows are numbered in. A size the statement
-    /// cannot tell (several parents after a cursor, or one parent's empty page after a cursor)
-    /// is `None`: the caller counts separately.
+    ///
+    /// With `count`, each parent's list size is read in the same statement: one parent's from a
+    /// sub-select evaluated once (so the page itself still stops after `size + 1` rows of the
+    /// index), several parents' from a `COUNT(*)` over the same partition the rows are numbered
+    /// in. A size the statement cannot tell (several parents after a cursor, or one parent's
+    /// empty page after a cursor), or not asked, is `None`: the caller counts separately.
     #[allow(clippy::too_many_arguments)]
-    pub async fn counted_pages_of<E, P, Id: ParentId>(
+    pub async fn pages_of<E, Id: ParentId>(
         &self,
         db: &sea_orm::DatabaseConnection,
         select: sea_orm::Select<E>,
-        parent: P,
+        parent: ColumnRef,
         parents: &[Id],
         args: &PageArgs,
         count: bool,
@@ -72,7 +50,6 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
     ) -> Result<HashMap<Id, (Page<E::Model>, Option<u64>)>, AppError>
     where
         E: sea_orm::EntityTrait<Column = C>,
-        P: sea_orm::ColumnTrait,
     {
         use sea_orm::sea_query::{
             Asterisk, Expr, ExprTrait, Order, Query, SubQueryStatement, WindowStatement,
@@ -84,8 +61,7 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
         if parents.is_empty() {
             return Ok(HashMap::new());
         }
-        let select =
-            select.filter(Expr::col((parent.entity_name(), parent)).is_in(parents.iter().copied()));
+        let select = select.filter(Expr::col(parent.clone()).is_in(parents.iter().copied()));
         // How the list sizes are read along, if they are.
         let one_parent = parents.len() == 1;
         let sizes = if !count {
@@ -124,10 +100,7 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
         orders.push((qualified(self.tiebreak), order));
         let limit = args.size + 1;
         let mut inner = select.into_query();
-        inner.expr_as(
-            Expr::col((parent.entity_name(), parent)),
-            Paging::PageParent,
-        );
+        inner.expr_as(Expr::col(parent.clone()), Paging::PageParent);
         let counted = sizes.is_some();
         let outer = if one_parent {
             // One parent (a paper's page, a user's profile): the page straight from an index in
@@ -141,10 +114,10 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
             inner.limit(limit).to_owned()
         } else {
             if let Some(size) = sizes {
-                let all = WindowStatement::partition_by((parent.entity_name(), parent));
+                let all = WindowStatement::partition_by(parent.clone());
                 inner.expr_window_as(size, all, Paging::PageTotal);
             }
-            let mut window = WindowStatement::partition_by((parent.entity_name(), parent));
+            let mut window = WindowStatement::partition_by(parent.clone());
             for (expr, order) in orders {
                 window.order_by_expr(expr, order);
             }
@@ -181,18 +154,30 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
     }
 }
 
+/// A column named with its table, as the parent column of [`Keyset::pages_of`] and
+/// [`counts_of`]: of the listed rows' table or of one joined to it.
+pub fn qualified<C: sea_orm::ColumnTrait>(column: C) -> ColumnRef {
+    (column.entity_name(), column).into_column_ref()
+}
+
+/// Pages without the sizes [`Keyset::pages_of`] did not count.
+pub fn uncounted<Id: ParentId, T>(
+    pages: HashMap<Id, (Page<T>, Option<u64>)>,
+) -> HashMap<Id, Page<T>> {
+    pages.into_iter().map(|(p, (page, _))| (p, page)).collect()
+}
+
 /// How many rows each parent's list holds, in one statement (`GROUP BY parent`): the
 /// `totalCount` of a nested connection for every parent of a page. `select` and `parent` are
 /// as for [`Keyset::pages_of`]; a parent without rows counts 0.
-pub async fn counts_of<E, P, Id: ParentId>(
+pub async fn counts_of<E, Id: ParentId>(
     db: &sea_orm::DatabaseConnection,
     select: sea_orm::Select<E>,
-    parent: P,
+    parent: ColumnRef,
     parents: &[Id],
 ) -> Result<HashMap<Id, u64>, AppError>
 where
     E: sea_orm::EntityTrait,
-    P: sea_orm::ColumnTrait,
 {
     use sea_orm::sea_query::{Expr, ExprTrait};
     use sea_orm::{ConnectionTrait, QueryFilter, QuerySelect, QueryTrait};
@@ -201,7 +186,7 @@ where
     if parents.is_empty() {
         return Ok(counts);
     }
-    let column = || Expr::col((parent.entity_name(), parent));
+    let column = || Expr::col(parent.clone());
     let mut query = select
         .filter(column().is_in(parents.iter().copied()))
         .select_only()

@@ -13,7 +13,7 @@ use crate::error::AppError;
 mod batched;
 mod keyset;
 
-pub use batched::counts_of;
+pub use batched::{counts_of, qualified, uncounted};
 pub use keyset::{Key, KeyKind, Keyset};
 
 /// The id of the row a nested list belongs to (a paper's comments: a `PaperId`), as the
@@ -31,18 +31,11 @@ pub trait ParentId:
 {
 }
 
-impl<T> ParentId for T where
-    T: Copy
-        + Eq
-        + std::hash::Hash
-        + Into<i64>
-        + Into<sea_orm::Value>
-        + sea_orm::TryGetable
-        + Send
-        + Sync
-        + 'static
-{
-}
+impl ParentId for crate::ids::PaperId {}
+impl ParentId for crate::ids::AuthorId {}
+impl ParentId for crate::ids::UserId {}
+impl ParentId for crate::ids::CommentId {}
+impl ParentId for crate::ids::CollectionId {}
 
 /// The page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -67,6 +60,15 @@ pub struct PageArgs {
 }
 
 impl PageArgs {
+    /// The first `size` items of a list.
+    pub fn first(size: u64) -> Self {
+        Self {
+            size,
+            direction: Direction::Forward,
+            cursor: None,
+        }
+    }
+
     /// Checks `first/after/last/before` as Relay defines them; `first` and `last` must lie in
     /// 1..=100, and forward and backward arguments cannot be mixed.
     pub fn parse(

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use entity::{author, paper, paper_author};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{ColumnRef, Expr, ExprTrait};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryTrait, Select};
 
 use crate::error::AppError;
-use crate::services::pagination::{Page, PageArgs, ParentId, counts_of};
+use crate::services::pagination::{Page, PageArgs, ParentId, counts_of, qualified, uncounted};
 use crate::services::papers::PaperOrder;
 
 /// A list of papers that belongs to a parent, paged for many parents at once.
@@ -27,6 +27,18 @@ impl PaperList {
         match self {
             Self::ByAuthor | Self::SubmittedBy => PaperOrder::SubmittedAt,
             Self::AuthoredBy => PaperOrder::PublishedAt,
+        }
+    }
+
+    /// The papers of every parent's list, and the column that names each row's parent.
+    fn parts(self) -> (Select<paper::Entity>, ColumnRef) {
+        match self {
+            Self::ByAuthor => (
+                with_authors(false),
+                qualified(paper_author::Column::AuthorId),
+            ),
+            Self::SubmittedBy => (paper::Entity::find(), qualified(paper::Column::SubmittedBy)),
+            Self::AuthoredBy => (with_authors(true), qualified(author::Column::UserId)),
         }
     }
 }
@@ -57,29 +69,11 @@ pub async fn pages<Id: ParentId>(
     parents: &[Id],
     args: &PageArgs,
 ) -> Result<HashMap<Id, Page<paper::Model>>, AppError> {
-    let order = list.order();
+    let (order, (select, parent)) = (list.order(), list.parts());
     let keyset = order.keyset();
     let cursor = |row: &paper::Model| keyset.cursor(order.key_of(row), row.id);
-    match list {
-        PaperList::ByAuthor => {
-            let parent = paper_author::Column::AuthorId;
-            keyset
-                .pages_of(db, with_authors(false), parent, parents, args, cursor)
-                .await
-        }
-        PaperList::SubmittedBy => {
-            let parent = paper::Column::SubmittedBy;
-            keyset
-                .pages_of(db, paper::Entity::find(), parent, parents, args, cursor)
-                .await
-        }
-        PaperList::AuthoredBy => {
-            let parent = author::Column::UserId;
-            keyset
-                .pages_of(db, with_authors(true), parent, parents, args, cursor)
-                .await
-        }
-    }
+    let pages = keyset.pages_of(db, select, parent, parents, args, false, cursor);
+    pages.await.map(uncounted)
 }
 
 /// How many papers the list of each parent holds, in one query.
@@ -88,27 +82,6 @@ pub async fn counts<Id: ParentId>(
     list: PaperList,
     parents: &[Id],
 ) -> Result<HashMap<Id, u64>, AppError> {
-    match list {
-        PaperList::ByAuthor => {
-            counts_of(
-                db,
-                with_authors(false),
-                paper_author::Column::AuthorId,
-                parents,
-            )
-            .await
-        }
-        PaperList::SubmittedBy => {
-            counts_of(
-                db,
-                paper::Entity::find(),
-                paper::Column::SubmittedBy,
-                parents,
-            )
-            .await
-        }
-        PaperList::AuthoredBy => {
-            counts_of(db, with_authors(true), author::Column::UserId, parents).await
-        }
-    }
+    let (select, parent) = list.parts();
+    counts_of(db, select, parent, parents).await
 }

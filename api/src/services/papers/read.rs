@@ -250,11 +250,7 @@ pub async fn list_by_page_number(
     size: u64,
 ) -> Result<Vec<paper::Model>, AppError> {
     use sea_orm::QuerySelect;
-    let args = PageArgs {
-        size,
-        direction: crate::services::pagination::Direction::Forward,
-        cursor: None,
-    };
+    let args = PageArgs::first(size);
     Ok(order
         .keyset()
         .apply(filter.select(), &args)?

@@ -11,7 +11,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use crate::error::AppError;
 use crate::ids::{PaperId, UserId};
 use crate::services::accounts::users;
-use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of};
+use crate::services::pagination::{
+    Key, KeyKind, Keyset, Page, PageArgs, ParentId, counts_of, qualified, uncounted,
+};
 use crate::services::papers;
 use crate::services::votes::Votable;
 
@@ -60,12 +62,14 @@ where
         .pages_of(
             db,
             paper_upvote::Entity::find(),
-            parent,
+            qualified(parent),
             parents,
             args,
+            false,
             |v| keyset.cursor(Key::Time(Some(v.created_at)), other(v)),
         )
-        .await?;
+        .await
+        .map(uncounted)?;
     let ids: Vec<O> = votes
         .values()
         .flat_map(|page| page.items.iter().map(|(_, v)| other(v)))
@@ -118,7 +122,7 @@ pub async fn upvoted_counts(
     counts_of(
         db,
         paper_upvote::Entity::find(),
-        paper_upvote::Column::UserId,
+        qualified(paper_upvote::Column::UserId),
         user_ids,
     )
     .await

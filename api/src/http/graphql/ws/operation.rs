@@ -9,7 +9,7 @@ use crate::auth::Caller;
 use crate::error::ErrorCode;
 use crate::graphql::engine::{self, refused_before_running};
 use crate::http::graphql::GraphqlState;
-use crate::http::graphql::operation::{Counted, admit};
+use crate::http::graphql::operation::{Counted, Request};
 use crate::http::graphql::params::params_from_json;
 use crate::http::graphql::respond::{Outcome, outcome_body};
 use crate::services::events::EventFeed;
@@ -70,15 +70,8 @@ async fn run(
         Ok(params) => params,
         Err(message) => return Ended::Refused(error_message(id, &message, "BAD_USER_INPUT")),
     };
-    let budget = state.engine.budget();
-    let admitted = match admit(
-        state,
-        caller,
-        params,
-        false,
-        &budget,
-        &mut Counted::default(),
-    ) {
+    let request = Request::new(state, caller, false);
+    let admitted = match request.admit(params, &mut Counted::default()) {
         Ok(admitted) => admitted,
         Err(outcome) => return Ended::Refused(refusal(id, outcome)),
     };

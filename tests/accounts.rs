@@ -7,14 +7,17 @@ use crate::storage_test;
 use crate::support::Backend;
 use crate::support::{TestApp, error_codes};
 
-const REGISTER: &str = "mutation ($input: RegisterInput!) { register(input: $input) { accessToken refreshToken expiresAt user { username email displayName } } }";
-const LOGIN: &str = "mutation ($input: LoginInput!) { login(input: $input) { accessToken refreshToken user { username } } }";
+const REGISTER: &str = "mutation ($input: RegisterInput!) { register(input: $input) { accessToken \
+    refreshToken expiresAt user { username email displayName } } }";
+const LOGIN: &str = "mutation ($input: LoginInput!) { login(input: $input) { accessToken \
+    refreshToken user { username } } }";
 const REFRESH: &str =
     "mutation ($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }";
 const VIEWER: &str = "{ viewer { username email } }";
 
 fn registration(username: &str, email: &str, password: &str) -> Value {
-    json!({ "input": { "username": username, "email": email, "password": password, "displayName": "Ada" } })
+    json!({ "input": { "username": username, "email": email, "password": password,
+        "displayName": "Ada" } })
 }
 
 async fn rows(app: &TestApp) -> (i64, i64) {
@@ -59,7 +62,13 @@ async fn sign_up_signs_in_and_the_token_names_the_viewer(backend: Backend) {
     assert_eq!(viewer["viewer"]["username"], "ada_l");
     // Sign in by username or by email, in any case.
     for name in ["ADA_L", "ada@example.org"] {
-        let data = app.data(LOGIN, json!({ "input": { "usernameOrEmail": name, "password": "correct horse battery" } })).await;
+        let data = app
+            .data(
+                LOGIN,
+                json!({ "input": { "usernameOrEmail": name, "password": "correct \
+            horse battery" } }),
+            )
+            .await;
         assert_eq!(data["login"]["user"]["username"], "ada_l");
     }
 }
@@ -125,7 +134,8 @@ async fn bad_sign_ups_are_refused_with_the_field_and_change_nothing(backend: Bac
             Some("password"),
         ),
         (
-            json!({ "input": { "username": "newbie", "email": "a@example.org", "password": "long enough password", "displayName": "x".repeat(65) } }),
+            json!({ "input": { "username": "newbie", "email": "a@example.org", "password": "long \
+                enough password", "displayName": "x".repeat(65) } }),
             "BAD_USER_INPUT",
             Some("displayName"),
         ),
@@ -243,7 +253,8 @@ async fn changing_the_password_ends_every_other_session(backend: Backend) {
         .expect("token")
         .to_owned();
     let old_refresh = registered["register"]["refreshToken"].clone();
-    let change = "mutation ($c: String!, $n: String!) { changePassword(input: { currentPassword: $c, newPassword: $n }) { accessToken refreshToken } }";
+    let change = "mutation ($c: String!, $n: String!) { changePassword(input: { currentPassword: \
+        $c, newPassword: $n }) { accessToken refreshToken } }";
     let wrong = app
         .gql_as(
             &old_access,
@@ -305,7 +316,8 @@ async fn profile_changes_are_checked_and_need_a_signed_in_user(backend: Backend)
         .as_str()
         .expect("token")
         .to_owned();
-    let update = "mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { displayName bio avatarUrl } }";
+    let update = "mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { \
+        displayName bio avatarUrl } }";
     let anonymous = app.gql(update, json!({ "input": { "bio": "hi" } })).await;
     assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"]);
     let data = app

@@ -7,7 +7,9 @@ use crate::support::Backend;
 use crate::support::fixtures::{self, token_for};
 use crate::support::{TestApp, error_codes};
 
-const CREATE: &str = "mutation ($name: String!, $scopes: [ApiTokenScope!]!) { createApiToken(input: { name: $name, scopes: $scopes }) { token apiToken { id name scopes lastUsedAt } } }";
+const CREATE: &str = "mutation ($name: String!, $scopes: [ApiTokenScope!]!) { \
+    createApiToken(input: { name: $name, scopes: $scopes }) { token apiToken { id name scopes \
+    lastUsedAt } } }";
 const UPVOTE: &str = "mutation ($id: ID!) { upvotePaper(paperId: $id) { upvoteCount } }";
 
 async fn send(app: &TestApp, token: &str, query: &str, variables: Value) -> (u16, Value) {
@@ -65,7 +67,8 @@ async fn read_tokens_read_write_tokens_write_and_revoked_tokens_do_nothing(backe
         .await;
     assert_eq!(
         listed["viewer"]["apiTokens"],
-        json!([{ "name": "voter", "scopes": ["READ", "WRITE"] }, { "name": "digest bot", "scopes": ["READ"] }])
+        json!([{ "name": "voter", "scopes": ["READ", "WRITE"] }, { "name": "digest bot",
+            "scopes": ["READ"] }])
     );
     let listed_text = listed.to_string();
     assert!(

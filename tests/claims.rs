@@ -9,8 +9,10 @@ use crate::support::Backend;
 use crate::support::fixtures::{self, token_for};
 use crate::support::{TestApp, error_codes};
 
-const CLAIM: &str = "mutation ($p: ID!, $pos: Int!) { claimAuthorship(input: { paperId: $p, position: $pos, note: \"my ORCID\" }) { id status author { name } user { username } note } }";
-const DECIDE: &str = "mutation ($id: ID!, $ok: Boolean!) { decideAuthorshipClaim(id: $id, approve: $ok) { status } }";
+const CLAIM: &str = "mutation ($p: ID!, $pos: Int!) { claimAuthorship(input: { paperId: $p, \
+    position: $pos, note: \"my ORCID\" }) { id status author { name } user { username } note } }";
+const DECIDE: &str = "mutation ($id: ID!, $ok: Boolean!) { decideAuthorshipClaim(id: $id, \
+    approve: $ok) { status } }";
 
 storage_test!(claims_are_decided_by_moderators_and_approval_links_the_author);
 async fn claims_are_decided_by_moderators_and_approval_links_the_author(backend: Backend) {
@@ -77,7 +79,13 @@ async fn claims_are_decided_by_moderators_and_approval_links_the_author(backend:
         ),
         ["CONFLICT"]
     );
-    let authored = app.data("{ user(username: \"ada\") { authoredPapers { totalCount } } paper(arxivId: \"2401.00001\") { authors { user { username } } } }", json!({})).await;
+    let authored = app
+        .data(
+            "{ user(username: \"ada\") { authoredPapers { totalCount } } \
+        paper(arxivId: \"2401.00001\") { authors { user { username } } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(authored["user"]["authoredPapers"]["totalCount"], 1);
     assert_eq!(authored["paper"]["authors"][0]["user"]["username"], "ada");
     // Claimed authors cannot be claimed again.

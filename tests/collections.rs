@@ -18,8 +18,10 @@ async fn a_collection_lists_its_items_in_order_with_notes(backend: Backend) {
     let p2 = fixtures::paper(&db, "2401.00002", "Two", "x", &["A"], now, None).await;
     let p3 = fixtures::paper(&db, "2401.00003", "Three", "x", &["A"], now, None).await;
     let c = fixtures::collection(&db, &alice, "Reading list", false, &[&p3, &p1, &p2]).await;
-    let query = "query ($slug: String!, $after: String) { collection(slug: $slug) { title owner { username } itemCount
-        items(first: 2, after: $after) { totalCount edges { node { position note paper { arxivId } } } pageInfo { hasNextPage endCursor } } } }";
+    let query = "query ($slug: String!, $after: String) { collection(slug: $slug) { title owner
+    { username } itemCount
+        items(first: 2, after: $after) { totalCount edges { node { position note paper {
+        arxivId } } } pageInfo { hasNextPage endCursor } } } }";
     let data = app.data(query, json!({ "slug": c.slug })).await;
     let collection = &data["collection"];
     assert_eq!(collection["owner"]["username"], "alice");
@@ -70,7 +72,8 @@ async fn a_private_collection_is_invisible_to_everyone_but_its_owner_everywhere(
         node(id: $id) { id }
         nodes(ids: [$id]) { id }
         collections { totalCount edges { node { title } } }
-        filtered: collections(filter: { owner: \"alice\", paperId: $paper }) { totalCount edges { node { title } } }
+        filtered: collections(filter: { owner: \"alice\", paperId: $paper }) { totalCount edges
+        { node { title } } }
         user(username: \"alice\") { collections { totalCount edges { node { title } } } }
         paper(arxivId: \"2401.00001\") { collections { totalCount edges { node { title } } } }
     }";

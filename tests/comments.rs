@@ -10,7 +10,8 @@ use crate::support::TestApp;
 use crate::support::fixtures;
 
 const THREAD: &str = "query ($order: CommentOrder) { paper(arxivId: \"2401.00001\") { commentCount
-  comments(orderBy: $order) { totalCount edges { node { body bodyHtml isDeleted author { username } replyCount
+  comments(orderBy: $order) { totalCount edges { node { body bodyHtml isDeleted author {
+  username } replyCount
     replies { totalCount edges { node { body parent { body } } } } } } } } }";
 
 fn bodies(data: &Value) -> Vec<String> {
@@ -83,8 +84,10 @@ async fn threads_nest_replies_and_order_top_level_comments(backend: Backend) {
     assert_eq!(tombstone["replies"]["totalCount"], 1);
 }
 
-const ONE_PAPER: &str = "query ($order: CommentOrder, $first: Int, $after: String, $last: Int, $before: String) {
-  paper(arxivId: \"2401.00001\") { comments(orderBy: $order, first: $first, after: $after, last: $last, before: $before) {
+const ONE_PAPER: &str = "query ($order: CommentOrder, $first: Int, $after: String, $last: Int,
+$before: String) {
+  paper(arxivId: \"2401.00001\") { comments(orderBy: $order, first: $first, after: $after,
+  last: $last, before: $before) {
     edges { node { body } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }";
 
 const MANY_PAPERS: &str = "query ($order: CommentOrder, $after: String) {

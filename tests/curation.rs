@@ -7,10 +7,17 @@ use crate::support::Backend;
 use crate::support::fixtures::{self, token_for};
 use crate::support::{TestApp, error_codes};
 
-const CREATE: &str = "mutation ($title: String!, $private: Boolean) { createCollection(input: { title: $title, isPrivate: $private }) { id slug title isPrivate itemCount } }";
-const ADD: &str = "mutation ($c: ID!, $p: ID!, $pos: Int, $note: String) { addCollectionItem(input: { collectionId: $c, paperId: $p, position: $pos, note: $note }) { itemCount items(first: 100) { edges { node { position note paper { arxivId } } } } } }";
-const MOVE: &str = "mutation ($c: ID!, $p: ID!, $pos: Int) { updateCollectionItem(input: { collectionId: $c, paperId: $p, position: $pos }) { items(first: 100) { edges { node { position paper { arxivId } } } } } }";
-const REMOVE: &str = "mutation ($c: ID!, $p: ID!) { removeCollectionItem(collectionId: $c, paperId: $p) { itemCount items(first: 100) { edges { node { position paper { arxivId } } } } } }";
+const CREATE: &str = "mutation ($title: String!, $private: Boolean) { createCollection(input: { \
+    title: $title, isPrivate: $private }) { id slug title isPrivate itemCount } }";
+const ADD: &str = "mutation ($c: ID!, $p: ID!, $pos: Int, $note: String) { \
+    addCollectionItem(input: { collectionId: $c, paperId: $p, position: $pos, note: $note }) { \
+    itemCount items(first: 100) { edges { node { position note paper { arxivId } } } } } }";
+const MOVE: &str = "mutation ($c: ID!, $p: ID!, $pos: Int) { updateCollectionItem(input: { \
+    collectionId: $c, paperId: $p, position: $pos }) { items(first: 100) { edges { node { \
+    position paper { arxivId } } } } } }";
+const REMOVE: &str = "mutation ($c: ID!, $p: ID!) { removeCollectionItem(collectionId: $c, \
+    paperId: $p) { itemCount items(first: 100) { edges { node { position paper { arxivId } } } } \
+    } }";
 
 /// The items as (position, arXiv id), checking positions are dense.
 fn order(items: &Value) -> Vec<String> {
@@ -158,7 +165,8 @@ async fn only_the_owner_writes_and_privacy_holds_after_writes(backend: Backend) 
         ),
         ["NOT_FOUND"]
     );
-    let rename = "mutation ($id: ID!, $t: String, $p: Boolean) { updateCollection(input: { id: $id, title: $t, isPrivate: $p }) { slug title isPrivate } }";
+    let rename = "mutation ($id: ID!, $t: String, $p: Boolean) { updateCollection(input: { id: \
+        $id, title: $t, isPrivate: $p }) { slug title isPrivate } }";
     assert_eq!(
         error_codes(
             &app.gql_as(&bob, rename, json!({ "id": public["id"], "t": "Mine now" }))
@@ -217,8 +225,10 @@ async fn a_submitted_paper_enters_todays_feed_once(backend: Backend) {
         None,
     )
     .await;
-    let submit = "mutation ($input: SubmitPaperInput!) { submitPaper(input: $input) { arxivId submittedBy { username } authors { name author { paperCount } } } }";
-    let input = json!({ "arxivId": "2402.12345v3", "title": "A new paper", "abstract": "We train things.", "authors": ["Grace Hopper", "New Person"] });
+    let submit = "mutation ($input: SubmitPaperInput!) { submitPaper(input: $input) { arxivId \
+        submittedBy { username } authors { name author { paperCount } } } }";
+    let input = json!({ "arxivId": "2402.12345v3", "title": "A new paper", "abstract": "We train \
+        things.", "authors": ["Grace Hopper", "New Person"] });
     let data = app.data_as(&ada, submit, json!({ "input": input })).await;
     assert_eq!(data["submitPaper"]["arxivId"], "2402.12345");
     assert_eq!(data["submitPaper"]["submittedBy"]["username"], "ada");

@@ -13,7 +13,8 @@ async fn a_first_start_serves_the_demo_feed_with_ordered_authors(backend: Backen
     let app = TestApp::spawn_with_demo(backend).await;
     let data = app
         .data(
-            "{ papers(first: 50) { totalCount edges { node { arxivId title authors { name } upvoteCount } } } }",
+            "{ papers(first: 50) { totalCount edges { node { arxivId title authors { name } \
+                upvoteCount } } } }",
             json!({}),
         )
         .await;

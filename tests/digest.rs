@@ -11,7 +11,8 @@ use crate::support::fixtures::{self, token_for};
 use crate::support::smtp::SmtpSink;
 use crate::support::{Backend, TestApp, error_codes, papers_bin};
 
-const SUBSCRIBE: &str = "mutation ($email: String, $f: DigestFrequency!) { subscribeDigest(input: { email: $email, frequency: $f }) { email frequency confirmed createdAt } }";
+const SUBSCRIBE: &str = "mutation ($email: String, $f: DigestFrequency!) { subscribeDigest(input: \
+    { email: $email, frequency: $f }) { email frequency confirmed createdAt } }";
 const SITE: &str = "https://papers.example.org";
 
 async fn app_with_mail(backend: Backend, sink: &SmtpSink) -> TestApp {

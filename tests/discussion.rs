@@ -8,7 +8,8 @@ use crate::support::Backend;
 use crate::support::fixtures::{self, token_for};
 use crate::support::{TestApp, error_codes, papers_bin};
 
-const ADD: &str = "mutation ($input: AddCommentInput!) { addComment(input: $input) { id body bodyHtml author { username } parent { id } paper { commentCount } } }";
+const ADD: &str = "mutation ($input: AddCommentInput!) { addComment(input: $input) { id body \
+    bodyHtml author { username } parent { id } paper { commentCount } } }";
 
 async fn paper_ids(app: &TestApp) -> (Value, Value) {
     let data = app
@@ -155,8 +156,10 @@ async fn only_the_author_edits_or_deletes_and_a_delete_leaves_a_tombstone(backen
     )
     .await;
 
-    let edit = "mutation ($id: ID!, $body: String!) { editComment(input: { id: $id, body: $body }) { body editedAt } }";
-    let delete = "mutation ($id: ID!) { deleteComment(id: $id) { isDeleted body author { username } replyCount paper { commentCount } } }";
+    let edit = "mutation ($id: ID!, $body: String!) { editComment(input: { id: $id, body: $body \
+        }) { body editedAt } }";
+    let delete = "mutation ($id: ID!) { deleteComment(id: $id) { isDeleted body author { username \
+        } replyCount paper { commentCount } } }";
     assert_eq!(
         error_codes(
             &app.gql_as(&bob, edit, json!({ "id": top, "body": "hijack" }))
@@ -177,10 +180,17 @@ async fn only_the_author_edits_or_deletes_and_a_delete_leaves_a_tombstone(backen
     let deleted = app.data_as(&ada, delete, json!({ "id": top })).await;
     assert_eq!(
         deleted["deleteComment"],
-        json!({ "isDeleted": true, "body": "", "author": null, "replyCount": 1, "paper": { "commentCount": 1 } })
+        json!({ "isDeleted": true, "body": "", "author": null, "replyCount": 1,
+            "paper": { "commentCount": 1 } })
     );
     // The reply stays in the thread under the tombstone.
-    let thread = app.data("{ paper(arxivId: \"2401.00001\") { commentCount comments { edges { node { isDeleted replies { edges { node { body } } } } } } } }", json!({})).await;
+    let thread = app
+        .data(
+            "{ paper(arxivId: \"2401.00001\") { commentCount comments { edges { \
+        node { isDeleted replies { edges { node { body } } } } } } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(thread["paper"]["commentCount"], 1);
     assert_eq!(
         thread["paper"]["comments"]["edges"][0]["node"]["replies"]["edges"][0]["node"]["body"],
@@ -212,7 +222,8 @@ async fn moderators_hide_comments_and_others_may_not(backend: Backend) {
         )
         .await["addComment"]["id"]
         .clone();
-    let hide = "mutation ($id: ID!, $reason: String!) { hideComment(id: $id, reason: $reason) { isDeleted body } }";
+    let hide = "mutation ($id: ID!, $reason: String!) { hideComment(id: $id, reason: $reason) { \
+        isDeleted body } }";
     assert_eq!(
         error_codes(
             &app.gql_as(&token_for(&mo), hide, json!({ "id": id, "reason": "spam" }))

@@ -13,7 +13,8 @@ use crate::support::receiver::Receiver;
 use crate::support::{Backend, TestApp, error_codes};
 
 const PASSWORD: &str = "correct horse battery staple";
-const DELETE: &str = "mutation ($p: String!, $erase: Boolean) { deleteAccount(password: $p, eraseComments: $erase) }";
+const DELETE: &str = "mutation ($p: String!, $erase: Boolean) { deleteAccount(password: $p, \
+    eraseComments: $erase) }";
 
 struct World {
     ada: entity::user::Model,
@@ -87,7 +88,8 @@ async fn world(app: &TestApp, db: &DatabaseConnection) -> World {
     .await
     .unwrap();
     // Claims: one approved (author 0 of the paper), one pending.
-    let claim = "mutation ($p: ID!, $pos: Int!) { claimAuthorship(input: { paperId: $p, position: $pos, note: \"my ORCID 0000\" }) { id } }";
+    let claim = "mutation ($p: ID!, $pos: Int!) { claimAuthorship(input: { paperId: $p, position: \
+        $pos, note: \"my ORCID 0000\" }) { id } }";
     let gid = |id| api::ids::Global::global(id);
     let approved = app
         .data_as(&access, claim, json!({ "p": gid(paper.id), "pos": 0 }))
@@ -103,13 +105,24 @@ async fn world(app: &TestApp, db: &DatabaseConnection) -> World {
     .await;
     // Integrations: an API token, a webhook, a digest subscription; a report.
     let api_token = app
-        .data_as(&access, "mutation { createApiToken(input: { name: \"my script\", scopes: [READ, WRITE] }) { token } }", json!({}))
+        .data_as(
+            &access,
+            "mutation { createApiToken(input: { name: \"my script\", scopes: [READ, \
+            WRITE] }) { token } }",
+            json!({}),
+        )
         .await["createApiToken"]["token"]
         .as_str()
         .unwrap()
         .to_owned();
     let receiver = Receiver::start(&[]).await;
-    app.data_as(&access, "mutation ($u: String!) { createWebhook(input: { url: $u, events: [COMMENT_ADDED] }) { secret } }", json!({ "u": receiver.url("/") })).await;
+    app.data_as(
+        &access,
+        "mutation ($u: String!) { createWebhook(input: { url: $u, events: \
+        [COMMENT_ADDED] }) { secret } }",
+        json!({ "u": receiver.url("/") }),
+    )
+    .await;
     app.data_as(
         &access,
         "mutation { subscribeDigest(input: { frequency: DAILY }) { email } }",
@@ -150,19 +163,23 @@ async fn assert_counters_match(db: &DatabaseConnection) {
     for (what, sql) in [
         (
             "paper upvotes",
-            "SELECT COUNT(*) FROM papers p WHERE upvote_count <> (SELECT COUNT(*) FROM paper_upvotes v WHERE v.paper_id = p.id)",
+            "SELECT COUNT(*) FROM papers p WHERE upvote_count <> (SELECT COUNT(*) FROM \
+                paper_upvotes v WHERE v.paper_id = p.id)",
         ),
         (
             "comment upvotes",
-            "SELECT COUNT(*) FROM comments c WHERE upvote_count <> (SELECT COUNT(*) FROM comment_upvotes v WHERE v.comment_id = c.id)",
+            "SELECT COUNT(*) FROM comments c WHERE upvote_count <> (SELECT COUNT(*) FROM \
+                comment_upvotes v WHERE v.comment_id = c.id)",
         ),
         (
             "collection upvotes",
-            "SELECT COUNT(*) FROM collections c WHERE upvote_count <> (SELECT COUNT(*) FROM collection_upvotes v WHERE v.collection_id = c.id)",
+            "SELECT COUNT(*) FROM collections c WHERE upvote_count <> (SELECT COUNT(*) FROM \
+                collection_upvotes v WHERE v.collection_id = c.id)",
         ),
         (
             "comments",
-            "SELECT COUNT(*) FROM papers p WHERE comment_count <> (SELECT COUNT(*) FROM comments c WHERE c.paper_id = p.id AND c.deleted_at IS NULL)",
+            "SELECT COUNT(*) FROM papers p WHERE comment_count <> (SELECT COUNT(*) FROM comments \
+                c WHERE c.paper_id = p.id AND c.deleted_at IS NULL)",
         ),
     ] {
         assert_eq!(
@@ -308,7 +325,12 @@ async fn deleting_an_account_leaves_nothing_personal_and_every_count_true(backen
 
     // Threads intact: Ada's comment stays, unsigned, with Bob's reply under it.
     let thread = app
-        .data("query { paper(arxivId: \"2405.00001\") { upvoteCount commentCount comments(first: 10) { edges { node { body author { username } replies(first: 5) { edges { node { body } } } } } } } }", json!({}))
+        .data(
+            "query { paper(arxivId: \"2405.00001\") { upvoteCount commentCount comments(first: \
+            10) { edges { node { body author { username } replies(first: 5) { edges { node { body \
+            } } } } } } } }",
+            json!({}),
+        )
         .await;
     let top = &thread["paper"]["comments"]["edges"][0]["node"];
     assert_eq!(top["body"], "ada's own words");
@@ -384,7 +406,12 @@ async fn erasing_comments_leaves_tombstones_that_hold_their_replies(backend: Bac
     app.data_as(&access, DELETE, json!({ "p": PASSWORD, "erase": true }))
         .await;
     let thread = app
-        .data("query { paper(arxivId: \"2405.00001\") { commentCount comments(first: 10) { edges { node { body isDeleted author { username } replies(first: 5) { edges { node { body } } } } } } } }", json!({}))
+        .data(
+            "query { paper(arxivId: \"2405.00001\") { commentCount comments(first: 10) { edges \
+            { node { body isDeleted author { username } replies(first: 5) { edges { node { body } \
+            } } } } } } }",
+            json!({}),
+        )
         .await;
     let top = &thread["paper"]["comments"]["edges"][0]["node"];
     assert_eq!(top["body"], "");

@@ -18,7 +18,10 @@ async fn a_database_error_reaches_the_client_only_as_a_generic_internal_error(ba
 
     let response = app
         .post_raw()
-        .json(&json!({ "query": "{ papers(first: 5) { totalCount edges { node { title } } } paper(arxivId: \"2309.00916\") { title } }" }))
+        .json(
+            &json!({ "query": "{ papers(first: 5) { totalCount edges { node { title } } } \
+            paper(arxivId: \"2309.00916\") { title } }" }),
+        )
         .send()
         .await
         .expect("request");

@@ -8,8 +8,10 @@ use crate::support::Backend;
 use crate::support::fixtures;
 use crate::support::{TestApp, error_codes};
 
-const DAILY: &str = "query ($date: Date, $week: String, $month: String, $order: PaperOrder, $first: Int, $after: String) {
-  dailyPapers(date: $date, week: $week, month: $month, orderBy: $order, first: $first, after: $after) {
+const DAILY: &str = "query ($date: Date, $week: String, $month: String, $order: PaperOrder,
+$first: Int, $after: String) {
+  dailyPapers(date: $date, week: $week, month: $month, orderBy: $order, first: $first, after:
+  $after) {
     totalCount edges { node { arxivId upvoteCount } } pageInfo { hasNextPage endCursor }
   }
 }";
@@ -225,7 +227,8 @@ async fn paper_filters_narrow_the_list(backend: Backend) {
         Some(alice.id),
     )
     .await;
-    let query = "query ($filter: PaperFilter) { papers(filter: $filter, orderBy: SUBMITTED_AT) { totalCount edges { node { arxivId } } } }";
+    let query = "query ($filter: PaperFilter) { papers(filter: $filter, orderBy: SUBMITTED_AT) { \
+        totalCount edges { node { arxivId } } } }";
     let author = app
         .data(
             "{ paper(arxivId: \"2506.00003\") { authors { author { id } } } }",

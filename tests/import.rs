@@ -271,7 +271,14 @@ async fn an_arxiv_api_response_imports_with_its_wrapping_undone(backend: Backend
     assert!(run.stdout.contains("imported 2"), "{}", run.stdout);
     let paper = stored(&db, "1706.03762").await;
     assert_eq!(paper.title, "Attention Is All You Need");
-    assert!(paper.r#abstract.starts_with("The dominant sequence transduction models are based on complex recurrent or convolutional"), "{}", paper.r#abstract);
+    assert!(
+        paper.r#abstract.starts_with(
+            "The dominant sequence transduction models are based on \
+        complex recurrent or convolutional"
+        ),
+        "{}",
+        paper.r#abstract
+    );
     assert!(!paper.r#abstract.contains('\n'));
     assert_eq!(
         paper.author_names,

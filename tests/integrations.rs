@@ -114,7 +114,8 @@ async fn the_huggingface_hub_client_reads_the_rest_surface_as_graphql_answers(ba
     let read: Value = serde_json::from_slice(&output.stdout).expect("the client's JSON");
 
     let daily = "query ($d: Date, $w: String, $m: String, $o: PaperOrder) {
-      dailyPapers(date: $d, week: $w, month: $m, orderBy: $o, first: 100) { edges { node { arxivId } } } }";
+      dailyPapers(date: $d, week: $w, month: $m, orderBy: $o, first: 100) { edges { node {
+      arxivId } } } }";
     let by_time = app
         .data(daily, json!({ "d": "2025-02-26", "o": "SUBMITTED_AT" }))
         .await;
@@ -150,7 +151,11 @@ async fn the_huggingface_hub_client_reads_the_rest_surface_as_graphql_answers(ba
 
     let info = &read["info"];
     let graphql = app
-        .data("{ paper(arxivId: \"2502.00001\") { id title abstract upvoteCount commentCount authors { name } } }", json!({}))
+        .data(
+            "{ paper(arxivId: \"2502.00001\") { id title abstract upvoteCount commentCount \
+            authors { name } } }",
+            json!({}),
+        )
         .await["paper"]
         .clone();
     assert_eq!(info["title"], graphql["title"]);

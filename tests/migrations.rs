@@ -80,7 +80,9 @@ async fn the_schema_enforces_foreign_keys_and_uniqueness(backend: Backend) {
         .await;
     assert!(orphan.is_err(), "foreign keys are enforced");
 
-    let insert = "INSERT INTO papers (arxiv_id, title, abstract, submitted_at, upvote_count, comment_count, trending_score) \
+    let insert = "INSERT INTO papers \
+                  (arxiv_id, title, abstract, submitted_at, upvote_count, comment_count, \
+                  trending_score) \
                   VALUES ('2309.00916', 't', 'a', '2025-01-01T00:00:00Z', 0, 0, 0)";
     db.execute_unprepared(insert).await.expect("first insert");
     assert!(

@@ -8,11 +8,16 @@ use crate::storage_test;
 use crate::support::fixtures::{self, token_for};
 use crate::support::{Backend, TestApp, error_codes, papers_bin};
 
-const REPORT: &str = "mutation ($c: ID!, $r: ReportReason!, $d: String) { reportComment(input: { commentId: $c, reason: $r, details: $d }) { id status reason details reporter { username } comment { id } } }";
-const RESOLVE: &str = "mutation ($id: ID!, $hide: Boolean!, $reason: String) { resolveReport(id: $id, hide: $hide, reason: $reason) { status resolvedBy { username } resolvedAt } }";
+const REPORT: &str = "mutation ($c: ID!, $r: ReportReason!, $d: String) { reportComment(input: { \
+    commentId: $c, reason: $r, details: $d }) { id status reason details reporter { username } \
+    comment { id } } }";
+const RESOLVE: &str = "mutation ($id: ID!, $hide: Boolean!, $reason: String) { resolveReport(id: \
+    $id, hide: $hide, reason: $reason) { status resolvedBy { username } resolvedAt } }";
 const QUEUE: &str = "{ reports { totalCount edges { node { id reason status comment { id } } } } }";
-const LOG: &str = "{ moderationLog(first: 50) { totalCount edges { node { action targetId reason moderator { username } } } } }";
-const HIDDEN_REASON: &str = "query ($p: String!) { paper(arxivId: $p) { comments(first: 10) { edges { node { id hiddenReason } } } } }";
+const LOG: &str = "{ moderationLog(first: 50) { totalCount edges { node { action targetId reason \
+    moderator { username } } } } }";
+const HIDDEN_REASON: &str = "query ($p: String!) { paper(arxivId: $p) { comments(first: 10) { \
+    edges { node { id hiddenReason } } } } }";
 
 fn log_entries(data: &Value) -> Vec<String> {
     data["moderationLog"]["edges"]

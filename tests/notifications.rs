@@ -9,8 +9,11 @@ use crate::support::fixtures::{self, token_for};
 use crate::support::ws::WsClient;
 use crate::support::{Backend, TestApp, error_codes};
 
-const COMMENT: &str = "mutation ($p: ID!, $body: String!, $parent: ID) { addComment(input: { paperId: $p, body: $body, parentId: $parent }) { id } }";
-const INBOX: &str = "{ viewer { unreadNotificationCount notifications(first: 50) { totalCount edges { node { id kind readAt createdAt actor { username } paper { arxivId } comment { id body } claim { id status } } } } } }";
+const COMMENT: &str = "mutation ($p: ID!, $body: String!, $parent: ID) { addComment(input: { \
+    paperId: $p, body: $body, parentId: $parent }) { id } }";
+const INBOX: &str = "{ viewer { unreadNotificationCount notifications(first: 50) { totalCount \
+    edges { node { id kind readAt createdAt actor { username } paper { arxivId } comment { id \
+    body } claim { id status } } } } } }";
 
 /// The viewer's notifications as `KIND by ACTOR`, newest first.
 async fn inbox(app: &TestApp, token: &str) -> (Vec<String>, Value) {
@@ -355,7 +358,8 @@ async fn new_notifications_stream_to_their_owner_alone(backend: Backend) {
     let data = ada_ws.next_data("n").await;
     assert_eq!(
         data["notificationAdded"],
-        json!({ "kind": "PAPER_COMMENT", "actor": { "username": "bob" }, "paper": { "arxivId": "2403.00004" } })
+        json!({ "kind": "PAPER_COMMENT", "actor": { "username": "bob" },
+            "paper": { "arxivId": "2403.00004" } })
     );
     // Bob, who commented, hears nothing: the next thing on his socket is the pong of a ping.
     bob_ws.send(json!({ "type": "ping" })).await;

@@ -66,7 +66,12 @@ async fn a_profile_lists_what_its_user_upvoted_submitted_authored_and_said(backe
     assert_eq!(ids(&user["authoredPapers"]), ["2401.00001"]);
     assert_eq!(user["comments"]["edges"][0]["node"]["body"], "Nice *work*");
     let paper = app
-        .data("{ paper(arxivId: \"2401.00001\") { authors { user { username } author { paperCount papers { totalCount } } } submittedBy { username } upvoters { totalCount edges { node { username } } } } }", json!({}))
+        .data(
+            "{ paper(arxivId: \"2401.00001\") { authors { user { username } author { paperCount \
+            papers { totalCount } } } submittedBy { username } upvoters { totalCount edges { node \
+            { username } } } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(paper["paper"]["authors"][0]["user"]["username"], "alice");
     assert_eq!(paper["paper"]["authors"][0]["author"]["paperCount"], 1);

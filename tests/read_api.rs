@@ -164,7 +164,8 @@ async fn forged_truncated_and_foreign_cursors_are_bad_input(backend: Backend) {
 storage_test!(a_paper_is_found_by_plain_and_versioned_arxiv_id);
 async fn a_paper_is_found_by_plain_and_versioned_arxiv_id(backend: Backend) {
     let app = TestApp::spawn_with_demo(backend).await;
-    let query = "query ($id: String!) { paper(arxivId: $id) { arxivId title authorCount arxivUrl pdfUrl githubRepo publishedAt upvoteCount commentCount authors { position name } } }";
+    let query = "query ($id: String!) { paper(arxivId: $id) { arxivId title authorCount arxivUrl \
+        pdfUrl githubRepo publishedAt upvoteCount commentCount authors { position name } } }";
     let plain = app.data(query, json!({ "id": "2309.00916" })).await;
     assert_eq!(plain["paper"]["arxivId"], "2309.00916");
     assert_eq!(plain["paper"]["authorCount"], 8);
@@ -207,7 +208,8 @@ async fn node_finds_papers_and_authors_by_global_id_and_nothing_else(backend: Ba
         .as_str()
         .expect("id")
         .to_owned();
-    let query = "query ($id: ID!) { node(id: $id) { __typename id ... on Paper { title } ... on Author { name } } }";
+    let query = "query ($id: ID!) { node(id: $id) { __typename id ... on Paper { title } ... on \
+        Author { name } } }";
     let node = app.data(query, json!({ "id": paper_id })).await;
     assert_eq!(node["node"]["__typename"], "Paper");
     assert_eq!(node["node"]["title"], data["paper"]["title"]);
@@ -344,11 +346,14 @@ async fn what_a_page_of_papers_reads_along_agrees_with_the_loaders(backend: Back
     assert_eq!(empty["dailyPapers"]["totalCount"], 0);
 }
 
-const COUNTED: &str = "query ($date: Date, $arxivId: String!, $first: Int, $after: String, $mine: String) {
+const COUNTED: &str = "query ($date: Date, $arxivId: String!, $first: Int, $after: String,
+$mine: String) {
   dailyPapers(date: $date, first: 10) {
-    edges { node { arxivId comments(first: $first, after: $after) { totalCount edges { cursor } } } }
+    edges { node { arxivId comments(first: $first, after: $after) { totalCount edges { cursor }
+    } } }
   }
-  paper(arxivId: $arxivId) { comments(first: $first, after: $after) { totalCount edges { cursor } } }
+  paper(arxivId: $arxivId) { comments(first: $first, after: $after) { totalCount edges { cursor
+  } } }
   viewer { comments(first: $first, after: $mine) { totalCount edges { cursor } } }
 }";
 
@@ -434,7 +439,8 @@ async fn a_bad_cursor_fails_its_own_list_and_not_the_lists_loaded_with_it(backen
     let body = app
         .gql_as(
             &token,
-            "{ paper(arxivId: \"2404.00001\") { comments(first: 1) { totalCount edges { node { body } } } }
+            "{ paper(arxivId: \"2404.00001\") {
+                 comments(first: 1) { totalCount edges { node { body } } } }
                viewer { comments(first: 1, after: \"bm90IGEgY3Vyc29y\") { totalCount } } }",
             json!({}),
         )
@@ -494,7 +500,9 @@ async fn papers_answered_directly_equal_their_resolvers(backend: Backend) {
     let date = day.format("%Y-%m-%d").to_string();
     let token = fixtures::token_for(&viewer);
     let direct = format!(
-        "query($d: Date, $a: String!) {{ dailyPapers(date: $d) {{ edges {{ cursor node {{ {DIRECT_FIELDS} }} }} nodes {{ {DIRECT_FIELDS} }} }} paper(arxivId: $a) {{ {DIRECT_FIELDS} }} }}"
+        "query($d: Date, $a: String!) {{ dailyPapers(date: $d) {{ edges {{ cursor node {{ \
+            {DIRECT_FIELDS} }} }} nodes {{ {DIRECT_FIELDS} }} }} paper(arxivId: $a) {{ \
+            {DIRECT_FIELDS} }} }}"
     );
     let generic = direct
         .replace(

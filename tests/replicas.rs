@@ -69,7 +69,8 @@ async fn two_replicas_share_the_secret_the_login_throttle_and_live_events() {
     let registered = one
         .gql(
             REGISTER,
-            json!({ "input": { "username": "ada", "email": "ada@example.org", "password": "correct horse battery" } }),
+            json!({ "input": { "username": "ada", "email": "ada@example.org", "password": "correct \
+                horse battery" } }),
             None,
         )
         .await;
@@ -109,7 +110,8 @@ async fn two_replicas_share_the_secret_the_login_throttle_and_live_events() {
     watcher
         .subscribe(
             "p",
-            "subscription ($id: ID!) { paperUpdated(id: $id) { upvoteCount commentCount viewerHasUpvoted } }",
+            "subscription ($id: ID!) { paperUpdated(id: $id) { upvoteCount commentCount \
+                viewerHasUpvoted } }",
             json!({ "id": paper }),
         )
         .await;
@@ -161,7 +163,8 @@ async fn two_replicas_share_the_secret_the_login_throttle_and_live_events() {
     assert_eq!(seen["p"]["paperUpdated"]["commentCount"], 1);
     // The owner's private collection, changed on one replica, streams to the owner on the other.
     one.gql(
-        "mutation ($c: ID!, $p: ID!) { addCollectionItem(input: { collectionId: $c, paperId: $p }) { itemCount } }",
+        "mutation ($c: ID!, $p: ID!) { addCollectionItem(input: { collectionId: $c, paperId: $p \
+            }) { itemCount } }",
         json!({ "c": collection, "p": paper }),
         Some(&token),
     )
@@ -274,7 +277,8 @@ async fn two_replicas_deliver_each_webhook_message_once() {
     let registered = one
         .gql(
             REGISTER,
-            json!({ "input": { "username": "ada", "email": "ada@example.org", "password": "correct horse battery" } }),
+            json!({ "input": { "username": "ada", "email": "ada@example.org", "password": "correct \
+                horse battery" } }),
             None,
         )
         .await;
@@ -284,7 +288,8 @@ async fn two_replicas_deliver_each_webhook_message_once() {
         .to_owned();
     let created = two
         .gql(
-            "mutation ($url: String!) { createWebhook(input: { url: $url, events: [PAPER_SUBMITTED] }) { webhook { id } } }",
+            "mutation ($url: String!) { createWebhook(input: { url: $url, events: \
+                [PAPER_SUBMITTED] }) { webhook { id } } }",
             json!({ "url": receiver.url("/") }),
             Some(&token),
         )
@@ -308,7 +313,8 @@ async fn two_replicas_deliver_each_webhook_message_once() {
         loop {
             let data = one
                 .gql(
-                    "query ($id: ID!) { node(id: $id) { ... on Webhook { deliveries(first: 100) { nodes { status attempts } } } } }",
+                    "query ($id: ID!) { node(id: $id) { ... on Webhook { deliveries(first: 100) { \
+                        nodes { status attempts } } } } }",
                     json!({ "id": hook }),
                     Some(&token),
                 )

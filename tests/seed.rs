@@ -30,31 +30,38 @@ async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
 const MISMATCHES: &[(&str, &str)] = &[
     (
         "paper upvotes",
-        "SELECT COUNT(*) AS n FROM papers p WHERE p.upvote_count <> (SELECT COUNT(*) FROM paper_upvotes v WHERE v.paper_id = p.id)",
+        "SELECT COUNT(*) AS n FROM papers p WHERE p.upvote_count <> (SELECT COUNT(*) FROM \
+            paper_upvotes v WHERE v.paper_id = p.id)",
     ),
     (
         "paper comments",
-        "SELECT COUNT(*) AS n FROM papers p WHERE p.comment_count <> (SELECT COUNT(*) FROM comments c WHERE c.paper_id = p.id AND c.deleted_at IS NULL)",
+        "SELECT COUNT(*) AS n FROM papers p WHERE p.comment_count <> (SELECT COUNT(*) FROM \
+            comments c WHERE c.paper_id = p.id AND c.deleted_at IS NULL)",
     ),
     (
         "comment replies",
-        "SELECT COUNT(*) AS n FROM comments p WHERE p.reply_count <> (SELECT COUNT(*) FROM comments c WHERE c.parent_id = p.id)",
+        "SELECT COUNT(*) AS n FROM comments p WHERE p.reply_count <> (SELECT COUNT(*) FROM \
+            comments c WHERE c.parent_id = p.id)",
     ),
     (
         "comment upvotes",
-        "SELECT COUNT(*) AS n FROM comments p WHERE p.upvote_count <> (SELECT COUNT(*) FROM comment_upvotes v WHERE v.comment_id = p.id)",
+        "SELECT COUNT(*) AS n FROM comments p WHERE p.upvote_count <> (SELECT COUNT(*) FROM \
+            comment_upvotes v WHERE v.comment_id = p.id)",
     ),
     (
         "collection items",
-        "SELECT COUNT(*) AS n FROM collections p WHERE p.item_count <> (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = p.id)",
+        "SELECT COUNT(*) AS n FROM collections p WHERE p.item_count <> (SELECT COUNT(*) FROM \
+            collection_items i WHERE i.collection_id = p.id)",
     ),
     (
         "collection upvotes",
-        "SELECT COUNT(*) AS n FROM collections p WHERE p.upvote_count <> (SELECT COUNT(*) FROM collection_upvotes v WHERE v.collection_id = p.id)",
+        "SELECT COUNT(*) AS n FROM collections p WHERE p.upvote_count <> (SELECT COUNT(*) FROM \
+            collection_upvotes v WHERE v.collection_id = p.id)",
     ),
     (
         "replies on another paper",
-        "SELECT COUNT(*) AS n FROM comments c JOIN comments p ON p.id = c.parent_id WHERE p.paper_id <> c.paper_id",
+        "SELECT COUNT(*) AS n FROM comments c JOIN comments p ON p.id = c.parent_id WHERE \
+            p.paper_id <> c.paper_id",
     ),
 ];
 
@@ -95,7 +102,9 @@ async fn the_same_seed_makes_the_same_data(backend: Backend) {
         let rows = db
             .query_all_raw(Statement::from_string(
                 db.get_database_backend(),
-                "SELECT arxiv_id, title, upvote_count, comment_count, author_names FROM papers ORDER BY id".to_owned(),
+                "SELECT arxiv_id, title, upvote_count, comment_count, author_names FROM papers \
+                    ORDER BY id"
+                    .to_owned(),
             ))
             .await
             .expect("rows");

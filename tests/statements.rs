@@ -7,7 +7,8 @@ use crate::support::fixtures::{self, token_for};
 use crate::support::{Backend, TestApp};
 
 const FEED: &str = "query ($first: Int!) { dailyPapers(first: $first) { totalCount edges { node {
-  id arxivId title authorCount authors { name author { id } } upvoteCount commentCount viewerHasUpvoted
+  id arxivId title authorCount authors { name author { id } } upvoteCount commentCount
+  viewerHasUpvoted
   submittedBy { username } } } } }";
 
 /// `bench/run.sh`'s paper page.
@@ -16,8 +17,10 @@ const PAGE: &str =
   viewerHasUpvoted authors { name } comments(first: $first) { totalCount edges { node { id bodyHtml
   createdAt upvoteCount author { username displayName } } } } } }";
 
-const THREAD: &str = "query ($first: Int!) { paper(arxivId: \"2401.00000\") { comments(first: $first) { edges { node {
-  body author { username } viewerHasUpvoted replies(first: 5) { edges { node { body author { username } } } } } } } } }";
+const THREAD: &str = "query ($first: Int!) { paper(arxivId: \"2401.00000\") { comments(first:
+$first) { edges { node {
+  body author { username } viewerHasUpvoted replies(first: 5) { edges { node { body author {
+  username } } } } } } } } }";
 
 // DataLoaders gather the keys of one wave of resolvers for `--loader-delay-us` (1 ms by default)
 // before querying. A debug build can take longer than that to resolve 50 items (the executor

@@ -7,11 +7,13 @@ use crate::storage_test;
 use crate::support::ws::WsClient;
 use crate::support::{Backend, TestApp, fixtures};
 
-const PAPER_UPDATED: &str = "subscription ($id: ID!) { paperUpdated(id: $id) { arxivId upvoteCount commentCount viewerHasUpvoted } }";
+const PAPER_UPDATED: &str = "subscription ($id: ID!) { paperUpdated(id: $id) { arxivId \
+    upvoteCount commentCount viewerHasUpvoted } }";
 const COMMENT_ADDED: &str =
     "subscription ($id: ID!) { commentAdded(paperId: $id) { body author { username } } }";
 const PAPER_SUBMITTED: &str = "subscription { paperSubmitted { arxivId title } }";
-const COLLECTION_UPDATED: &str = "subscription ($id: ID!) { collectionUpdated(id: $id) { itemCount items(first: 10) { edges { node { paper { arxivId } } } } } }";
+const COLLECTION_UPDATED: &str = "subscription ($id: ID!) { collectionUpdated(id: $id) { \
+    itemCount items(first: 10) { edges { node { paper { arxivId } } } } } }";
 
 #[tokio::test]
 async fn protocol_faults_close_with_the_protocols_codes() {
@@ -202,7 +204,8 @@ async fn events_reach_each_subscriber_as_it_may_see_them(backend: Backend) {
     assert_eq!(ada_ws.next_message().await["type"], "pong");
     app.data_as(
         &ada_token,
-        "mutation ($c: ID!, $p: ID!) { addCollectionItem(input: { collectionId: $c, paperId: $p }) { itemCount } }",
+        "mutation ($c: ID!, $p: ID!) { addCollectionItem(input: { collectionId: $c, paperId: $p \
+            }) { itemCount } }",
         json!({ "c": collection, "p": id }),
     )
     .await;

@@ -12,7 +12,12 @@ const REGISTER: &str =
 /// One request with 20 aliased sign-ins.
 fn aliased_logins(password: &str) -> String {
     let fields: String = (0..20)
-        .map(|i| format!("l{i}: login(input: {{ usernameOrEmail: \"ada\", password: \"{password}\" }}) {{ accessToken }} "))
+        .map(|i| {
+            format!(
+                "l{i}: login(input: {{ usernameOrEmail: \"ada\", password: \
+            \"{password}\" }}) {{ accessToken }} "
+            )
+        })
         .collect();
     format!("mutation {{ {fields} }}")
 }
@@ -21,7 +26,9 @@ async fn with_account(backend: Backend, extra: &[&str]) -> TestApp {
     let mut args = vec!["--no-demo", "--max-aliases", "50"];
     args.extend_from_slice(extra);
     let app = TestApp::spawn_with(backend, &args).await;
-    let input = json!({ "input": { "username": "ada", "email": "ada@example.org", "password": "correct horse battery" } });
+    let input = json!({ "input": {
+        "username": "ada", "email": "ada@example.org", "password": "correct horse battery"
+    } });
     app.data(REGISTER, input).await;
     app
 }
@@ -48,7 +55,13 @@ async fn twenty_aliased_failed_logins_hit_the_limit_after_five(backend: Backend)
         .expect("retryAfter");
     assert!((1..=900).contains(&retry), "{retry}");
     // Locked for the window: even the right password waits.
-    let body = app.gql("mutation { login(input: { usernameOrEmail: \"ada\", password: \"correct horse battery\" }) { accessToken } }", json!({})).await;
+    let body = app
+        .gql(
+            "mutation { login(input: { usernameOrEmail: \"ada\", password: \"correct \
+        horse battery\" }) { accessToken } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_codes(&body), ["RATE_LIMITED"]);
 }
 
@@ -65,7 +78,13 @@ async fn rate_limits_off_disables_every_throttle(backend: Backend) {
 storage_test!(registrations_per_address_are_limited);
 async fn registrations_per_address_are_limited(backend: Backend) {
     let app = TestApp::spawn_with(backend, &["--no-demo", "--throttle-register", "2"]).await;
-    let register = |i: usize| json!({ "input": { "username": format!("user{i}"), "email": format!("u{i}@example.org"), "password": "long enough password" } });
+    let register = |i: usize| {
+        json!({ "input": {
+            "username": format!("user{i}"),
+            "email": format!("u{i}@example.org"),
+            "password": "long enough password"
+        } })
+    };
     app.data(REGISTER, register(1)).await;
     app.data(REGISTER, register(2)).await;
     let before = app.count_rows("users").await;

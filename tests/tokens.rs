@@ -17,7 +17,8 @@ const UPVOTE: &str = "mutation ($id: ID!) { upvotePaper(paperId: $id) { upvoteCo
 /// Good claims for a user; tests spoil one thing each.
 fn claims(user_id: api::ids::UserId) -> Value {
     let now = Utc::now().timestamp();
-    json!({ "sub": user_id.to_string(), "iat": now, "exp": now + 600, "iss": "papers", "aud": "papers-api", "typ": "access" })
+    json!({ "sub": user_id.to_string(), "iat": now, "exp": now + 600, "iss": "papers",
+        "aud": "papers-api", "typ": "access" })
 }
 
 fn sign(claims: &Value, algorithm: Algorithm, secret: &[u8]) -> String {

@@ -240,7 +240,8 @@ async fn request_errors_are_200_for_json_and_400_without_data_for_graphql_respon
             "GRAPHQL_VALIDATION_FAILED",
         ),
         (
-            json!({ "query": "query ($n: Int!) { papers(first: $n) { totalCount } }", "variables": { "n": null } }),
+            json!({ "query": "query ($n: Int!) { papers(first: $n) { totalCount } }",
+                "variables": { "n": null } }),
             "GRAPHQL_VALIDATION_FAILED",
         ),
     ];

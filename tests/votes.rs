@@ -8,7 +8,8 @@ use crate::support::Backend;
 use crate::support::fixtures::{self, token_for};
 use crate::support::{TestApp, error_codes};
 
-const UPVOTE: &str = "mutation ($id: ID!) { upvotePaper(paperId: $id) { upvoteCount viewerHasUpvoted trendingScore } }";
+const UPVOTE: &str = "mutation ($id: ID!) { upvotePaper(paperId: $id) { upvoteCount \
+    viewerHasUpvoted trendingScore } }";
 const REMOVE: &str =
     "mutation ($id: ID!) { removePaperUpvote(paperId: $id) { upvoteCount viewerHasUpvoted } }";
 
@@ -160,15 +161,31 @@ async fn comments_and_collections_take_votes_but_not_another_users_private_colle
     fixtures::comment(&db, &paper, &alice, None, "hello").await;
     let public = fixtures::collection(&db, &alice, "Public", false, &[&paper]).await;
     let secret = fixtures::collection(&db, &alice, "Secret", true, &[&paper]).await;
-    let ids = app.data_as(&token_for(&alice), "query ($a: String!, $b: String!) { paper(arxivId: \"2401.00001\") { comments { edges { node { id } } } } a: collection(slug: $a) { id } b: collection(slug: $b) { id } }", json!({ "a": public.slug, "b": secret.slug })).await;
+    let ids = app
+        .data_as(
+            &token_for(&alice),
+            "query ($a: String!, $b: String!) { paper(arxivId: \
+        \"2401.00001\") { comments { edges { node { id } } } } a: collection(slug: $a) { id } b: \
+        collection(slug: $b) { id } }",
+            json!({ "a": public.slug, "b": secret.slug }),
+        )
+        .await;
     let comment = ids["paper"]["comments"]["edges"][0]["node"]["id"].clone();
     let bob_token = token_for(&bob);
-    let data = app.data_as(&bob_token, "mutation ($id: ID!) { upvoteComment(commentId: $id) { upvoteCount viewerHasUpvoted } }", json!({ "id": comment })).await;
+    let data = app
+        .data_as(
+            &bob_token,
+            "mutation ($id: ID!) { upvoteComment(commentId: $id) { \
+        upvoteCount viewerHasUpvoted } }",
+            json!({ "id": comment }),
+        )
+        .await;
     assert_eq!(
         data["upvoteComment"],
         json!({ "upvoteCount": 1, "viewerHasUpvoted": true })
     );
-    let collection_vote = "mutation ($id: ID!) { upvoteCollection(collectionId: $id) { upvoteCount viewerHasUpvoted } }";
+    let collection_vote = "mutation ($id: ID!) { upvoteCollection(collectionId: $id) { \
+        upvoteCount viewerHasUpvoted } }";
     let data = app
         .data_as(&bob_token, collection_vote, json!({ "id": ids["a"]["id"] }))
         .await;

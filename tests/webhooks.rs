@@ -13,11 +13,16 @@ use crate::support::fixtures::{self, token_for};
 use crate::support::receiver::Receiver;
 use crate::support::{Backend, TestApp, error_codes};
 
-const CREATE: &str = "mutation ($url: String!, $events: [WebhookEvent!]!) { createWebhook(input: { url: $url, events: $events, description: \"a test\" }) { secret webhook { id url events isActive description } } }";
+const CREATE: &str = "mutation ($url: String!, $events: [WebhookEvent!]!) { createWebhook(input: \
+    { url: $url, events: $events, description: \"a test\" }) { secret webhook { id url events \
+    isActive description } } }";
 const PING: &str =
     "mutation ($id: ID!) { pingWebhook(id: $id) { id messageId event status attempts } }";
-const DELIVERIES: &str = "query ($id: ID!) { node(id: $id) { ... on Webhook { isActive deliveries(first: 50) { totalCount nodes { messageId event status attempts responseStatus lastError deliveredAt nextAttemptAt payload } } } } }";
-const COMMENT: &str = "mutation ($p: ID!, $body: String!, $parent: ID) { addComment(input: { paperId: $p, body: $body, parentId: $parent }) { id } }";
+const DELIVERIES: &str = "query ($id: ID!) { node(id: $id) { ... on Webhook { isActive \
+    deliveries(first: 50) { totalCount nodes { messageId event status attempts responseStatus \
+    lastError deliveredAt nextAttemptAt payload } } } } }";
+const COMMENT: &str = "mutation ($p: ID!, $body: String!, $parent: ID) { addComment(input: { \
+    paperId: $p, body: $body, parentId: $parent }) { id } }";
 
 /// A server whose webhooks may target 127.0.0.1, retrying at once, `retries` times.
 async fn app_with_retries(backend: Backend, retries: &str) -> TestApp {
@@ -103,7 +108,8 @@ async fn deliveries_are_signed_as_the_reference_library_verifies(backend: Backen
         .clone();
     app.data_as(
         &bob,
-        "mutation { submitPaper(input: { arxivId: \"2401.00002\", title: \"Bob's\", abstract: \"y\", authors: [\"B. B.\"] }) { id } }",
+        "mutation { submitPaper(input: { arxivId: \"2401.00002\", title: \"Bob's\", abstract: \
+            \"y\", authors: [\"B. B.\"] }) { id } }",
         json!({}),
     )
     .await;
@@ -266,7 +272,8 @@ async fn an_endpoint_answering_410_is_turned_off(backend: Backend) {
     // A turned-off webhook is told of nothing more.
     app.data_as(
         &bob,
-        "mutation { submitPaper(input: { arxivId: \"2401.00003\", title: \"T\", abstract: \"y\", authors: [\"B\"] }) { id } }",
+        "mutation { submitPaper(input: { arxivId: \"2401.00003\", title: \"T\", abstract: \"y\", \
+            authors: [\"B\"] }) { id } }",
         json!({}),
     )
     .await;
@@ -276,7 +283,8 @@ async fn an_endpoint_answering_410_is_turned_off(backend: Backend) {
     let revived = app
         .data_as(
             &ada,
-            "mutation ($id: ID!) { updateWebhook(input: { id: $id, isActive: true }) { isActive } }",
+            "mutation ($id: ID!) { updateWebhook(input: { id: $id, isActive: true }) { isActive } \
+                }",
             json!({ "id": hook }),
         )
         .await;
@@ -386,7 +394,8 @@ async fn webhooks_are_their_owners_alone(backend: Backend) {
         Value::Null
     );
     for mutation in [
-        "mutation ($id: ID!) { updateWebhook(input: { id: $id, url: \"http://127.0.0.1:1/\" }) { id } }",
+        "mutation ($id: ID!) { updateWebhook(input: { id: $id, url: \"http://127.0.0.1:1/\" }) { \
+            id } }",
         "mutation ($id: ID!) { pingWebhook(id: $id) { id } }",
         "mutation ($id: ID!) { deleteWebhook(id: $id) }",
     ] {
@@ -623,7 +632,12 @@ async fn the_outbox_holds_only_committed_changes(backend: Backend) {
 
     // Refused changes write no delivery: a submission of a listed paper, a blank comment.
     let duplicate = app
-        .gql_as(&bob, "mutation { submitPaper(input: { arxivId: \"2401.00004\", title: \"T\", abstract: \"y\", authors: [\"B\"] }) { id } }", json!({}))
+        .gql_as(
+            &bob,
+            "mutation { submitPaper(input: { arxivId: \"2401.00004\", title: \"T\", \
+            abstract: \"y\", authors: [\"B\"] }) { id } }",
+            json!({}),
+        )
         .await;
     assert_eq!(error_codes(&duplicate), ["CONFLICT"]);
     let blank = app
@@ -666,8 +680,10 @@ async fn imported_papers_are_announced_and_old_settled_deliveries_are_pruned(bac
     let ada = token_for(&fixtures::user(&db, "ada").await);
     let (hook, _) = create(&app, &ada, &receiver.url("/"), json!(["PAPER_SUBMITTED"])).await;
     let file = json!([
-        { "arxiv_id": "2402.00001", "title": "Imported one", "authors": ["I. One"], "abstract": "a" },
-        { "arxiv_id": "2402.00002", "title": "Imported two", "authors": ["I. Two"], "abstract": "b" }
+        { "arxiv_id": "2402.00001", "title": "Imported one", "authors": ["I. One"],
+            "abstract": "a" },
+        { "arxiv_id": "2402.00002", "title": "Imported two", "authors": ["I. Two"],
+            "abstract": "b" }
     ])
     .to_string();
     let records = api::services::papers::import::parse_file(&file).unwrap();

@@ -198,6 +198,8 @@ fn start_error(err: app::StartError) -> (u8, String) {
 }
 
 async fn serve(settings: Settings) -> CommandResult {
+    // First: a SIGTERM while the server starts stops it once it serves.
+    let shutdown = app::shutdown_signal();
     let listen = settings.listen;
     let state = app::prepare(settings).await.map_err(start_error)?;
     let listener = app::bind(listen).await.map_err(start_error)?;
@@ -205,7 +207,7 @@ async fn serve(settings: Settings) -> CommandResult {
         .local_addr()
         .map_err(|e| (EXIT_FAILURE, e.to_string()))?;
     tracing::info!(%addr, "serving GraphQL at http://{addr}/graphql");
-    app::serve(state, listener, app::shutdown_signal())
+    app::serve(state, listener, shutdown)
         .await
         .map_err(|e| (EXIT_FAILURE, format!("server error: {e}")))
 }

@@ -10,17 +10,21 @@ use crate::support::{Backend, TestApp, error_codes};
 
 /// The 50-paper feed of the site's front page, as `bench/run.sh` asks it.
 const FEED: &str = "query { dailyPapers(first: 50) { totalCount pageInfo { hasNextPage endCursor }
-  edges { cursor node { id arxivId title abstract authorCount authors { name author { id } user { username } }
+  edges { cursor node { id arxivId title abstract authorCount authors { name author { id } user
+  { username } }
   publishedAt submittedAt upvoteCount commentCount viewerHasUpvoted trendingScore githubRepo
   submittedBy { username displayName avatarUrl } } } } }";
 
 /// A paper's page: its collections and 20 comments with 20 replies each.
-const PAPER_PAGE: &str = "query { paper(arxivId: \"2401.00000\") { id title abstract authors { name }
+const PAPER_PAGE: &str = "query { paper(arxivId: \"2401.00000\") { id title abstract authors {
+name }
   upvoteCount viewerHasUpvoted commentCount collections(first: 10) { edges { node { slug title } } }
   comments(first: 20) { totalCount pageInfo { hasNextPage endCursor } edges { node {
-    id bodyHtml createdAt editedAt isDeleted upvoteCount viewerHasUpvoted replyCount author { username avatarUrl }
+    id bodyHtml createdAt editedAt isDeleted upvoteCount viewerHasUpvoted replyCount author {
+    username avatarUrl }
     replies(first: 20) { pageInfo { hasNextPage } edges { node {
-      id bodyHtml createdAt upvoteCount viewerHasUpvoted author { username avatarUrl } } } } } } } } }";
+      id bodyHtml createdAt upvoteCount viewerHasUpvoted author { username avatarUrl } } } } }
+      } } } }";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fan_outs_are_refused_before_anything_runs_and_real_pages_pass() {
@@ -28,9 +32,12 @@ async fn fan_outs_are_refused_before_anything_runs_and_real_pages_pass() {
     let db = app.db.connect().await;
     let viewer = token_for(&fixtures::user(&db, "viewer").await);
     let refused = [
-        "{ papers(first: 100) { edges { node { comments(first: 100) { edges { node { replies(first: 100) { edges { node { id } } } } } } } } } }",
-        "{ papers { edges { node { upvoters { edges { node { upvotedPapers { edges { node { id } } } } } } } } } }",
-        "{ collections(first: 100) { edges { node { items(first: 100) { edges { node { paper { upvoters(first: 100) { totalCount } } } } } } } } }",
+        "{ papers(first: 100) { edges { node { comments(first: 100) { edges { node { \
+            replies(first: 100) { edges { node { id } } } } } } } } } }",
+        "{ papers { edges { node { upvoters { edges { node { upvotedPapers { edges { node { id } \
+            } } } } } } } } }",
+        "{ collections(first: 100) { edges { node { items(first: 100) { edges { node { paper { \
+            upvoters(first: 100) { totalCount } } } } } } } } }",
     ];
     for query in refused {
         let body = app.gql_as(&viewer, query, json!({})).await;
@@ -43,7 +50,8 @@ async fn fan_outs_are_refused_before_anything_runs_and_real_pages_pass() {
     }
     // The same fan-out with page sizes given as variables is counted the same way.
     let body = app.gql_as(&viewer,
-        "query ($n: Int) { papers(first: $n) { edges { node { comments(first: $n) { edges { node { replies(first: $n) { edges { node { id } } } } } } } } } }",
+        "query ($n: Int) { papers(first: $n) { edges { node { comments(first: $n) { edges { node \
+            { replies(first: $n) { edges { node { id } } } } } } } } } }",
         json!({ "n": 100 })).await;
     assert_eq!(error_codes(&body), ["GRAPHQL_VALIDATION_FAILED"], "{body}");
     for query in [FEED, PAPER_PAGE] {
@@ -136,7 +144,8 @@ async fn nested_list_statements(backend: Backend, n: usize) -> u64 {
           r2: replies(last: 1) { edges { node { body } } } } } }
         c2: comments(first: 1, orderBy: TOP) { edges { node { id } } }
         upvoters(first: 1) { totalCount edges { node { username } } }
-        collections(first: 1) { totalCount edges { node { slug items(first: 1) { totalCount edges { node { position } } } } } }
+        collections(first: 1) { totalCount edges { node { slug items(first: 1) { totalCount
+        edges { node { position } } } } } }
         authors { author { papers(first: 1) { totalCount edges { node { id } } } } } } } } }";
     let people = "query ($ids: [ID!]!) { nodes(ids: $ids) { ... on User {
         upvotedPapers(first: 1) { totalCount edges { node { id } } }

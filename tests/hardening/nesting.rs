@@ -86,7 +86,8 @@ async fn brackets_inside_strings_and_comments_do_not_count_and_real_documents_pa
     let app = TestApp::spawn(Backend::Sqlite).await;
     let inside = "[".repeat(500);
     let query = format!(
-        "# {inside}\n{{ searchPapers(query: \"{inside}\") {{ totalCount }} s: searchPapers(query: \"\"\"{inside}\"\"\") {{ totalCount }} }}"
+        "# {inside}\n{{ searchPapers(query: \"{inside}\") {{ totalCount }} s: searchPapers(query: \
+            \"\"\"{inside}\"\"\") {{ totalCount }} }}"
     );
     let body = app.gql(&query, json!({})).await;
     assert!(body.get("errors").is_none(), "{body}");
@@ -101,7 +102,8 @@ async fn deeply_nested_variables_and_extensions_are_refused_unparsed() {
     let nested_object = format!("{}1{}", "{\"a\":".repeat(deep), "}".repeat(deep));
     let bodies = [
         format!(
-            "{{\"query\": \"query ($v: String) {{ __typename }}\", \"variables\": {{\"v\": {nested_array}}}}}"
+            "{{\"query\": \"query ($v: String) {{ __typename }}\", \"variables\": {{\"v\": \
+                {nested_array}}}}}"
         ),
         format!("{{\"query\": \"{{ __typename }}\", \"extensions\": {nested_object}}}"),
         format!("[{{\"query\": \"{{ __typename }}\", \"variables\": {nested_object}}}]"),

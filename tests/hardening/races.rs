@@ -13,9 +13,12 @@ use crate::support::Backend;
 use crate::support::TestApp;
 use crate::support::fixtures::{self, token_for};
 
-const ADD_ITEM: &str = "mutation ($c: ID!, $p: ID!, $at: Int) { addCollectionItem(input: { collectionId: $c, paperId: $p, position: $at }) { itemCount } }";
-const MOVE_ITEM: &str = "mutation ($c: ID!, $p: ID!, $at: Int) { updateCollectionItem(input: { collectionId: $c, paperId: $p, position: $at }) { itemCount } }";
-const REMOVE_ITEM: &str = "mutation ($c: ID!, $p: ID!) { removeCollectionItem(collectionId: $c, paperId: $p) { itemCount } }";
+const ADD_ITEM: &str = "mutation ($c: ID!, $p: ID!, $at: Int) { addCollectionItem(input: { \
+    collectionId: $c, paperId: $p, position: $at }) { itemCount } }";
+const MOVE_ITEM: &str = "mutation ($c: ID!, $p: ID!, $at: Int) { updateCollectionItem(input: { \
+    collectionId: $c, paperId: $p, position: $at }) { itemCount } }";
+const REMOVE_ITEM: &str = "mutation ($c: ID!, $p: ID!) { removeCollectionItem(collectionId: $c, \
+    paperId: $p) { itemCount } }";
 
 /// The positions of a collection's items, in order.
 async fn positions(app: &TestApp, collection: api::ids::CollectionId) -> Vec<i32> {
@@ -174,7 +177,8 @@ async fn a_claim_is_decided_once_whatever_the_race(backend: Backend) {
         .await["claimAuthorship"]["id"]
         .clone();
 
-    let decide = "mutation ($id: ID!, $ok: Boolean!) { decideAuthorshipClaim(id: $id, approve: $ok) { status } }";
+    let decide = "mutation ($id: ID!, $ok: Boolean!) { decideAuthorshipClaim(id: $id, approve: \
+        $ok) { status } }";
     let bodies = in_parallel(
         &app,
         Some(&mo),
@@ -227,7 +231,8 @@ async fn parallel_submissions_of_one_paper_make_one_paper_and_conflicts(backend:
     for i in 0..8 {
         tokens.push(token_for(&fixtures::user(&db, &format!("user{i}")).await));
     }
-    let submit = "mutation ($id: String!) { submitPaper(input: { arxivId: $id, title: \"T\", abstract: \"A\", authors: [\"Brand New Person\", \"Another New One\"] }) { id } }";
+    let submit = "mutation ($id: String!) { submitPaper(input: { arxivId: $id, title: \"T\", \
+        abstract: \"A\", authors: [\"Brand New Person\", \"Another New One\"] }) { id } }";
     let requests = tokens
         .iter()
         .map(|t| app.gql_as(t, submit, json!({ "id": "2403.00001" })));

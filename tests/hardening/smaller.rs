@@ -83,15 +83,18 @@ async fn values_outside_their_type_are_refused_at_validation() {
         ),
         ("{ dailyPapers(date: 20250101) { totalCount } }", json!({})),
         (
-            "mutation { submitPaper(input: { arxivId: \"2401.00001\", title: \"T\", abstract: \"A\", authors: [\"X\"], publishedAt: \"yesterday\" }) { id } }",
+            "mutation { submitPaper(input: { arxivId: \"2401.00001\", title: \"T\", abstract: \
+                \"A\", authors: [\"X\"], publishedAt: \"yesterday\" }) { id } }",
             json!({}),
         ),
         (
-            "mutation ($d: DateTime) { submitPaper(input: { arxivId: \"2401.00001\", title: \"T\", abstract: \"A\", authors: [\"X\"], publishedAt: $d }) { id } }",
+            "mutation ($d: DateTime) { submitPaper(input: { arxivId: \"2401.00001\", title: \
+                \"T\", abstract: \"A\", authors: [\"X\"], publishedAt: $d }) { id } }",
             json!({ "d": "2025-13-45T00:00:00Z" }),
         ),
         (
-            "mutation { addCollectionItem(input: { collectionId: \"x\", paperId: \"y\", position: 3000000000 }) { id } }",
+            "mutation { addCollectionItem(input: { collectionId: \"x\", paperId: \"y\", position: \
+                3000000000 }) { id } }",
             json!({}),
         ),
     ];

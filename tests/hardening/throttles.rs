@@ -12,8 +12,10 @@ use crate::support::{TestApp, error_codes};
 
 const REGISTER: &str =
     "mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }";
-const LOGIN: &str = "mutation ($name: String!, $password: String!) { login(input: { usernameOrEmail: $name, password: $password }) { accessToken } }";
-const CHANGE: &str = "mutation ($current: String!) { changePassword(input: { currentPassword: $current, newPassword: \"an entirely new password\" }) { accessToken } }";
+const LOGIN: &str = "mutation ($name: String!, $password: String!) { login(input: { \
+    usernameOrEmail: $name, password: $password }) { accessToken } }";
+const CHANGE: &str = "mutation ($current: String!) { changePassword(input: { currentPassword: \
+    $current, newPassword: \"an entirely new password\" }) { accessToken } }";
 const PASSWORD: &str = "correct horse battery";
 
 /// A server with one account, `ada`, and its access token.
@@ -158,7 +160,8 @@ async fn parallel_comments_submissions_and_sign_ups_hold_their_limits(backend: B
     assert!(codes.iter().all(|c| c == "RATE_LIMITED"), "{codes:?}");
     assert_eq!(app.count_rows("comments").await, 10);
 
-    let submit = "mutation ($id: String!) { submitPaper(input: { arxivId: $id, title: \"T\", abstract: \"A\", authors: [\"X\"] }) { id } }";
+    let submit = "mutation ($id: String!) { submitPaper(input: { arxivId: $id, title: \"T\", \
+        abstract: \"A\", authors: [\"X\"] }) { id } }";
     let bodies = in_parallel(
         &app,
         Some(&ada),
@@ -172,8 +175,14 @@ async fn parallel_comments_submissions_and_sign_ups_hold_their_limits(backend: B
     assert!(codes.iter().all(|c| c == "RATE_LIMITED"), "{codes:?}");
     assert_eq!(app.count_rows("papers").await, 5);
 
-    let bodies = in_parallel(&app, None, REGISTER, |i| json!({ "input": {
-        "username": format!("user{i}"), "email": format!("u{i}@example.org"), "password": PASSWORD } }), 12).await;
+    let register = |i: usize| {
+        json!({ "input": {
+            "username": format!("user{i}"),
+            "email": format!("u{i}@example.org"),
+            "password": PASSWORD
+        } })
+    };
+    let bodies = in_parallel(&app, None, REGISTER, register, 12).await;
     let (ok, codes) = tally(&bodies);
     assert_eq!(ok, 3, "{codes:?}");
     assert!(codes.iter().all(|c| c == "RATE_LIMITED"), "{codes:?}");

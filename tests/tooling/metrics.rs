@@ -104,7 +104,8 @@ async fn metrics_count_requests_operations_the_pool_and_throttles(backend: Backe
     assert!(scrape.value(r#"papers_http_request_duration_seconds_count{route="/graphql"}"#) >= 5.0);
     let op = |kind: &str, name: &str, outcome: &str| {
         scrape.value(&format!(
-            "papers_graphql_operations_total{{operation_type=\"{kind}\",operation_name=\"{name}\",outcome=\"{outcome}\"}}"
+            "papers_graphql_operations_total{{operation_type=\"{kind}\",\
+             operation_name=\"{name}\",outcome=\"{outcome}\"}}"
         ))
     };
     assert_eq!(op("query", "Feed", "success"), 1.0);
@@ -138,7 +139,8 @@ async fn operation_names_beyond_the_cap_count_as_other() {
     assert_eq!(named, api::metrics::MAX_OPERATION_NAMES);
     assert_eq!(
         scrape.value(
-            r#"papers_graphql_operations_total{operation_type="query",operation_name="other",outcome="success"}"#
+            "papers_graphql_operations_total{operation_type=\"query\",\
+             operation_name=\"other\",outcome=\"success\"}"
         ),
         5.0
     );

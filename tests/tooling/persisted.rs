@@ -153,7 +153,8 @@ async fn a_persisted_mutation_still_needs_post(backend: Backend) {
         .client
         .post(app.url("/graphql"))
         .bearer_auth(&token)
-        .json(&json!({ "query": mutation, "variables": { "id": id }, "extensions": persisted(&hash) }))
+        .json(&json!({ "query": mutation, "variables": { "id": id },
+            "extensions": persisted(&hash) }))
         .send()
         .await
         .expect("request")

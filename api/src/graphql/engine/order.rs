@@ -5,17 +5,21 @@
 //! the order can change from run to run. `reorder` puts every map of the response back in the
 //! order CollectFields gives (fragments merged where their type condition applies, `@skip` and
 //! `@include` honoured), at every level, for every response the engine gives (a query's, a
-//! mutation's, each event of a subscription). An object of an interface or union type is ordered for its concrete type,
-//! found from its `__typename` when selected or else from the fields it holds.
+//! mutation's, each event of a subscription). An object of an interface or union type is ordered
+//! for its concrete type, found from its `__typename` when selected or else from the fields it
+//! holds. The keys of a field's values are collected once, whatever the number of items that
+//! hold it (every paper of a page has its `authors` and `submittedBy` ordered from one set).
+
+use std::cell::OnceCell;
 
 use async_graphql::parser::types::{
     Directive, ExecutableDocument, OperationType, Selection, SelectionSet,
 };
 use async_graphql::registry::{MetaTypeName, Registry};
-
-use crate::graphql::engine::introspection;
 use async_graphql::{Name, Positioned, Value, Variables};
 use indexmap::IndexMap;
+
+use super::introspection;
 
 /// Fragment spreads nest at most this deep (cycles are a validation error anyway).
 const MAX_SPREADS: usize = 16;
@@ -36,10 +40,18 @@ pub fn reorder(
     order.response(operation_name, data);
 }
 
-/// The fields one response key merges, with the field's name (the key may be an alias).
+/// The fields one response key merges, with the field's name (the key may be an alias) and,
+/// when it selects fields, the named type it returns (looked up once per list, not per item).
 struct Collected<'a> {
     field: &'a str,
     sets: Vec<&'a SelectionSet>,
+    returns: Option<&'a str>,
+    /// Whether `returns` is an interface or a union (its items are ordered each for its own
+    /// concrete type).
+    returns_abstract: bool,
+    /// The keys of the values it returns, when that type is an object type: collected once for
+    /// every item of the list it stands in (each paper's `submittedBy`, …).
+    keys: OnceCell<IndexMap<&'a str, Collected<'a>>>,
 }
 
 struct Order<'a> {
@@ -139,10 +151,8 @@ impl<'a> Order<'a> {
                 .zip(collected.keys())
                 .all(|(k, c)| k.as_str() == *c);
         if in_order {
-            for (key, value) in map.iter_mut() {
-                if let Some(c) = collected.get(key.as_str()) {
-                    self.child(value, ty, c);
-                }
+            for (value, c) in map.values_mut().zip(collected.values()) {
+                self.child(value, c);
             }
             return;
         }
@@ -151,19 +161,25 @@ impl<'a> Order<'a> {
             let Some((key, mut value)) = old.swap_remove_entry(*key) else {
                 continue;
             };
-            self.child(&mut value, ty, c);
+            self.child(&mut value, c);
             map.insert(key, value);
         }
         // Nothing should be left; whatever is keeps its place at the end rather than vanish.
         map.extend(old);
     }
 
-    /// Orders the value of one field of an object of type `ty`.
-    fn child(&self, value: &mut Value, ty: &'a str, collected: &Collected<'a>) {
-        if !collected.sets.is_empty()
-            && let Some(child) = self.field_type(ty, collected.field)
-        {
+    /// Orders the value of one field.
+    fn child(&self, value: &mut Value, collected: &Collected<'a>) {
+        let Some(child) = collected.returns else {
+            return;
+        };
+        if collected.returns_abstract {
             self.value(value, child, &collected.sets);
+        } else {
+            let keys = collected
+                .keys
+                .get_or_init(|| self.collect_all(child, &collected.sets));
+            self.value_as(value, child, keys);
         }
     }
 
@@ -193,9 +209,15 @@ impl<'a> Order<'a> {
     }
 
     fn collect_all(&self, ty: &str, sets: &[&'a SelectionSet]) -> IndexMap<&'a str, Collected<'a>> {
-        let mut collected = IndexMap::new();
+        let mut collected: IndexMap<&'a str, Collected<'a>> = IndexMap::new();
         for set in sets {
             self.collect(ty, set, &mut collected, 0);
+        }
+        for entry in collected.values_mut() {
+            if !entry.sets.is_empty() {
+                entry.returns = self.field_type(ty, entry.field);
+                entry.returns_abstract = entry.returns.is_some_and(|t| self.is_abstract(t));
+            }
         }
         collected
     }
@@ -223,6 +245,9 @@ impl<'a> Order<'a> {
                         .or_insert_with(|| Collected {
                             field: field.name.node.as_str(),
                             sets: Vec::new(),
+                            returns: None,
+                            returns_abstract: false,
+                            keys: OnceCell::new(),
                         });
                     if !field.selection_set.node.items.is_empty() {
                         entry.sets.push(&field.selection_set.node);

@@ -92,9 +92,9 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
             hasher: Arc::new(hasher),
             throttles,
             events,
+            mailer,
         },
         background,
-        mailer,
         metrics,
         settings: Arc::new(settings),
         database_kind,
@@ -151,7 +151,7 @@ pub async fn serve(
             state.metrics.clone(),
         ),
     ));
-    let digest = match state.mailer.clone() {
+    let digest = match state.services.mailer.clone() {
         Some(mailer) => Some(tokio::spawn(crate::services::digest::send::schedule(
             state.background.clone(),
             mailer,

@@ -8,12 +8,11 @@ use sea_orm::DatabaseConnection;
 use crate::config::{DatabaseKind, Settings};
 use crate::metrics::Metrics;
 use crate::services::Services;
-use crate::services::digest::mail::Mailer;
 
 #[derive(Clone)]
 pub struct AppState {
     /// What the services share: the database, the session keys, the hashing threads, the
-    /// throttles and the live events.
+    /// throttles, the live events and the mailer.
     pub services: Services,
     /// The same pool for background jobs and workers: their statements are not counted in
     /// `statements` (requests' own count), only in the metrics.
@@ -26,6 +25,4 @@ pub struct AppState {
     pub statements: Arc<AtomicU64>,
     /// What `/metrics` reports.
     pub metrics: Arc<Metrics>,
-    /// Sends the digest's mail; `None` when no SMTP server is configured (mail is off).
-    pub mailer: Option<Mailer>,
 }

@@ -31,6 +31,7 @@ pub fn services(db: &DatabaseConnection) -> Services {
         ),
         throttles: std::sync::Arc::new(Throttles::disabled()),
         events: std::sync::Arc::new(api::services::events::Events::new(db.clone())),
+        mailer: None,
     }
 }
 

@@ -5,9 +5,8 @@ use chrono::{DateTime, Utc};
 use entity::digest_subscription;
 
 use crate::error::GqlResult;
-use crate::graphql::context::{caller, db, services, state};
+use crate::graphql::context::{caller, db, services};
 use crate::services::accounts::Email;
-use crate::services::digest::mail::MailKind;
 use crate::services::digest::{self, Frequency};
 
 /// How often the digest comes.
@@ -87,32 +86,9 @@ impl DigestMutation {
             .map(|e| Email::parse(&e))
             .transpose()
             .gql()?;
-        let state = state(ctx)?;
         let frequency = Frequency::from(input.frequency);
-        let subscribed = digest::subscribe(services(ctx)?, caller(ctx)?, email, frequency)
-            .await
-            .gql()?;
-        let subscription = subscribed.subscription;
-        if subscribed.confirm {
-            match state.mailer.clone() {
-                // Sent after the answer: a slow or failing mail server does not fail the
-                // subscription (subscribing again sends a new link).
-                Some(mailer) => {
-                    let (to, token) = (subscription.email.clone(), subscription.token.clone());
-                    tokio::spawn(async move {
-                        let sent = match mailer.confirmation(&to, frequency, &token) {
-                            Ok(message) => mailer.send(MailKind::Confirmation, message).await,
-                            Err(err) => Err(err),
-                        };
-                        if let Err(err) = sent {
-                            tracing::warn!(error = %err, "a digest confirmation mail failed");
-                        }
-                    });
-                }
-                None => tracing::info!("mail is off: no digest confirmation sent"),
-            }
-        }
-        Ok(DigestSubscription(subscription))
+        let subscribed = digest::subscribe(services(ctx)?, caller(ctx)?, email, frequency).await;
+        Ok(DigestSubscription(subscribed.gql()?))
     }
 
     /// Ends a digest subscription, by the token of its links; false when there is none.

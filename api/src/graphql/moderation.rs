@@ -66,7 +66,6 @@ impl From<ReportStatus> for Status {
 pub struct CommentReport(pub comment_report::Model);
 
 /// A user's report of a comment, for the moderators.
-#[connections]
 #[Object]
 impl CommentReport {
     /// The report's opaque global ID, for `resolveReport`.
@@ -138,7 +137,6 @@ impl CommentReport {
 pub struct ModerationAction(pub moderation_action::Model);
 
 /// One act of a moderator, as logged.
-#[connections]
 #[Object]
 impl ModerationAction {
     /// The entry's opaque global ID.
@@ -271,7 +269,6 @@ impl ModerationQuery {
 pub struct ModerationMutation;
 
 /// Reporting comments and working the queue.
-#[connections]
 #[Object]
 impl ModerationMutation {
     /// Reports a comment to the moderators. One open report per user and comment (a second is

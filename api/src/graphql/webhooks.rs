@@ -119,7 +119,6 @@ impl Webhook {
 pub struct WebhookDelivery(pub webhook_delivery::Model);
 
 /// One event sent (or to be sent) to a webhook, with its attempts.
-#[connections]
 #[Object]
 impl WebhookDelivery {
     /// The delivery's opaque ID.
@@ -236,7 +235,6 @@ fn events(list: Vec<WebhookEvent>) -> Result<Events, crate::error::AppError> {
 pub struct WebhookMutation;
 
 /// Webhooks for integrations.
-#[connections]
 #[Object]
 impl WebhookMutation {
     /// Registers a webhook (at most 10 per user); the answer holds its secret, shown once.

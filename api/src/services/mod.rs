@@ -26,12 +26,13 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
 use accounts::passwords::Hasher;
+use digest::mail::Mailer;
 use events::{Event, Events};
 use throttle::Throttles;
 
 /// What the services share beyond the caller: the database, the keys that sign sessions, the
-/// password-hashing threads, the throttles, and the live events that writes publish once they
-/// have committed. Built once at start-up and cheap to clone. A service that needs nothing but
+/// password-hashing threads, the throttles, the live events that writes publish once they have
+/// committed, and the mailer. Built once at start-up and cheap to clone. A service that needs nothing but
 /// the database takes the connection alone.
 #[derive(Clone)]
 pub struct Services {
@@ -40,6 +41,8 @@ pub struct Services {
     pub hasher: Arc<Hasher>,
     pub throttles: Arc<Throttles>,
     pub events: Arc<Events>,
+    /// Sends mail; `None` when no SMTP server is configured (mail is off).
+    pub mailer: Option<Mailer>,
 }
 
 impl Services {

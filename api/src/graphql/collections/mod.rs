@@ -125,7 +125,6 @@ impl Collection {
 }
 
 /// A paper in a collection.
-#[connections]
 #[Object]
 impl CollectionItem {
     /// The paper.

@@ -284,7 +284,6 @@ impl PlainFields for PaperAuthor {
 }
 
 /// One entry of a paper's author list.
-#[connections]
 #[Object]
 impl PaperAuthor {
     /// The entry's place in the list, from 0 for the first author.

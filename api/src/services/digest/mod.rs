@@ -19,6 +19,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::services::Services;
 use crate::services::accounts::Email;
+use mail::MailKind;
 
 /// How often a digest comes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,10 +48,10 @@ impl Frequency {
 }
 
 /// A subscription and the secret of its links (mailed, never answered by the API).
-pub struct Subscribed {
-    pub subscription: digest_subscription::Model,
+struct Subscribed {
+    subscription: digest_subscription::Model,
     /// Set when a confirmation mail is due: a new subscription, or one still unconfirmed.
-    pub confirm: bool,
+    confirm: bool,
 }
 
 fn new_token() -> String {
@@ -64,8 +65,37 @@ fn new_token() -> String {
 /// Subscribes an address (the account's when none is given) to a digest. Counted per address
 /// and per client, since each call may mail a confirmation. Subscribing again while
 /// unconfirmed sends a new confirmation link (the old one stops working); once confirmed it
-/// changes nothing.
+/// changes nothing. The confirmation is mailed after the answer: a slow or failing mail server
+/// does not fail the subscription (subscribing again sends a new link).
 pub async fn subscribe(
+    services: &Services,
+    caller: &Caller,
+    email: Option<Email>,
+    frequency: Frequency,
+) -> Result<digest_subscription::Model, AppError> {
+    let subscribed = write_subscription(services, caller, email, frequency).await?;
+    let subscription = subscribed.subscription;
+    if subscribed.confirm {
+        match services.mailer.clone() {
+            Some(mailer) => {
+                let (to, token) = (subscription.email.clone(), subscription.token.clone());
+                tokio::spawn(async move {
+                    let sent = match mailer.confirmation(&to, frequency, &token) {
+                        Ok(message) => mailer.send(MailKind::Confirmation, message).await,
+                        Err(err) => Err(err),
+                    };
+                    if let Err(err) = sent {
+                        tracing::warn!(error = %err, "a digest confirmation mail failed");
+                    }
+                });
+            }
+            None => tracing::info!("mail is off: no digest confirmation sent"),
+        }
+    }
+    Ok(subscription)
+}
+
+async fn write_subscription(
     services: &Services,
     caller: &Caller,
     email: Option<Email>,

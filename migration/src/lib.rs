@@ -29,6 +29,7 @@ mod m20261127_000021_webhooks;
 mod m20261127_000022_digest;
 mod m20261127_000023_notifications;
 mod m20261127_000024_moderation;
+mod m20261205_000025_paper_embeddings;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000022_digest::Migration),
             Box::new(m20261127_000023_notifications::Migration),
             Box::new(m20261127_000024_moderation::Migration),
+            Box::new(m20261205_000025_paper_embeddings::Migration),
         ]
     }
 }

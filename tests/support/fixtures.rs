@@ -32,6 +32,7 @@ pub fn services(db: &DatabaseConnection) -> Services {
         throttles: std::sync::Arc::new(Throttles::disabled()),
         events: std::sync::Arc::new(api::services::events::Events::new(db.clone())),
         mailer: None,
+        discovery: std::sync::Arc::new(api::services::discovery::Discovery::off()),
     }
 }
 

@@ -270,6 +270,18 @@ pub struct Settings {
     /// Serve `/metrics` on this address instead of the API's (keeps it off a public port).
     #[arg(long, env = "PAPERS_METRICS_LISTEN", global = true)]
     pub metrics_listen: Option<std::net::SocketAddr>,
+
+    /// A sentence-embedding model (a folder in the layout of its Hugging Face repository:
+    /// `config.json`, `tokenizer.json`, `model.safetensors`, `1_Pooling/config.json`), for search
+    /// by meaning and similar papers by their vectors; `papers model download` fetches one.
+    /// Without it search is by words only.
+    #[arg(
+        long,
+        env = "PAPERS_EMBEDDING_MODEL",
+        value_name = "DIR",
+        global = true
+    )]
+    pub embedding_model: Option<std::path::PathBuf>,
 }
 
 /// A configuration error: the setting it concerns and what is wrong with it.

@@ -195,7 +195,9 @@ pub async fn search_papers(
     let found = async {
         let args = PageArgs::first(limit(params.limit.as_deref())?);
         let query = params.q.as_deref().unwrap_or_default();
-        let results = search::search(&state.services.db, query, &args).await?;
+        // The server's default mode, as `searchCapabilities.defaultMode` tells.
+        let services = &state.services;
+        let results = search::search(&services.db, &services.discovery, query, None, &args).await?;
         let rows = results.hits.into_iter().map(|hit| hit.paper).collect();
         papers_json(&state, rows).await.map(Value::Array)
     };

@@ -36,6 +36,8 @@ pub enum Event {
     PaperSubmitted { paper: PaperId },
     /// A collection's fields or items changed.
     CollectionUpdated { collection: CollectionId },
+    /// A paper got its vector under the embedding model: every replica adds it to its index.
+    PaperEmbedded { paper: PaperId },
     /// A notification reached a user's inbox.
     NotificationAdded {
         notification: NotificationId,

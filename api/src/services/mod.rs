@@ -20,6 +20,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod votes;
 pub mod webhooks;
+pub mod workers;
 
 use std::sync::Arc;
 
@@ -28,12 +29,13 @@ use sea_orm::DatabaseConnection;
 use crate::auth::jwt::JwtKeys;
 use accounts::passwords::Hasher;
 use digest::mail::Mailer;
+use discovery::Discovery;
 use events::{Event, Events};
 use throttle::Throttles;
 
 /// What the services share beyond the caller: the database, the keys that sign sessions, the
 /// password-hashing threads, the throttles, the live events that writes publish once they have
-/// committed, and the mailer. Built once at start-up and cheap to clone. A service that needs nothing but
+/// committed, the mailer and discovery (the embedding model and its index). Built once at start-up and cheap to clone. A service that needs nothing but
 /// the database takes the connection alone.
 #[derive(Clone)]
 pub struct Services {
@@ -44,6 +46,8 @@ pub struct Services {
     pub events: Arc<Events>,
     /// Sends mail; `None` when no SMTP server is configured (mail is off).
     pub mailer: Option<Mailer>,
+    /// The embedding model, when one is loaded, and this replica's index of its vectors.
+    pub discovery: Arc<Discovery>,
 }
 
 impl Services {

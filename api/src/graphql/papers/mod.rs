@@ -4,6 +4,7 @@ pub mod author;
 pub mod mutation;
 pub mod query;
 pub mod search;
+pub mod similar;
 
 use async_graphql::{Context, Enum, ID, Object, ScalarType, Value};
 use chrono::{DateTime, Utc};
@@ -15,10 +16,11 @@ use crate::graphql::accounts::{User, UserConnection};
 use crate::graphql::args::RelayArgs;
 use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
-use crate::graphql::context::{caller, db, loaders};
+use crate::graphql::context::{caller, db, loaders, services};
 use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::engine::direct::{Direct, PlainFields};
 use crate::graphql::papers::author::Author;
+use crate::graphql::papers::similar::SimilarPaperConnection;
 use crate::ids::Global;
 
 use crate::graphql::loaders::{
@@ -201,6 +203,28 @@ impl Paper {
         let page_args = page.parse()?;
         let collections = &loaders(ctx)?.collections_of_paper;
         collection_connection(collections, self.0.id, CollectionsHolding, page_args).await
+    }
+
+    /// Papers about the same thing, most similar first; never this paper, at most 100 in all.
+    /// With an embedding model, the papers whose vectors (of title and abstract) are nearest to
+    /// this one's; without one, or until this paper has its vector, the papers that share its
+    /// most distinctive words.
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(Some(first), None, child_complexity)"
+    )]
+    async fn similar_papers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 10, desc = "Page size (1 to 100).")] first: i32,
+        #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
+    ) -> async_graphql::Result<SimilarPaperConnection> {
+        let page_args = PageArgs::parse(Some(first), after, None, None).gql()?;
+        let services = services(ctx)?;
+        let page =
+            papers::similar::similar(&services.db, &services.discovery, self.0.id, &page_args)
+                .await
+                .gql()?;
+        Ok(SimilarPaperConnection(page))
     }
 
     /// The paper's abstract page on arXiv.

@@ -5,13 +5,13 @@ use papers_macros::connections;
 
 use crate::error::{AppError, GqlResult};
 use crate::graphql::args::{self, RelayArgs};
-use crate::graphql::context::{db, loaders, viewer_id};
+use crate::graphql::context::{db, loaders, services, viewer_id};
 use crate::graphql::papers::author::Author;
-use crate::graphql::papers::search::PaperSearchConnection;
+use crate::graphql::papers::search::{PaperSearchConnection, SearchCapabilities, SearchModeArg};
 use crate::graphql::papers::{Paper, PaperConnection, paper_connection};
 use crate::graphql::scalars::Date;
 use crate::ids::AuthorId;
-use crate::services::papers::search;
+use crate::services::papers::search::{self, Mode};
 use crate::services::papers::{self, FilterArgs, PaperFilter, PaperOrder, Period};
 
 /// How a list of papers is ordered. Ties are broken by the newest paper first, so pages never
@@ -162,20 +162,36 @@ impl PaperQuery {
         paper_connection(ctx, filter, order, &page_args).await
     }
 
-    /// Full-text search over titles, authors and abstracts, best match first (title matches
-    /// above author matches above abstract matches). Any text is a valid query: words are
-    /// letters and digits, everything else is ignored. The last word also matches as a prefix
-    /// (search as you type) unless it is a whole word that 20 or more papers match with the
-    /// others.
+    /// Search over titles, authors and abstracts, best match first. `mode` says how: by words
+    /// (`LEXICAL`: title matches above author matches above abstract matches; the last word
+    /// also matches as a prefix, search as you type, unless it is a whole word that 20 or more
+    /// papers match with the others), by meaning (`SEMANTIC`) or both (`HYBRID`); see
+    /// `searchCapabilities`. Any text is a valid query: words are letters and digits, everything
+    /// else is ignored.
     async fn search_papers(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What to search for, at most 1000 characters.")] query: String,
+        #[graphql(
+            desc = "How to search: by default `HYBRID` when the server has an embedding \
+                          model, `LEXICAL` when it has none (`SEMANTIC` and `HYBRID` are then \
+                          refused, `BAD_USER_INPUT` on `mode`)."
+        )]
+        mode: Option<SearchModeArg>,
         page: RelayArgs,
     ) -> async_graphql::Result<PaperSearchConnection> {
         let page_args = page.parse()?;
-        let results = search::search(&db(ctx)?, &query, &page_args).await.gql()?;
+        let services = services(ctx)?;
+        let mode = mode.map(Mode::from);
+        let results = search::search(&services.db, &services.discovery, &query, mode, &page_args)
+            .await
+            .gql()?;
         Ok(PaperSearchConnection(results))
+    }
+
+    /// What search this server offers: its modes, its default mode and its embedding model.
+    async fn search_capabilities(&self) -> SearchCapabilities {
+        SearchCapabilities
     }
 
     /// An author by global ID; null when unknown.

@@ -1,18 +1,14 @@
 //! Password hashing: argon2id with 19 MiB of memory and 2 iterations (OWASP's minimum).
 //!
-//! Each hash takes tens of milliseconds of CPU and 19 MiB of memory, so request handlers never
-//! hash on the async runtime, nor on tokio's blocking pool (which grows to hundreds of threads,
-//! each keeping its allocator's arena: a storm of 200 logins once took 224 MB). They queue
-//! their work for a fixed set of hashing threads instead: memory stays bounded by the number of
-//! threads however many requests arrive, and the queue itself is bounded too.
-
-use std::sync::{Arc, Mutex, PoisonError};
+//! Each hash takes tens of milliseconds of CPU and 19 MiB of memory: it runs on the hashing
+//! threads (`Workers`), never on the async runtime.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::{OnceCell, mpsc, oneshot};
+use tokio::sync::OnceCell;
 
 use crate::error::AppError;
+use crate::services::workers::Workers;
 
 /// Memory per hash, in KiB.
 pub const MEMORY_KIB: u32 = 19 * 1024;
@@ -49,11 +45,9 @@ fn verify_now(password: &str, stored: &str) -> Result<bool, AppError> {
         .is_ok())
 }
 
-type Job = Box<dyn FnOnce() + Send>;
-
-/// The hashing threads and their queue. The threads end when the pool is dropped.
+/// The hashing threads: one per core.
 pub struct Hasher {
-    jobs: mpsc::Sender<Job>,
+    workers: Workers,
     /// A hash to check passwords against when the account does not exist, so that an unknown
     /// account takes as long to refuse as a wrong password; made once, on the pool.
     dummy: OnceCell<String>,
@@ -62,48 +56,17 @@ pub struct Hasher {
 impl Hasher {
     /// A pool of `threads` hashing threads.
     pub fn new(threads: usize) -> std::io::Result<Self> {
-        let (jobs, queue) = mpsc::channel::<Job>(QUEUE);
-        let queue = Arc::new(Mutex::new(queue));
-        for n in 0..threads.max(1) {
-            let queue = queue.clone();
-            std::thread::Builder::new()
-                .name(format!("papers-hash-{n}"))
-                .spawn(move || {
-                    loop {
-                        // One thread waits on the queue at a time; the others wait for it.
-                        let job = queue
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .blocking_recv();
-                        match job {
-                            Some(job) => job(),
-                            None => break,
-                        }
-                    }
-                })?;
-        }
         Ok(Self {
-            jobs,
+            workers: Workers::new("hash", threads, QUEUE)?,
             dummy: OnceCell::new(),
         })
     }
 
-    /// Runs `work` on a hashing thread, waiting for a place in the queue.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let (reply, answer) = oneshot::channel();
-        let job: Job = Box::new(move || {
-            let _ = reply.send(work());
-        });
-        self.jobs
-            .send(job)
-            .await
-            .map_err(|_| AppError::Internal("the hashing threads stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| AppError::Internal("a hashing job was dropped".into()))?
+        self.workers.run(work).await
     }
 
     /// A PHC string with its salt.

@@ -12,9 +12,11 @@ use crate::error::AppError;
 
 mod batched;
 mod keyset;
+mod offset;
 
 pub use batched::{counts_of, qualified, uncounted};
 pub use keyset::{Key, KeyKind, Keyset};
+pub use offset::Positions;
 
 /// The id of the row a nested list belongs to (a paper's comments: a `PaperId`), as the
 /// batched statements filter by it and read it back.

@@ -11,6 +11,7 @@ mod lists;
 pub mod new;
 mod read;
 pub mod search;
+pub mod similar;
 mod submit;
 pub mod trending;
 

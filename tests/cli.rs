@@ -8,7 +8,7 @@ use crate::support::process::{free_port, spawn_server, terminate, wait_healthy};
 use crate::support::{TestDb, papers_bin};
 
 /// Runs `papers` with the given arguments and environment; returns (exit code, stderr).
-async fn run(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+pub(crate) async fn run(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut command = Command::new(papers_bin());
     command

@@ -30,7 +30,7 @@ pub enum StartError {
     #[error("cannot load the demo data: {0}")]
     Demo(String),
     #[error("cannot start the worker threads: {0}")]
-    Hashing(String),
+    Workers(String),
     #[error("cannot listen on {addr}: {reason}")]
     Listen { addr: SocketAddr, reason: String },
 }
@@ -42,6 +42,9 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     let database_kind = settings.database_kind()?;
     // Resolved now so that a bad or unwritable secret stops start-up, not the first login.
     let secret = settings.resolve_jwt_secret()?;
+    // The model too (a bad folder is a configuration error), before the database is touched.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let discovery = open_discovery(&settings, threads)?;
     let mut db = db::connect(&settings)
         .await
         .map_err(|e| StartError::Database(e.to_string()))?;
@@ -81,14 +84,12 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         counter.fetch_add(1, Ordering::Relaxed);
         counted.statement();
     });
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let hasher = Hasher::new(threads).map_err(|e| StartError::Hashing(e.to_string()))?;
+    let hasher = Hasher::new(threads).map_err(|e| StartError::Workers(e.to_string()))?;
     let throttles = Arc::new(crate::services::throttle::Throttles::new(
         &settings, &metrics, &db,
     ));
     let events = Arc::new(crate::services::events::Events::new(db.clone()));
     let mailer = crate::services::digest::mail::Mailer::from_settings(&settings, metrics.clone())?;
-    let discovery = open_discovery(&settings, threads)?;
     let vectors = discovery
         .load(&background)
         .await
@@ -128,7 +129,7 @@ pub fn open_discovery(settings: &Settings, threads: usize) -> Result<Discovery, 
         setting: "--embedding-model (PAPERS_EMBEDDING_MODEL)",
         reason: e.to_string(),
     })?;
-    let embedder = Embedder::new(model, threads).map_err(|e| StartError::Hashing(e.to_string()))?;
+    let embedder = Embedder::new(model, threads).map_err(|e| StartError::Workers(e.to_string()))?;
     Ok(Discovery::new(embedder))
 }
 

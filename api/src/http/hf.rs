@@ -195,6 +195,11 @@ pub async fn search_papers(
     let found = async {
         let args = PageArgs::first(limit(params.limit.as_deref())?);
         let query = params.q.as_deref().unwrap_or_default();
+        // `huggingface_hub`'s `list_papers()` without a query asks without `q`: nothing found,
+        // not an error (GraphQL refuses an empty query).
+        if query.trim().is_empty() {
+            return Ok(Value::Array(Vec::new()));
+        }
         // The server's default mode, as `searchCapabilities.defaultMode` tells.
         let services = &state.services;
         let results = search::search(&services.db, &services.discovery, query, None, &args).await?;

@@ -30,6 +30,9 @@ use crate::services::discussion::CommentOrder;
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder};
 
+/// The page size of `similarPapers` (a sidebar's worth) when none is given.
+const SIMILAR_PAGE: i32 = 10;
+
 /// A paper row, with whether the viewer upvoted it when the statement that read the row read
 /// that along (`papers::Along`); otherwise the viewer's upvotes come through the batched loader.
 pub struct Paper(pub paper::Model, Option<bool>);
@@ -210,14 +213,15 @@ impl Paper {
     /// this one's; without one, or until this paper has its vector, the papers that share its
     /// most distinctive words.
     #[graphql(
-        complexity = "crate::graphql::engine::cost::page_cost(Some(first), None, child_complexity)"
+        complexity = "crate::graphql::engine::cost::page_cost(Some(first.unwrap_or(SIMILAR_PAGE)), None, child_complexity)"
     )]
     async fn similar_papers(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 10, desc = "Page size (1 to 100).")] first: i32,
+        #[graphql(default = 10, desc = "Page size (1 to 100; null is 10).")] first: Option<i32>,
         #[graphql(desc = "A cursor: the page starts after this edge.")] after: Option<String>,
     ) -> async_graphql::Result<SimilarPaperConnection> {
+        let first = first.unwrap_or(SIMILAR_PAGE);
         let page_args = PageArgs::parse(Some(first), after, None, None).gql()?;
         let services = services(ctx)?;
         let page =

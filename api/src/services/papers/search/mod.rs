@@ -115,8 +115,9 @@ fn scope(mode: Mode, words: &[String]) -> String {
     format!("{}:{}", mode.scope_prefix(), hex::encode(&digest[..6]))
 }
 
-/// Searches in `mode` (by default [`Mode::default_for`]); a query with no words finds nothing,
-/// one over [`MAX_QUERY_CHARS`] is refused, and so is a mode the server does not offer.
+/// Searches in `mode` (by default [`Mode::default_for`]). An empty query (or only spaces) is
+/// refused, and so is one over [`MAX_QUERY_CHARS`] and a mode the server does not offer; a
+/// query with no words (only punctuation) finds nothing.
 pub async fn search(
     db: &DatabaseConnection,
     discovery: &Discovery,
@@ -124,6 +125,12 @@ pub async fn search(
     mode: Option<Mode>,
     args: &PageArgs,
 ) -> Result<Results, AppError> {
+    if query.trim().is_empty() {
+        return Err(AppError::bad_input(
+            "query",
+            "a search query cannot be empty",
+        ));
+    }
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::bad_input(
             "query",

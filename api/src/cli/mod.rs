@@ -1,5 +1,7 @@
 //! The subcommands of the `papers` binary.
 
+mod discovery;
+
 use std::process::ExitCode;
 
 use std::path::PathBuf;
@@ -68,6 +70,26 @@ pub enum Command {
         #[command(subcommand)]
         action: DigestAction,
     },
+    /// Give every paper without a vector of the embedding model (`--embedding-model`) its
+    /// vector, newest first, in batches: an interrupted run goes on where it stopped, and a new
+    /// model embeds every paper again. A running server does the same in the background; this
+    /// is the faster way through a large backlog.
+    Embed {
+        /// Then delete the vectors of every other model (after a change of model, once no
+        /// server uses the old one).
+        #[arg(long)]
+        drop_other_models: bool,
+        /// For benchmarks only: a pseudo-random unit vector per paper instead of the model's
+        /// (the model is loaded for its name and dimensions). Searches by meaning then find
+        /// nothing meaningful; see bench/README.md.
+        #[arg(long, hide = true)]
+        bench_random_vectors: bool,
+    },
+    /// Sentence-embedding models for `--embedding-model`.
+    Model {
+        #[command(subcommand)]
+        action: ModelAction,
+    },
     /// Fill an empty database with synthetic papers, users, votes, comments and collections.
     Seed {
         /// How many papers to make (with N/5 users, ~10N upvotes, N comments, N/20 collections).
@@ -76,6 +98,24 @@ pub enum Command {
         /// The random seed: the same seed makes the same data.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelAction {
+    /// Fetch a model from the Hugging Face Hub into a folder (`config.json`, `tokenizer.json`,
+    /// `model.safetensors`, `1_Pooling/config.json`, …): needs internet; `HF_TOKEN` and
+    /// `HF_ENDPOINT` are read as the Hub's own clients read them.
+    Download {
+        /// The model's repository (a BERT-class sentence-transformers model).
+        #[arg(default_value = discovery::DEFAULT_MODEL_REPO)]
+        repo: String,
+        /// The folder to write (created if missing).
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+        /// A branch, tag or commit of the repository.
+        #[arg(long, default_value = "main")]
+        revision: String,
     },
 }
 
@@ -170,6 +210,13 @@ pub async fn run(settings: Settings, command: Command) -> ExitCode {
             print!("{}", graphql::sdl());
             Ok(())
         }
+        Command::Embed {
+            drop_other_models,
+            bench_random_vectors,
+        } => discovery::embed(settings, drop_other_models, bench_random_vectors).await,
+        Command::Model {
+            action: ModelAction::Download { repo, to, revision },
+        } => discovery::download(&repo, &revision, &to).await,
         Command::Seed { synthetic, seed } => seed_synthetic(settings, synthetic, seed).await,
         Command::Digest {
             action: DigestAction::Send { frequency, date },

@@ -1,4 +1,4 @@
-//! Discovery: the embedding model run in process gives the reference implementation's vectors.
+//! The embedding model run in process gives the reference implementation's vectors.
 
 use serde_json::Value;
 
@@ -27,7 +27,7 @@ fn the_model_gives_the_reference_implementations_vectors() {
         model.identity()
     );
     let fixture: Value =
-        serde_json::from_str(include_str!("data/embeddings/all-minilm-l6-v2.json"))
+        serde_json::from_str(include_str!("../data/embeddings/all-minilm-l6-v2.json"))
             .expect("the fixture");
     let cases = fixture["cases"].as_array().expect("cases");
     let texts: Vec<&str> = cases

@@ -44,7 +44,8 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
     let secret = settings.resolve_jwt_secret()?;
     // The model too (a bad folder is a configuration error), before the database is touched.
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let discovery = open_discovery(&settings, threads)?;
+    let metrics = Arc::new(Metrics::new());
+    let discovery = open_discovery(&settings, threads, &metrics)?;
     let mut db = db::connect(&settings)
         .await
         .map_err(|e| StartError::Database(e.to_string()))?;
@@ -72,7 +73,6 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         tracing::warn!("rate limits are off: every throttle is disabled");
     }
     let statements = Arc::new(AtomicU64::new(0));
-    let metrics = Arc::new(Metrics::new());
     // The same pool for background work, counted in the metrics but not in `statements`, so
     // that a worker polling in the background never shows in a request's statement count.
     let mut background = db.clone();
@@ -121,7 +121,11 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
 
 /// The embedding model of `--embedding-model` on one thread per core, or none. A folder it
 /// cannot use is a configuration error.
-pub fn open_discovery(settings: &Settings, threads: usize) -> Result<Discovery, StartError> {
+pub fn open_discovery(
+    settings: &Settings,
+    threads: usize,
+    metrics: &Arc<Metrics>,
+) -> Result<Discovery, StartError> {
     let Some(dir) = &settings.embedding_model else {
         return Ok(Discovery::off());
     };
@@ -129,7 +133,8 @@ pub fn open_discovery(settings: &Settings, threads: usize) -> Result<Discovery, 
         setting: "--embedding-model (PAPERS_EMBEDDING_MODEL)",
         reason: e.to_string(),
     })?;
-    let embedder = Embedder::new(model, threads).map_err(|e| StartError::Workers(e.to_string()))?;
+    let embedder = Embedder::new(model, threads, metrics.clone())
+        .map_err(|e| StartError::Workers(e.to_string()))?;
     Ok(Discovery::new(embedder))
 }
 

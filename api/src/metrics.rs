@@ -49,6 +49,11 @@ struct OutcomeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EmbeddingLabels {
+    kind: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct MailLabels {
     kind: &'static str,
     outcome: &'static str,
@@ -94,6 +99,7 @@ pub struct Metrics {
     throttle_rejections: Family<ThrottleLabels, Counter>,
     webhook_attempts: Family<OutcomeLabels, Counter>,
     mails: Family<MailLabels, Counter>,
+    embeddings: Family<EmbeddingLabels, Histogram>,
     operation_names: Mutex<HashSet<String>>,
 }
 
@@ -157,6 +163,17 @@ impl Metrics {
              failed)",
             mails.clone(),
         );
+        // 0.5 ms to about 8 s.
+        let embeddings = Family::<EmbeddingLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.0005, 2.0, 15))
+        });
+        registry.register(
+            "embedding_seconds",
+            "Time the embedding model ran, by kind: query (one search's text) or papers (a \
+             batch of the background job or of `papers embed`); the wait for a thread is not \
+             counted",
+            embeddings.clone(),
+        );
         Self {
             registry,
             requests,
@@ -167,6 +184,7 @@ impl Metrics {
             throttle_rejections,
             webhook_attempts,
             mails,
+            embeddings,
             operation_names: Mutex::new(HashSet::new()),
         }
     }
@@ -235,6 +253,13 @@ impl Metrics {
         self.mails
             .get_or_create(&MailLabels { kind, outcome })
             .inc();
+    }
+
+    /// Records one run of the embedding model: `query` or `papers`.
+    pub fn embedding(&self, kind: &'static str, seconds: f64) {
+        self.embeddings
+            .get_or_create(&EmbeddingLabels { kind })
+            .observe(seconds);
     }
 
     /// The counter of one throttle's rejections.

@@ -44,9 +44,14 @@ async fn papers_embed_fills_the_backlog_once_and_drops_other_models(backend: Bac
         ("DATABASE_URL", test_db.url.as_str()),
         ("PAPERS_EMBEDDING_MODEL", dir.to_str().unwrap()),
     ];
+    // Two now (the newest), the rest on the next run.
+    let (code, stdout, stderr) = run(&["embed", "--limit", "2"], &env).await;
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("embedded 2 papers"), "{stdout}");
+    assert!(stdout.contains("2 of 3 papers have a vector"), "{stdout}");
     let (code, stdout, stderr) = run(&["embed"], &env).await;
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.contains("embedded 3 papers"), "{stdout}");
+    assert!(stdout.contains("embedded 1 papers"), "{stdout}");
     assert!(
         stdout.contains("1 vectors of other models are kept"),
         "{stdout}"

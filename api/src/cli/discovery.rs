@@ -30,6 +30,7 @@ const PLAIN_EVERY: Duration = Duration::from_secs(10);
 /// reach every replica's index.
 pub async fn embed(
     settings: Settings,
+    limit: Option<u64>,
     drop_other_models: bool,
     random_vectors: bool,
 ) -> CommandResult {
@@ -40,7 +41,9 @@ pub async fn embed(
         ));
     }
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let discovery = crate::app::open_discovery(&settings, threads).map_err(start_error)?;
+    let metrics = std::sync::Arc::new(crate::metrics::Metrics::new());
+    let discovery =
+        crate::app::open_discovery(&settings, threads, &metrics).map_err(start_error)?;
     let Some(embedder) = discovery.embedder() else {
         return Err((EXIT_USAGE, "no embedding model".to_owned()));
     };
@@ -53,20 +56,19 @@ pub async fn embed(
     let lacking = store::count_lacking(&database, model)
         .await
         .map_err(failed)?;
-    let progress = Progress::new(lacking);
+    let most = limit.unwrap_or(u64::MAX);
+    let progress = Progress::new(lacking.min(most));
     let started = Instant::now();
     let mut embedded = 0_u64;
     if random_vectors {
-        embedded = fill_random(&database, model, embedder.dimensions(), &progress)
+        embedded = fill_random(&database, model, embedder.dimensions(), most, &progress)
             .await
             .map_err(failed)?;
     } else {
         let events = Events::new(database.clone());
-        loop {
-            match job::embed_batch(&database, embedder)
-                .await
-                .map_err(failed)?
-            {
+        while embedded < most {
+            let batch = job::embed_batch(&database, embedder, most - embedded).await;
+            match batch.map_err(failed)? {
                 Batch::Embedded(ids) => {
                     embedded += u64::try_from(ids.len()).unwrap_or(0);
                     progress.advance(embedded);
@@ -123,11 +125,12 @@ async fn fill_random(
     database: &sea_orm::DatabaseConnection,
     model: &str,
     dimensions: usize,
+    most: u64,
     progress: &Progress,
 ) -> Result<u64, crate::error::AppError> {
     let mut written = 0_u64;
-    loop {
-        let pending = store::lacking(database, model, 2048).await?;
+    while written < most {
+        let pending = store::lacking(database, model, (most - written).min(2048)).await?;
         if pending.is_empty() {
             return Ok(written);
         }
@@ -139,6 +142,7 @@ async fn fill_random(
         written += u64::try_from(vectors.len()).unwrap_or(0);
         progress.advance(written);
     }
+    Ok(written)
 }
 
 fn random_unit(paper: PaperId, dimensions: usize) -> Vec<f32> {

@@ -75,6 +75,10 @@ pub enum Command {
     /// model embeds every paper again. A running server does the same in the background; this
     /// is the faster way through a large backlog.
     Embed {
+        /// Embed at most N papers in this run (the newest that lack a vector), e.g. to spread a
+        /// backlog over quiet hours.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        limit: Option<u64>,
         /// Then delete the vectors of every other model (after a change of model, once no
         /// server uses the old one).
         #[arg(long)]
@@ -211,9 +215,13 @@ pub async fn run(settings: Settings, command: Command) -> ExitCode {
             Ok(())
         }
         Command::Embed {
+            limit,
             drop_other_models,
             bench_random_vectors,
-        } => discovery::embed(settings, drop_other_models, bench_random_vectors).await,
+        } => {
+            let random = bench_random_vectors;
+            discovery::embed(settings, limit, drop_other_models, random).await
+        }
         Command::Model {
             action: ModelAction::Download { repo, to, revision },
         } => discovery::download(&repo, &revision, &to).await,

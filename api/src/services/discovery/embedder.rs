@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use crate::error::AppError;
+use crate::metrics::Metrics;
 use crate::services::workers::Workers;
 
 use super::model::{Model, ModelError};
@@ -17,6 +18,7 @@ const QUEUE: usize = 64;
 pub struct Embedder {
     model: Arc<Model>,
     workers: Workers,
+    metrics: Arc<Metrics>,
 }
 
 impl From<ModelError> for AppError {
@@ -38,11 +40,12 @@ pub fn paper_text(title: &str, r#abstract: &str) -> String {
 }
 
 impl Embedder {
-    /// The model on `threads` threads.
-    pub fn new(model: Model, threads: usize) -> std::io::Result<Self> {
+    /// The model on `threads` threads, its run times recorded in `metrics`.
+    pub fn new(model: Model, threads: usize, metrics: Arc<Metrics>) -> std::io::Result<Self> {
         Ok(Self {
             model: Arc::new(model),
             workers: Workers::new("embed", threads, QUEUE)?,
+            metrics,
         })
     }
 
@@ -61,22 +64,30 @@ impl Embedder {
         self.model.dimensions()
     }
 
-    /// One vector per text, in order.
+    /// One vector per paper text, in order.
     pub async fn embed(&self, texts: Vec<String>) -> Result<Vec<Vec<f32>>, AppError> {
-        let model = self.model.clone();
-        self.workers
-            .run(move || {
-                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-                Ok(model.embed(&texts)?)
-            })
-            .await
+        self.run(texts, "papers").await
     }
 
-    /// The vector of one text.
-    pub async fn embed_one(&self, text: String) -> Result<Vec<f32>, AppError> {
-        self.embed(vec![text])
+    /// The vector of a search's text.
+    pub async fn embed_query(&self, text: String) -> Result<Vec<f32>, AppError> {
+        self.run(vec![text], "query")
             .await?
             .pop()
             .ok_or_else(|| AppError::Internal("the model returned no vector".into()))
+    }
+
+    async fn run(&self, texts: Vec<String>, kind: &'static str) -> Result<Vec<Vec<f32>>, AppError> {
+        let model = self.model.clone();
+        let metrics = self.metrics.clone();
+        self.workers
+            .run(move || {
+                let started = std::time::Instant::now();
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let vectors = model.embed(&texts)?;
+                metrics.embedding(kind, started.elapsed().as_secs_f64());
+                Ok(vectors)
+            })
+            .await
     }
 }

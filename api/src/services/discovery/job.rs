@@ -46,11 +46,17 @@ pub enum Batch {
     Busy,
 }
 
-/// Embeds the next batch of papers that lack a vector of the model.
-pub async fn embed_batch(db: &DatabaseConnection, embedder: &Embedder) -> Result<Batch, AppError> {
+/// Embeds the next batch (at most `most` papers, at most [`BATCH`]) of papers that lack a
+/// vector of the model.
+pub async fn embed_batch(
+    db: &DatabaseConnection,
+    embedder: &Embedder,
+    most: u64,
+) -> Result<Batch, AppError> {
     let model = embedder.identity();
+    let size = most.min(BATCH);
     if db.get_database_backend() != DbBackend::Postgres {
-        let pending = store::lacking(db, model, BATCH).await?;
+        let pending = store::lacking(db, model, size).await?;
         let vectors = embed_pending(embedder, &pending).await?;
         store::save(db, model, &vectors).await?;
         return Ok(done_or(vectors));
@@ -69,7 +75,7 @@ pub async fn embed_batch(db: &DatabaseConnection, embedder: &Embedder) -> Result
     if !claimed {
         return Ok(Batch::Busy);
     }
-    let pending = store::lacking(&txn, model, BATCH).await?;
+    let pending = store::lacking(&txn, model, size).await?;
     let vectors = embed_pending(embedder, &pending).await?;
     store::save(&txn, model, &vectors).await?;
     txn.commit().await?;
@@ -100,7 +106,7 @@ async fn embed_pending(
 async fn drain(db: &DatabaseConnection, embedder: &Embedder, events: &Events) -> usize {
     let mut embedded = 0;
     loop {
-        match embed_batch(db, embedder).await {
+        match embed_batch(db, embedder, BATCH).await {
             Ok(Batch::Embedded(ids)) => {
                 embedded += ids.len();
                 let done: Vec<Event> = ids

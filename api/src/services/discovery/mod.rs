@@ -76,7 +76,7 @@ impl Discovery {
         let Some(embedder) = &self.embedder else {
             return Ok(None);
         };
-        let vector = embedder.embed_one(text.to_owned()).await?;
+        let vector = embedder.embed_query(text.to_owned()).await?;
         Ok(Some(self.index.nearest(&Quantized::new(&vector), k, None)))
     }
 

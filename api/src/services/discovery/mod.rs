@@ -15,8 +15,8 @@ pub mod embedder;
 pub mod index;
 pub mod job;
 pub mod model;
-mod weights;
 pub mod store;
+mod weights;
 
 use sea_orm::DatabaseConnection;
 

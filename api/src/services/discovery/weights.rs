@@ -121,10 +121,22 @@ mod tests {
     #[test]
     fn a_broken_file_is_an_error_not_a_panic() {
         let bad = [
-            (r#"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#, 8),
-            (r#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, 8),
-            (r#"{"w":{"dtype":"Q4","shape":[2],"data_offsets":[0,8]}}"#, 8),
-            (r#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#, 8),
+            (
+                r#"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#,
+                8,
+            ),
+            (
+                r#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#,
+                8,
+            ),
+            (
+                r#"{"w":{"dtype":"Q4","shape":[2],"data_offsets":[0,8]}}"#,
+                8,
+            ),
+            (
+                r#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#,
+                8,
+            ),
             ("not json", 0),
         ];
         for (header, data) in bad {

@@ -67,7 +67,7 @@ pub async fn embed(
     } else {
         let events = Events::new(database.clone());
         while embedded < most {
-            let batch = job::embed_batch(&database, embedder, most - embedded, threads).await;
+            let batch = job::embed_batch(&database, embedder, most - embedded).await;
             match batch.map_err(failed)? {
                 Batch::Embedded(ids) => {
                     embedded += u64::try_from(ids.len()).unwrap_or(0);

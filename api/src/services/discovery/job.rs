@@ -24,7 +24,7 @@ use super::embedder::{Embedder, paper_text};
 use super::index::Quantized;
 use super::{Discovery, store};
 
-/// Papers embedded together on one thread. Small: the model's working memory grows with the batch times the
+/// Papers embedded together. Small: the model's working memory grows with the batch times the
 /// square of its longest text (8 abstracts of 256 tokens take about 25 MB per layer), and a
 /// search waiting for a thread waits at most one batch.
 pub const BATCH: u64 = 8;
@@ -46,18 +46,15 @@ pub enum Batch {
     Busy,
 }
 
-/// Embeds the next batch of papers that lack a vector of the model: at most `most` papers, at
-/// most [`BATCH`] per lane, the lanes on the model's threads at once. The server embeds on one
-/// lane, leaving the other cores to searches; `papers embed` on one per core.
+/// Embeds the next batch (at most `most` papers, at most [`BATCH`]) of papers that lack a
+/// vector of the model.
 pub async fn embed_batch(
     db: &DatabaseConnection,
     embedder: &Embedder,
     most: u64,
-    lanes: usize,
 ) -> Result<Batch, AppError> {
     let model = embedder.identity();
-    let lanes = u64::try_from(lanes.max(1)).unwrap_or(1);
-    let size = most.min(BATCH.saturating_mul(lanes));
+    let size = most.min(BATCH);
     if db.get_database_backend() != DbBackend::Postgres {
         let pending = store::lacking(db, model, size).await?;
         let vectors = embed_pending(embedder, &pending).await?;
@@ -97,18 +94,11 @@ async fn embed_pending(
     embedder: &Embedder,
     pending: &[store::Pending],
 ) -> Result<Vec<(PaperId, Vec<f32>)>, AppError> {
-    let batch = usize::try_from(BATCH).unwrap_or(usize::MAX);
-    let runs = pending.chunks(batch).map(|chunk| {
-        let texts = chunk
-            .iter()
-            .map(|p| paper_text(&p.title, &p.r#abstract))
-            .collect();
-        embedder.embed(texts)
-    });
-    let vectors = futures_util::future::try_join_all(runs)
-        .await?
-        .into_iter()
-        .flatten();
+    let texts = pending
+        .iter()
+        .map(|p| paper_text(&p.title, &p.r#abstract))
+        .collect();
+    let vectors = embedder.embed(texts).await?;
     Ok(pending.iter().map(|p| p.id).zip(vectors).collect())
 }
 
@@ -116,7 +106,7 @@ async fn embed_pending(
 async fn drain(db: &DatabaseConnection, embedder: &Embedder, events: &Events) -> usize {
     let mut embedded = 0;
     loop {
-        match embed_batch(db, embedder, BATCH, 1).await {
+        match embed_batch(db, embedder, BATCH).await {
             Ok(Batch::Embedded(ids)) => {
                 embedded += ids.len();
                 let done: Vec<Event> = ids

@@ -5,8 +5,8 @@
 # requests/s, p50, p99 and the server's peak RSS per operation, and on PostgreSQL the feed's
 # share of pgbench running the same page as one hand-written statement (bench/feed.sql). Fails if
 # any response is not HTTP 200 or has `errors`. On PostgreSQL it then runs PostGraphile 5
-# (bench/postgraphile, installed with npm on first use; POSTGRAPHILE=off skips it) on the same
-# database and prints the feed and the paper page at 4 and 32 connections side by side.
+# (bench/postgraphile, installed with npm on first use, on the Node 22 it pins, in production
+# mode; POSTGRAPHILE=off skips it) on the same database and prints the feed and the paper page at 4 and 32 connections side by side.
 #
 # With an embedding model (MODEL_DIR; by default the all-MiniLM-L6-v2 folder that .ci/run
 # installs into tests/py/.venv; MODEL_DIR=off skips discovery) the server loads it and three more
@@ -160,10 +160,12 @@ bench_backend() {
 bench_postgraphile() {
   local dir=bench/postgraphile pg_port=$((PORT + 1)) feed page
   command -v node >/dev/null || { echo "PostGraphile: node is not installed; skipped" >&2; return; }
-  [ -d "$dir/node_modules" ] || (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  [ -x "$dir/node_modules/.bin/node" ] || (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   psql "$PG_SERVER/$DB_NAME" -q -f "$dir/functions.sql"
-  (cd "$dir" && DATABASE_URL="$1" PORT=$pg_port NODE_OPTIONS="--import ./polyfill.mjs" \
-    exec node_modules/.bin/postgraphile -C graphile.config.mjs >/tmp/papers-bench-postgraphile.log 2>&1) &
+  # As its users run it in production: Node 22 (the pinned npm package `node`, the version
+  # PostGraphile 5 asks for), NODE_ENV and GRAPHILE_ENV production.
+  (cd "$dir" && DATABASE_URL="$1" PORT=$pg_port NODE_ENV=production GRAPHILE_ENV=production \
+    exec node_modules/.bin/node node_modules/.bin/postgraphile -C graphile.config.mjs >/tmp/papers-bench-postgraphile.log 2>&1) &
   SERVER=$!
   for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$pg_port/graphql" -H 'content-type: application/json' -d '{"query":"{__typename}"}' >/dev/null 2>&1 && break; sleep 0.1; done
   feed=$(printf '{"query":"query Feed($d: Date) { dailyPapers(day: $d, first: 50) { totalCount edges { cursor node { id arxivId title upvoteCount commentCount viewerHasUpvoted paperAuthorsByPaperId(orderBy: POSITION_ASC) { nodes { authorByAuthorId { name } } } userBySubmittedBy { username } } } pageInfo { hasNextPage endCursor } } }","variables":{"d":"%s"}}' "$2")

@@ -290,15 +290,7 @@ async fn signed_in_users_subscribe_their_account_and_bad_input_changes_nothing(b
         false
     );
     assert_eq!(app.count_rows("digest_subscriptions").await, 0);
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     let line = "papers_mails_total{kind=\"confirmation\",outcome=\"sent\"} 2";
     assert!(metrics.contains(line), "{line} missing from {metrics}");
 }

@@ -233,15 +233,7 @@ async fn a_retried_delivery_keeps_its_webhook_id_until_the_schedule_is_spent(bac
     assert!(failed["nextAttemptAt"].is_null());
     // Given up means no fourth attempt.
     assert_eq!(broken.received().len(), 3);
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     for line in [
         "papers_webhook_attempts_total{outcome=\"delivered\"} 1",
         "papers_webhook_attempts_total{outcome=\"retry\"} 4",

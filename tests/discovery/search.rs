@@ -113,15 +113,7 @@ async fn meaning_finds_what_words_miss_and_an_exact_title_comes_first(backend: B
     assert_eq!(rest[0]["id"], BLSP, "{rest}");
 
     // The model's run times are in the metrics, queries apart from the papers' batches.
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     for kind in ["query", "papers"] {
         let count = format!("papers_embedding_seconds_count{{kind=\"{kind}\"}} ");
         let line = metrics.lines().find(|l| l.starts_with(&count));

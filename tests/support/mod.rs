@@ -334,6 +334,18 @@ impl TestApp {
             .clone()
     }
 
+    /// The text of `GET /metrics`.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("a text body")
+    }
+
     /// Counts the rows of a table, behind the API's back.
     pub async fn count_rows(&self, table: &str) -> i64 {
         let db = self.db.connect().await;

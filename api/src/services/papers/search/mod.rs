@@ -145,7 +145,8 @@ pub async fn search(
         ));
     }
     let words = words(query);
-    let positions = Positions::of(args, &scope(mode, &words))?;
+    let scope = scope(mode, &words);
+    let positions = Positions::of(args, &scope)?;
     if words.is_empty() || positions.limit == 0 {
         return Ok(Results {
             hits: Vec::new(),
@@ -155,7 +156,6 @@ pub async fn search(
             words,
         });
     }
-    let scope = scope(mode, &words);
     // The page's papers with their positions and scores, and whether each matched the words.
     let (page, more, total): (Vec<Placed>, bool, Option<u64>) = match mode {
         Mode::Lexical => {

@@ -9,6 +9,7 @@
 #   cargo build --release --bin papers
 #   bench/ab.sh /tmp/base/target/release/papers target/release/papers
 #   ROUNDS=8 CONNS="4 32" PAPERS=100000 bench/ab.sh A_BIN B_BIN
+#   B_ARGS="--loader-delay-us 200" bench/ab.sh BIN BIN      # one build, two settings
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,9 @@ CONNS="${CONNS:-4}"
 PG_SERVER="${PG_SERVER:-postgres://postgres@127.0.0.1:5432}"
 DB_NAME="${DB_NAME:-papers_ab}"
 PORT="${PORT:-18090}"
+OPS="${OPS:-feed page}"
+A_ARGS="${A_ARGS:-}"
+B_ARGS="${B_ARGS:-}"
 SECRET="bench-secret-bench-secret-bench-secret-0123456789"
 URL="http://127.0.0.1:$PORT/graphql"
 DATABASE_URL="$PG_SERVER/$DB_NAME?sslmode=disable"
@@ -44,13 +48,14 @@ SERVER=
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null || true' EXIT
 
 # Serves with one build and measures every operation and connection count once.
-#   $1: A or B, $2: the binary
+#   $1: A or B, $2: the binary, $3: extra arguments of `serve` (word-split)
 run_build() {
-  RUST_LOG=warn "$2" serve --no-demo --rate-limits off --database-url "$DATABASE_URL" --db-pool-size 4 \
+  # shellcheck disable=SC2086
+  RUST_LOG=warn "$2" serve $3 --no-demo --rate-limits off --database-url "$DATABASE_URL" --db-pool-size 4 \
     --listen "127.0.0.1:$PORT" --jwt-secret "$SECRET" --log-format json 2>/dev/null &
   SERVER=$!
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
-  for op in feed page; do
+  for op in $OPS; do
     case $op in feed) BODY=$feed;; page) BODY=$page;; esac
     check=$(curl -fsS "$URL" -H 'content-type: application/json' -H "authorization: Bearer $token" -d "$BODY")
     if grep -q '"errors"' <<<"$check"; then echo "$1 $op answers with errors: $check" >&2; exit 1; fi
@@ -72,8 +77,8 @@ run_build() {
 RESULTS=$(mktemp)
 echo "== $ROUNDS rounds, $DURATION s per run, feed of $day, paper $arxiv"
 for round in $(seq 1 "$ROUNDS"); do
-  run_build A "$A_BIN"
-  run_build B "$B_BIN"
+  run_build A "$A_BIN" "$A_ARGS"
+  run_build B "$B_BIN" "$B_ARGS"
 done
 
 echo

@@ -39,5 +39,6 @@ mod tokens;
 mod tooling;
 mod transport;
 mod trending;
+mod viewer_cache;
 mod votes;
 mod webhooks;

@@ -282,9 +282,7 @@ async fn an_inbox_is_its_owners_alone_and_read_marks_count_what_changed(backend:
 /// Statements for one page of the inbox, with `n` notifications from `n` commenters on `n`
 /// papers.
 async fn inbox_statements(backend: Backend, n: usize) -> u64 {
-    // A long loader delay, so that a slow debug build under a parallel suite still gathers each
-    // wave's keys into one batch (as `statements.rs` explains).
-    let app = TestApp::spawn_with(backend, &["--no-demo", "--loader-delay-us", "50000"]).await;
+    let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
     let db = app.db.connect().await;
     let owner = fixtures::user(&db, "owner").await;
     for i in 0..n {

@@ -427,8 +427,7 @@ storage_test!(a_bad_cursor_fails_its_own_list_and_not_the_lists_loaded_with_it);
 /// is that field's `BAD_USER_INPUT` alone: its siblings in the same batch still answer.
 async fn a_bad_cursor_fails_its_own_list_and_not_the_lists_loaded_with_it(backend: Backend) {
     use crate::support::fixtures;
-    // A long loader delay keeps the two lists in one batch even in a slow debug build.
-    let app = TestApp::spawn_with(backend, &["--no-demo", "--loader-delay-us", "50000"]).await;
+    let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
     let db = app.db.connect().await;
     let writer = fixtures::user(&db, "writer").await;
     let day = fixtures::now() - chrono::Duration::days(1);

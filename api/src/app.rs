@@ -6,6 +6,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 
@@ -13,6 +14,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{JwtSecret, Settings};
 use crate::services::Services;
 use crate::services::accounts::passwords::Hasher;
+use crate::services::accounts::viewers::Viewers;
 use crate::services::discovery::Discovery;
 use crate::services::discovery::embedder::Embedder;
 use crate::services::discovery::model::Model;
@@ -110,6 +112,9 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
             events,
             mailer,
             discovery: Arc::new(discovery),
+            viewers: Arc::new(Viewers::new(Duration::from_secs(
+                settings.viewer_cache_secs,
+            ))),
         },
         background,
         metrics,
@@ -163,8 +168,13 @@ pub async fn serve(
         |db| async move { trending::refresh_recent(&db).await },
     ));
     let events = state.services.events.clone();
+    let viewers = state.services.viewers.clone();
     let database_url = state.settings.database_url.clone();
-    let relay = tokio::spawn(async move { events.listen(database_url).await });
+    let relay = tokio::spawn(async move {
+        events
+            .listen(database_url, |relay| viewers.watch(relay))
+            .await
+    });
     // Shared throttle windows of keys long quiet are forgotten, by one replica each hour.
     let sweeper = tokio::spawn(crate::services::jobs::run_periodically(
         state.background.clone(),

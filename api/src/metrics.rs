@@ -95,6 +95,8 @@ pub struct Metrics {
     durations: Family<RouteLabels, Histogram>,
     operations: Family<OperationLabels, Counter>,
     pool: Family<PoolLabels, Gauge>,
+    viewer_cache_live: Gauge,
+    viewer_cache_rows: Gauge,
     statements: Counter,
     throttle_rejections: Family<ThrottleLabels, Counter>,
     webhook_attempts: Family<OutcomeLabels, Counter>,
@@ -133,6 +135,18 @@ impl Metrics {
             "GraphQL operations, by type, name (anonymous ones as `anonymous`, names beyond the \
              first 100 as `other`) and outcome",
             operations.clone(),
+        );
+        let viewer_cache_live = Gauge::default();
+        registry.register(
+            "viewer_cache_live",
+            "1 while signed-in users' rows are cached (the live-event relay listens), else 0",
+            viewer_cache_live.clone(),
+        );
+        let viewer_cache_rows = Gauge::default();
+        registry.register(
+            "viewer_cache_rows",
+            "Signed-in users' rows cached",
+            viewer_cache_rows.clone(),
         );
         let pool = Family::<PoolLabels, Gauge>::default();
         registry.register(
@@ -180,6 +194,8 @@ impl Metrics {
             durations,
             operations,
             pool,
+            viewer_cache_live,
+            viewer_cache_rows,
             statements,
             throttle_rejections,
             webhook_attempts,
@@ -269,8 +285,12 @@ impl Metrics {
             .clone()
     }
 
-    /// The exposition text, with the pool's state as it is now.
-    pub fn render(&self, db: &DatabaseConnection) -> String {
+    /// The exposition text, with the pool's and the viewer cache's state (whether it is live,
+    /// how many rows it holds) as they are now.
+    pub fn render(&self, db: &DatabaseConnection, (live, rows): (bool, usize)) -> String {
+        self.viewer_cache_live.set(i64::from(live));
+        self.viewer_cache_rows
+            .set(i64::try_from(rows).unwrap_or(i64::MAX));
         let (size, idle) = match db.get_database_backend() {
             DbBackend::Postgres => {
                 let pool = db.get_postgres_connection_pool();

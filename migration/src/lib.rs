@@ -30,6 +30,7 @@ mod m20261127_000022_digest;
 mod m20261127_000023_notifications;
 mod m20261127_000024_moderation;
 mod m20261205_000025_paper_embeddings;
+mod m20261205_000026_user_change_events;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000023_notifications::Migration),
             Box::new(m20261127_000024_moderation::Migration),
             Box::new(m20261205_000025_paper_embeddings::Migration),
+            Box::new(m20261205_000026_user_change_events::Migration),
         ]
     }
 }

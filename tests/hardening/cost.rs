@@ -107,11 +107,9 @@ async fn the_operations_of_a_batch_share_one_budget() {
 }
 
 /// Every nested list, with any page arguments and its `totalCount`, costs a fixed number of
-/// statements whatever the number of parents on the page. (The loaders wait 100 ms for their
-/// keys here, as in `statements.rs`: a loaded debug build can take longer than the default 1 ms
-/// to resolve one wave, which would split a batch by timing rather than by logic.)
+/// statements whatever the number of parents on the page.
 async fn nested_list_statements(backend: Backend, n: usize) -> u64 {
-    let app = TestApp::spawn_with(backend, &["--no-demo", "--loader-delay-us", "100000"]).await;
+    let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
     let db = app.db.connect().await;
     let viewer = fixtures::user(&db, "viewer").await;
     let mut users = Vec::new();

@@ -33,6 +33,7 @@ pub fn services(db: &DatabaseConnection) -> Services {
         events: std::sync::Arc::new(api::services::events::Events::new(db.clone())),
         mailer: None,
         discovery: std::sync::Arc::new(api::services::discovery::Discovery::off()),
+        viewers: std::sync::Arc::new(api::services::accounts::viewers::Viewers::off()),
     }
 }
 

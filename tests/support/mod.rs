@@ -346,6 +346,24 @@ impl TestApp {
             .expect("a text body")
     }
 
+    /// On PostgreSQL, waits until the server caches signed-in users' rows (its event relay
+    /// listens) and caches `token`'s; on SQLite, which caches none, just signs in once. After it,
+    /// a request with `token` costs the same statements every time.
+    pub async fn settle_viewer_cache(&self, token: &str) {
+        if self.db.backend == Backend::Postgres {
+            let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+            while !self.metrics().await.contains("papers_viewer_cache_live 1") {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "the event relay never listened"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
+        let body = self.gql_as(token, "{ viewer { id } }", json!({})).await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+
     /// Counts the rows of a table, behind the API's back.
     pub async fn count_rows(&self, table: &str) -> i64 {
         let db = self.db.connect().await;

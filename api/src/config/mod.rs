@@ -175,10 +175,18 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(1..=86_400), global = true)]
     pub trending_refresh_secs: u64,
 
-    /// How long DataLoaders gather the keys of sibling fields before querying, in microseconds.
-    #[arg(long, env = "PAPERS_LOADER_DELAY_US", default_value_t = 1000,
+    /// How long loaders wait for more keys after the executor's pass that asked, in
+    /// microseconds (0: each pass of sibling fields is one batch).
+    #[arg(long, env = "PAPERS_LOADER_DELAY_US", default_value_t = 0,
           value_parser = clap::value_parser!(u64).range(0..=100_000), global = true)]
     pub loader_delay_us: u64,
+
+    /// How long a signed-in user's row may be kept between requests, in seconds (PostgreSQL
+    /// only; every change to the account forgets it at once). 0 reads it on every request, e.g.
+    /// behind a pooler that does not pass `LISTEN` through.
+    #[arg(long, env = "PAPERS_VIEWER_CACHE_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(0..=3600), global = true)]
+    pub viewer_cache_secs: u64,
 
     /// Largest database connection pool.
     #[arg(long, env = "PAPERS_DB_POOL_SIZE", default_value_t = 16,

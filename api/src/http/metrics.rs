@@ -50,7 +50,9 @@ pub async fn record(State(metrics): State<Arc<Metrics>>, request: Request, next:
 
 /// `GET /metrics`: the OpenMetrics text exposition, which Prometheus scrapes.
 pub async fn scrape(State(state): State<AppState>) -> Response {
-    let text = state.metrics.render(&state.services.db);
+    let text = state
+        .metrics
+        .render(&state.services.db, state.services.viewers.state());
     let mut response = text.into_response();
     response.headers_mut().insert(
         CONTENT_TYPE,

@@ -5,7 +5,12 @@
 //! they go to this process's subscribers; on PostgreSQL through `NOTIFY` on one channel, which
 //! every replica `LISTEN`s to (this one too), so an event caused on any replica reaches
 //! subscribers on all of them. The listener reconnects by itself after the database restarts;
-//! events sent meanwhile are not replayed.
+//! events sent meanwhile are not replayed, but whoever keeps state derived from them is told of
+//! the gap ([`Relay`]).
+//!
+//! One kind is not published by the service but by the database: a trigger on `users` announces
+//! every change to an account (`UserChanged`), whatever process or tool made it, so that the
+//! cache of signed-in users (`accounts::viewers`) forgets it on every replica.
 //!
 //! Subscribers share one bounded ring of recent events (a `broadcast` channel): one that falls
 //! more than [`BUFFERED`] events behind loses the oldest and carries on from the newest, so a
@@ -43,6 +48,20 @@ pub enum Event {
         notification: NotificationId,
         user: UserId,
     },
+    /// An account's row changed or went (role, password, disabling, profile, erasure): sent by
+    /// the database's trigger on PostgreSQL, never by the service.
+    UserChanged { user: UserId },
+}
+
+/// What the relay of events tells a watcher of this replica's state.
+#[derive(Debug, Clone, Copy)]
+pub enum Relay<'a> {
+    /// Listening (again): every event committed from now on arrives.
+    Connected,
+    /// The connection was lost: events may have been missed until the next `Connected`.
+    Lost,
+    /// An event from any replica (or, for `UserChanged`, the database).
+    Event(&'a Event),
 }
 
 /// A subscription's events, taken when the operation arrives rather than when its resolver
@@ -110,8 +129,9 @@ impl Events {
     }
 
     /// On PostgreSQL, relays every replica's events to this process's subscribers until the
-    /// process ends, reconnecting after a lost connection. Nothing to do on SQLite.
-    pub async fn listen(&self, database_url: String) {
+    /// process ends, reconnecting after a lost connection, and tells `watch` first of each event
+    /// and of each gap. Nothing to do on SQLite (whose events never leave the process).
+    pub async fn listen(&self, database_url: String, watch: impl Fn(Relay<'_>) + Send + Sync) {
         if self.db.get_database_backend() != DbBackend::Postgres {
             return;
         }
@@ -121,10 +141,19 @@ impl Events {
                 let mut listener = PgListener::connect(&database_url).await?;
                 listener.listen(CHANNEL).await?;
                 tracing::info!("listening for live events");
+                watch(Relay::Connected);
                 loop {
-                    let notification = listener.recv().await?;
+                    // `None`: the connection was lost and has been made again (LISTEN included);
+                    // whatever was sent in between is gone.
+                    let Some(notification) = listener.try_recv().await? else {
+                        tracing::warn!("the live-event listener reconnected; events may be lost");
+                        watch(Relay::Lost);
+                        watch(Relay::Connected);
+                        continue;
+                    };
                     match serde_json::from_str::<Event>(notification.payload()) {
                         Ok(event) => {
+                            watch(Relay::Event(&event));
                             let _ = self.sender.send(event);
                         }
                         Err(err) => tracing::warn!(error = %err, "an unreadable live event"),
@@ -132,6 +161,7 @@ impl Events {
                 }
             };
             let result: Result<(), sea_orm::sqlx::Error> = listener.await;
+            watch(Relay::Lost);
             if let Err(err) = result {
                 tracing::warn!(error = %err, "the live-event listener lost its connection; reconnecting");
             }

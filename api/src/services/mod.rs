@@ -28,6 +28,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
 use accounts::passwords::Hasher;
+use accounts::viewers::Viewers;
 use digest::mail::Mailer;
 use discovery::Discovery;
 use events::{Event, Events};
@@ -48,6 +49,8 @@ pub struct Services {
     pub mailer: Option<Mailer>,
     /// The embedding model, when one is loaded, and this replica's index of its vectors.
     pub discovery: Arc<Discovery>,
+    /// Signed-in users' rows between requests, forgotten on every change (PostgreSQL only).
+    pub viewers: Arc<Viewers>,
 }
 
 impl Services {

@@ -148,7 +148,7 @@ impl AccountMutation {
     ) -> async_graphql::Result<User> {
         let change = ProfileChange::parse(input.display_name, input.bio, input.avatar_url).gql()?;
         Ok(User::from(
-            accounts::update_profile(&db(ctx)?, caller(ctx)?, change)
+            accounts::update_profile(services(ctx)?, caller(ctx)?, change)
                 .await
                 .gql()?,
         ))

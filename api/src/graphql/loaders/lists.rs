@@ -7,12 +7,12 @@ use std::hash::Hash;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
 use crate::graphql::connection::Totals;
-use crate::graphql::loaders::gql;
+use crate::graphql::loaders::{Batch, gql};
 use crate::ids::UserId;
 use crate::services::pagination::{Page, PageArgs, ParentId};
 
@@ -82,7 +82,7 @@ pub struct Lists<L> {
     db: DatabaseConnection,
     viewer: Option<UserId>,
     list: std::marker::PhantomData<L>,
-    /// Why a group of a batch (one list, one page's arguments) failed. A DataLoader batch
+    /// Why a group of a batch (one list, one page's arguments) failed. A loader's batch
     /// succeeds or fails whole, but one bad cursor must fail only the fields that sent it, not
     /// the other lists loaded in the same wave: failed groups are left out of the batch's answer
     /// and their error kept here for the fields that asked.
@@ -212,18 +212,28 @@ impl<L: NestedList> Loader<(L::Parent, L)> for Lists<L> {
     }
 }
 
-/// The loader of the nested lists of one kind, shared with the lazily counted `totalCount`s.
-pub struct ListLoaders<L: NestedList>(Arc<DataLoader<Lists<L>>>);
+/// The sizes of one kind of nested list, by parent.
+type Sizes<L> = Batch<(<L as NestedList>::Parent, L), Lists<L>>;
+
+/// The loaders of the nested lists of one kind: their pages, and their sizes (shared with the
+/// lazily counted `totalCount`s).
+pub struct ListLoaders<L: NestedList> {
+    pages: Batch<PageKey<L>, Lists<L>>,
+    sizes: Arc<Sizes<L>>,
+}
 
 impl<L: NestedList> ListLoaders<L> {
     pub(super) fn new(db: &DatabaseConnection, viewer: Option<UserId>, delay: Duration) -> Self {
-        let lists = Lists {
+        let lists = || Lists {
             db: db.clone(),
             viewer,
             list: std::marker::PhantomData,
             failed: Default::default(),
         };
-        Self(Arc::new(DataLoader::new(lists, tokio::spawn).delay(delay)))
+        Self {
+            pages: Batch::new(lists(), delay),
+            sizes: Arc::new(Batch::new(lists(), delay)),
+        }
     }
 
     /// The page of `parent`'s list (an empty page when it has none), with its size when
@@ -242,9 +252,9 @@ impl<L: NestedList> ListLoaders<L> {
             args: args.clone(),
             counted,
         };
-        match self.0.load_one(key).await? {
+        match self.pages.load_one(key).await? {
             Some(found) => Ok(found),
-            None => match self.0.loader().failure(list, &args) {
+            None => match self.pages.loader().failure(list, &args) {
                 Some(err) => Err(err),
                 None => Ok((Page::empty(), None)),
             },
@@ -279,7 +289,7 @@ impl<L: NestedList> ListLoaders<L> {
 
     /// A lazy count of `parent`'s list, batched with the other parents that ask.
     pub fn total(&self, parent: L::Parent, list: L) -> Totals {
-        let counts = self.0.clone();
+        let counts = self.sizes.clone();
         Totals::new(move || {
             let counts = counts.clone();
             async move {

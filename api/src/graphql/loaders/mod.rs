@@ -1,17 +1,19 @@
-//! DataLoaders: every child and list field of a page is fetched in one batched query per kind,
-//! whatever the page size. Built per request (see `RequestData`), so nothing is cached across
-//! requests, and the viewer-specific ones know their viewer.
+//! Loaders: every child and list field of a page is fetched in one batched query per kind,
+//! whatever the page size (see `batch` for how the keys are gathered). Built per request (see
+//! `RequestData`), so nothing is cached across requests, and the viewer-specific ones know their
+//! viewer.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use entity::{author, authorship_claim, collection, comment, notification, paper, user};
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
 use crate::ids::{AuthorId, ClaimId, CollectionId, CommentId, NotificationId, PaperId, UserId};
 
+mod batch;
 mod kinds;
 mod lists;
 
@@ -19,6 +21,7 @@ use crate::services::accounts::users;
 use crate::services::papers::PaperAuthorEntry;
 use crate::services::votes::Votable;
 use crate::services::{claims, collections, discussion, notifications, papers, votes};
+pub use batch::Batch;
 pub use kinds::{
     CollectionsHolding, CollectionsOwnedBy, CommentsBy, CommentsOf, ItemsOf, PapersOfAuthor,
     PapersOfUser, RepliesTo, UpvotersOf,
@@ -79,45 +82,45 @@ impl<T: Votable> Loader<T> for ViewerUpvoted<T> {
 
 /// The viewer's upvote loaders; absent for an anonymous viewer (who has upvoted nothing).
 pub struct ViewerLoaders {
-    pub paper_upvoted: DataLoader<ViewerUpvoted<PaperId>>,
-    pub comment_upvoted: DataLoader<ViewerUpvoted<CommentId>>,
-    pub collection_upvoted: DataLoader<ViewerUpvoted<CollectionId>>,
+    pub paper_upvoted: Batch<PaperId, ViewerUpvoted<PaperId>>,
+    pub comment_upvoted: Batch<CommentId, ViewerUpvoted<CommentId>>,
+    pub collection_upvoted: Batch<CollectionId, ViewerUpvoted<CollectionId>>,
 }
 
 /// The viewer's upvote loader for one kind of object.
 pub trait UpvotedLoader: Votable {
-    fn loader(viewer: &ViewerLoaders) -> &DataLoader<ViewerUpvoted<Self>>;
+    fn loader(viewer: &ViewerLoaders) -> &Batch<Self, ViewerUpvoted<Self>>;
 }
 
 impl UpvotedLoader for PaperId {
-    fn loader(viewer: &ViewerLoaders) -> &DataLoader<ViewerUpvoted<Self>> {
+    fn loader(viewer: &ViewerLoaders) -> &Batch<Self, ViewerUpvoted<Self>> {
         &viewer.paper_upvoted
     }
 }
 
 impl UpvotedLoader for CommentId {
-    fn loader(viewer: &ViewerLoaders) -> &DataLoader<ViewerUpvoted<Self>> {
+    fn loader(viewer: &ViewerLoaders) -> &Batch<Self, ViewerUpvoted<Self>> {
         &viewer.comment_upvoted
     }
 }
 
 impl UpvotedLoader for CollectionId {
-    fn loader(viewer: &ViewerLoaders) -> &DataLoader<ViewerUpvoted<Self>> {
+    fn loader(viewer: &ViewerLoaders) -> &Batch<Self, ViewerUpvoted<Self>> {
         &viewer.collection_upvoted
     }
 }
 
 /// The loaders of one request.
 pub struct Loaders {
-    pub paper_by_id: DataLoader<PaperById>,
-    pub author_by_id: DataLoader<AuthorById>,
-    pub user_by_id: DataLoader<UserById>,
-    pub comment_by_id: DataLoader<CommentById>,
-    pub collection_by_id: DataLoader<CollectionById>,
-    pub claim_by_id: DataLoader<ClaimById>,
-    pub notification_by_id: DataLoader<NotificationById>,
-    pub authors_of_paper: DataLoader<AuthorsOfPaper>,
-    pub paper_count_of_author: DataLoader<PaperCountOfAuthor>,
+    pub paper_by_id: Batch<PaperId, PaperById>,
+    pub author_by_id: Batch<AuthorId, AuthorById>,
+    pub user_by_id: Batch<UserId, UserById>,
+    pub comment_by_id: Batch<CommentId, CommentById>,
+    pub collection_by_id: Batch<CollectionId, CollectionById>,
+    pub claim_by_id: Batch<ClaimId, ClaimById>,
+    pub notification_by_id: Batch<NotificationId, NotificationById>,
+    pub authors_of_paper: Batch<PaperId, AuthorsOfPaper>,
+    pub paper_count_of_author: Batch<AuthorId, PaperCountOfAuthor>,
     pub comments_of_paper: ListLoaders<CommentsOf>,
     pub replies: ListLoaders<RepliesTo>,
     pub comments_of_user: ListLoaders<CommentsBy>,
@@ -131,21 +134,21 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    /// `delay` is how long a loader gathers keys before it queries: long enough for one wave of
-    /// sibling resolvers to ask, short enough not to be felt.
+    /// `delay` is how long a loader waits for more keys after the executor's pass that asked
+    /// (none by default: one pass gathers a wave of sibling resolvers).
     pub fn new(db: &DatabaseConnection, viewer: Option<UserId>, delay: Duration) -> Self {
-        fn make<K, T>(loader: T, delay: Duration) -> DataLoader<T>
+        fn make<K, T>(loader: T, delay: Duration) -> Batch<K, T>
         where
             K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
-            T: Loader<K>,
+            T: Loader<K, Error = async_graphql::Error>,
         {
-            DataLoader::new(loader, tokio::spawn).delay(delay)
+            Batch::new(loader, delay)
         }
         fn upvoted<T: Votable>(
             db: &DatabaseConnection,
             viewer: UserId,
             delay: Duration,
-        ) -> DataLoader<ViewerUpvoted<T>> {
+        ) -> Batch<T, ViewerUpvoted<T>> {
             let loader = ViewerUpvoted {
                 db: db.clone(),
                 viewer,

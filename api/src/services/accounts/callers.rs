@@ -2,9 +2,6 @@
 
 use std::net::IpAddr;
 
-use entity::user;
-use sea_orm::EntityTrait;
-
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::{Services, tokens};
@@ -35,8 +32,9 @@ pub async fn caller(
         let row = tokens::authenticate(db, token)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let user = user::Entity::find_by_id(row.user_id)
-            .one(db)
+        let user = services
+            .viewers
+            .find(db, row.user_id)
             .await?
             .filter(|u| u.disabled_at.is_none())
             .ok_or(AppError::Unauthenticated)?;
@@ -47,8 +45,9 @@ pub async fn caller(
         });
     }
     let (user_id, issued_at) = keys.verify(token).ok_or(AppError::Unauthenticated)?;
-    let user = user::Entity::find_by_id(user_id)
-        .one(db)
+    let user = services
+        .viewers
+        .find(db, user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let password_changed = user.password_changed_at.timestamp_millis() as f64 / 1000.0;

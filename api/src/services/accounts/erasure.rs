@@ -98,6 +98,7 @@ pub async fn delete_account(
             .await?;
     }
     txn.commit().await?;
+    services.viewers.forget(user.id);
     Ok(true)
 }
 

@@ -9,6 +9,7 @@ pub mod passwords;
 mod profile;
 mod sessions;
 pub mod users;
+pub mod viewers;
 
 pub use callers::*;
 pub use input::*;

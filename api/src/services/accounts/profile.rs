@@ -82,7 +82,7 @@ async fn ensure_free<C: ConnectionTrait>(
 }
 
 pub async fn update_profile(
-    db: &DatabaseConnection,
+    services: &Services,
     caller: &Caller,
     change: ProfileChange,
 ) -> Result<user::Model, AppError> {
@@ -97,7 +97,9 @@ pub async fn update_profile(
     if let Some(v) = change.avatar_url {
         row.avatar_url = Set(v.map(String::from));
     }
-    Ok(row.update(db).await?)
+    let updated = row.update(&services.db).await?;
+    services.viewers.forget(user.id);
+    Ok(updated)
 }
 
 /// Gives a user a role (`papers user promote USERNAME ROLE`).

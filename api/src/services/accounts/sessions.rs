@@ -308,5 +308,6 @@ pub async fn change_password(
         .await?;
     let session = start_session(&txn, keys, updated, None).await?;
     txn.commit().await?;
+    services.viewers.forget(user.id);
     Ok(session)
 }

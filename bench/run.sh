@@ -122,6 +122,8 @@ bench_backend() {
       printf '%-8s %-8s %5s %10s %9.2f %9.2f %9s\n' "$backend" "$op" "$conns" "$rps" "$(awk -v v="$p50_us" 'BEGIN{print v/1000}')" \
         "$(awk -v v="$p99_us" 'BEGIN{print v/1000}')" "$(rss_peak_mb)"
       RPS["$op $conns"]=$rps
+      BY_BACKEND["$backend $op $conns"]=$rps
+      P50["$op $conns"]=$(awk -v v="$p50_us" 'BEGIN{printf "%.2f", v/1000}')
       if [ "$op $conns" = "semantic 1" ]; then
         # The query embedding's own time: the model's run per search at one connection.
         read -r sum count <<<"$(embedding_seconds)"
@@ -144,6 +146,12 @@ bench_backend() {
     echo
     echo "pgbench, the feed as one statement, 4 clients: $tps tps;" \
       "the service's feed at 4 connections: ${RPS[feed 4]} req/s = $(awk -v a="${RPS[feed 4]}" -v b="$tps" 'BEGIN { printf "%.0f", 100 * a / b }')% of it"
+    # One client: the statement's own latency, against the service's feed p50 at 1 connection.
+    local latency
+    latency=$(pgbench -n -c 1 -j 1 -T "$DURATION" -f bench/feed.sql -D day="'$day'" -D viewer=1 \
+                "$PG_SERVER/$DB_NAME" 2>/dev/null | awk '/^latency average/ { printf "%.2f", $4 }')
+    echo "pgbench, the feed as one statement, 1 client: $latency ms average;" \
+      "the service's feed at 1 connection: p50 ${P50[feed 1]} ms = $(awk -v a="${P50[feed 1]}" -v b="$latency" 'BEGIN { printf "%.2f", a / b }')x of it"
     if [ "${POSTGRAPHILE:-on}" != off ]; then
       kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
       bench_postgraphile "$database_url" "$day" "$arxiv"
@@ -203,11 +211,20 @@ rss_peak_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status
 
 failed=0
 SERVER=
-declare -A RPS
+declare -A RPS P50 BY_BACKEND
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null || true' EXIT
 for backend in $BACKENDS; do
   bench_backend "$backend"
 done
+if [ -n "${BY_BACKEND[postgres feed 4]:-}" ] && [ -n "${BY_BACKEND[sqlite feed 4]:-}" ]; then
+  # The embedded default against PostgreSQL, same data, same run.
+  echo
+  for op in feed page search semantic hybrid similar; do
+    [ -n "${BY_BACKEND[sqlite $op 4]:-}" ] || continue
+    echo "$op at 4 connections: SQLite ${BY_BACKEND[sqlite $op 4]} req/s, PostgreSQL ${BY_BACKEND[postgres $op 4]} req/s," \
+      "SQLite / PostgreSQL = $(awk -v a="${BY_BACKEND[sqlite $op 4]}" -v b="${BY_BACKEND[postgres $op 4]}" 'BEGIN { printf "%.2f", a / b }')"
+  done
+fi
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 exit "$failed"

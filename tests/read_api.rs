@@ -566,3 +566,39 @@ async fn papers_answered_directly_equal_their_resolvers(backend: Backend) {
         assert_eq!(by_position, by_name, "{arxiv}");
     }
 }
+
+storage_test!(a_page_reads_the_abstract_wherever_its_selection_asks_for_it);
+/// A page of papers leaves the abstract out of its statement when nothing selects it; asked
+/// for only through a fragment, an inline fragment or an alias, it is still answered.
+async fn a_page_reads_the_abstract_wherever_its_selection_asks_for_it(backend: Backend) {
+    use crate::support::fixtures;
+    let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
+    let db = app.db.connect().await;
+    let day = fixtures::now() - chrono::Duration::days(1);
+    fixtures::paper(&db, "2403.00001", "P", "The abstract.", &["A"], day, None).await;
+    let date = day.format("%Y-%m-%d").to_string();
+    for query in [
+        "query ($d: Date) { dailyPapers(date: $d) { nodes { title ...A } } } \
+         fragment A on Paper { abstract }",
+        "query ($d: Date) { dailyPapers(date: $d) { edges { node { ... on Paper { abstract } } } } }",
+        "query ($d: Date) { dailyPapers(date: $d) { nodes { summary: abstract } } }",
+    ] {
+        let data = app.data(query, json!({ "d": date })).await;
+        let page = &data["dailyPapers"];
+        let node = if page["nodes"].is_null() {
+            &page["edges"][0]["node"]
+        } else {
+            &page["nodes"][0]
+        };
+        let text = node.get("abstract").or_else(|| node.get("summary"));
+        assert_eq!(text, Some(&json!("The abstract.")), "{query}");
+    }
+    let without = app
+        .data(
+            "query ($d: Date) { dailyPapers(date: $d) { totalCount nodes { title } } }",
+            json!({ "d": date }),
+        )
+        .await;
+    assert_eq!(without["dailyPapers"]["totalCount"], 1);
+    assert_eq!(without["dailyPapers"]["nodes"][0]["title"], "P");
+}

@@ -360,6 +360,7 @@ pub async fn paper_connection(
             None
         },
         total: asked.field("totalCount").exists(),
+        without_abstract: !of_each("abstract"),
     };
     let listed = papers::list(&db, &filter, order, page_args, along)
         .await

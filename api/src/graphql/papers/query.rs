@@ -110,7 +110,7 @@ impl PaperQuery {
                 true => viewer_id(ctx)?,
                 false => None,
             },
-            total: false,
+            ..Default::default()
         };
         let found = papers::find_listed_by_arxiv_id(&db(ctx)?, &arxiv_id, along).await;
         Ok(found.gql()?.map(Paper::from))

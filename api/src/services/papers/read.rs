@@ -95,7 +95,7 @@ pub async fn find_listed_by_arxiv_id(
         return Ok(None);
     };
     let select = paper::Entity::find().filter(paper::Column::ArxivId.eq(id.as_str()));
-    let (rows, _) = read_along(db, select, along, None).await?;
+    let (rows, _) = read_along(db, select, along, Total::None).await?;
     Ok(rows.into_iter().next())
 }
 
@@ -118,8 +118,12 @@ pub struct Along {
     /// Whether this user upvoted each paper (a correlated `EXISTS` per row of the page).
     pub upvoted_by: Option<UserId>,
     /// How many papers the filter selects: an uncorrelated sub-select, which both databases
-    /// evaluate once per statement, whatever the page size.
+    /// evaluate once per statement, whatever the page size (on the first page of a period of
+    /// the feed, a window over the rows the statement reads anyway).
     pub total: bool,
+    /// Whether the client left `abstract` out of its selection: an empty string then stands in
+    /// for it, and the page's longest column is neither sent nor copied.
+    pub without_abstract: bool,
 }
 
 /// A paper of a page, with what was read along with it.
@@ -148,7 +152,15 @@ pub async fn list(
 ) -> Result<PaperPage, AppError> {
     let keyset = order.keyset();
     let select = keyset.apply(filter.select(), args)?;
-    let (rows, mut total) = read_along(db, select, along, Some(filter)).await?;
+    // A first page of one period of the feed reads every row of the period to order them
+    // anyway (no index gives the order of upvotes or scores): counting those rows as they pass
+    // costs nothing, where the sub-select scanned the period a second time.
+    let total = match along.total {
+        false => Total::None,
+        true if args.cursor.is_none() && filter.submitted.is_some() => Total::Window,
+        true => Total::Of(filter),
+    };
+    let (rows, mut total) = read_along(db, select, along, total).await?;
     if along.total && total.is_none() && args.cursor.is_none() {
         // No row to carry the total: the filter selects nothing.
         total = Some(0);
@@ -161,17 +173,37 @@ pub async fn list(
     })
 }
 
+/// How a page's statement reads the size of its list.
+#[derive(Clone, Copy)]
+enum Total<'a> {
+    None,
+    /// A sub-select counting what the filter selects.
+    Of(&'a PaperFilter),
+    /// A window over the rows the statement reads: right only when no cursor narrows them.
+    Window,
+}
+
 /// Runs a select of papers with what `along` asks read in the same statement: the viewer's
-/// upvote per row, and (with `filter`) the filter's total, which the first row carries.
+/// upvote per row, and the list's total (`total`), which the first row carries.
 async fn read_along(
     db: &DatabaseConnection,
     mut select: Select<paper::Entity>,
     along: Along,
-    filter: Option<&PaperFilter>,
+    total: Total<'_>,
 ) -> Result<(Vec<Listed>, Option<u64>), AppError> {
-    use sea_orm::{ConnectionTrait, QuerySelect};
+    use sea_orm::{ConnectionTrait, Iterable, QuerySelect};
     const UPVOTED: &str = "along_upvoted";
     const TOTAL: &str = "along_total";
+    if along.without_abstract {
+        // Every column in its place (`paper_at` reads by position), the abstract an empty one.
+        select = select.select_only();
+        for column in paper::Column::iter() {
+            select = match column {
+                paper::Column::Abstract => select.expr(Expr::val("")),
+                _ => select.column(column),
+            };
+        }
+    }
     if let Some(viewer) = along.upvoted_by {
         let voted = Query::select()
             .expr(Expr::val(1))
@@ -184,21 +216,27 @@ async fn read_along(
             .to_owned();
         select = select.expr_as(Expr::exists(voted), UPVOTED);
     }
-    let filter = filter.filter(|_| along.total);
-    if let Some(filter) = filter {
-        let count = Query::select()
-            .expr(Expr::col(Asterisk).count())
-            .from(paper::Entity)
-            .cond_where(filter.condition())
-            .to_owned();
-        let count = SubQueryStatement::SelectStatement(count);
-        select = select.expr_as(Expr::SubQuery(None, Box::new(count)), TOTAL);
+    match total {
+        Total::None => {}
+        Total::Of(filter) => {
+            let count = Query::select()
+                .expr(Expr::col(Asterisk).count())
+                .from(paper::Entity)
+                .cond_where(filter.condition())
+                .to_owned();
+            let count = SubQueryStatement::SelectStatement(count);
+            select = select.expr_as(Expr::SubQuery(None, Box::new(count)), TOTAL);
+        }
+        Total::Window => {
+            select = select.expr_as(Expr::cust("COUNT(*) OVER ()"), TOTAL);
+        }
     }
+    let counted = !matches!(total, Total::None);
     let rows = db.query_all(QueryTrait::query(&mut select)).await?;
     let mut total = None;
     let mut listed = Vec::with_capacity(rows.len());
     for row in rows {
-        if filter.is_some() && total.is_none() {
+        if counted && total.is_none() {
             total = Some(u64::try_from(row.try_get::<i64>("", TOTAL)?).unwrap_or(0));
         }
         let upvoted = match along.upvoted_by {

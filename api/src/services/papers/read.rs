@@ -153,11 +153,16 @@ pub async fn list(
     let keyset = order.keyset();
     let select = keyset.apply(filter.select(), args)?;
     // A first page of one period of the feed reads every row of the period to order them
-    // anyway (no index gives the order of upvotes or scores): counting those rows as they pass
-    // costs nothing, where the sub-select scanned the period a second time.
+    // anyway (no index gives the order of upvotes or scores): on PostgreSQL counting those rows
+    // as they pass costs nothing, where the sub-select scanned the period a second time. (SQLite
+    // runs the window as a sub-query of its own, slower than its second scan: 0.34 against
+    // 0.20 ms for a day of 140 papers.)
+    let windowed = args.cursor.is_none()
+        && filter.submitted.is_some()
+        && db.get_database_backend() == sea_orm::DbBackend::Postgres;
     let total = match along.total {
         false => Total::None,
-        true if args.cursor.is_none() && filter.submitted.is_some() => Total::Window,
+        true if windowed => Total::Window,
         true => Total::Of(filter),
     };
     let (rows, mut total) = read_along(db, select, along, total).await?;

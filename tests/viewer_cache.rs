@@ -45,13 +45,19 @@ async fn run_sql(app: &TestApp, sql: &str) {
     db.execute_unprepared(sql).await.expect("SQL");
 }
 
-storage_test!(a_cached_caller_costs_no_statement_on_postgres_and_one_on_sqlite);
-async fn a_cached_caller_costs_no_statement_on_postgres_and_one_on_sqlite(backend: Backend) {
+/// A server with the user `ada` signed in and cached (see `settle_viewer_cache`).
+async fn ada_cached(backend: Backend) -> (TestApp, entity::user::Model, String) {
     let app = TestApp::spawn(backend).await;
     let db = app.db.connect().await;
     let ada = fixtures::user(&db, "ada").await;
     let token = token_for(&ada);
     app.settle_viewer_cache(&token).await;
+    (app, ada, token)
+}
+
+storage_test!(a_cached_caller_costs_no_statement_on_postgres_and_one_on_sqlite);
+async fn a_cached_caller_costs_no_statement_on_postgres_and_one_on_sqlite(backend: Backend) {
+    let (app, _, token) = ada_cached(backend).await;
     let statements = app.statements_for(Some(&token), VIEWER, json!({})).await;
     let expected = match backend {
         Backend::Postgres => 0,
@@ -90,11 +96,7 @@ async fn a_cache_turned_off_reads_the_row_every_time() {
 
 storage_test!(an_account_disabled_behind_the_servers_back_is_refused_once_announced);
 async fn an_account_disabled_behind_the_servers_back_is_refused_once_announced(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let db = app.db.connect().await;
-    let ada = fixtures::user(&db, "ada").await;
-    let token = token_for(&ada);
-    app.settle_viewer_cache(&token).await;
+    let (app, ada, token) = ada_cached(backend).await;
     run_sql(
         &app,
         &format!(
@@ -174,11 +176,7 @@ async fn a_change_made_while_the_relay_is_down_is_not_missed() {
     if !Backend::postgres_available() {
         return;
     }
-    let app = TestApp::spawn(Backend::Postgres).await;
-    let db = app.db.connect().await;
-    let ada = fixtures::user(&db, "ada").await;
-    let token = token_for(&ada);
-    app.settle_viewer_cache(&token).await;
+    let (app, ada, token) = ada_cached(Backend::Postgres).await;
     // Cut the relay's connection and change the account at once.
     run_sql(
         &app,

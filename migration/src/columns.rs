@@ -118,6 +118,25 @@ pub async fn create(
     Ok(())
 }
 
+/// Runs one dialect's raw statements, in order: `sqlite`'s on SQLite, `postgres`'s on
+/// PostgreSQL (for what the schema builder cannot say: full-text indexes, triggers).
+pub async fn run_raw(
+    manager: &SchemaManager<'_>,
+    sqlite: &[&str],
+    postgres: &[&str],
+) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::DbBackend;
+    let db = manager.get_connection();
+    let statements = match db.get_database_backend() {
+        DbBackend::Postgres => postgres,
+        _ => sqlite,
+    };
+    for statement in statements {
+        db.execute_unprepared(statement).await?;
+    }
+    Ok(())
+}
+
 /// Drops a table (its indexes go with it).
 pub async fn drop<T: IntoIden + 'static>(
     manager: &SchemaManager<'_>,

@@ -3,8 +3,8 @@
 //! weighted `tsvector` column with a GIN index. Both read `papers.author_names`, the author list
 //! as text, which the services fill when they write a paper's authors.
 
+use crate::columns::run_raw;
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::DbBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -57,25 +57,13 @@ const POSTGRES_DOWN: &[&str] = &[
     "ALTER TABLE papers DROP COLUMN IF EXISTS author_names",
 ];
 
-async fn run(manager: &SchemaManager<'_>, sqlite: &[&str], postgres: &[&str]) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    let statements = match db.get_database_backend() {
-        DbBackend::Postgres => postgres,
-        _ => sqlite,
-    };
-    for statement in statements {
-        db.execute_unprepared(statement).await?;
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, SQLITE_UP, POSTGRES_UP).await
+        run_raw(manager, SQLITE_UP, POSTGRES_UP).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, SQLITE_DOWN, POSTGRES_DOWN).await
+        run_raw(manager, SQLITE_DOWN, POSTGRES_DOWN).await
     }
 }

@@ -3,8 +3,8 @@
 //! channel, as the service's own `UserChanged` event: every replica then forgets the row from its
 //! cache of signed-in users, so that a disabled account, a changed password or a removed role is
 //! never let through from a cached row. SQLite caches no rows, and needs nothing.
+use crate::columns::run_raw;
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::DbBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -26,24 +26,13 @@ const DOWN: &[&str] = &[
     "DROP FUNCTION IF EXISTS papers_user_changed()",
 ];
 
-async fn run(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    if db.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
-    }
-    for statement in statements {
-        db.execute_unprepared(statement).await?;
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, UP).await
+        run_raw(manager, &[], UP).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, DOWN).await
+        run_raw(manager, &[], DOWN).await
     }
 }

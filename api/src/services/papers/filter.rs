@@ -2,10 +2,10 @@
 //! ISO week or a month, today when none is named, and maybe a submitter) that GraphQL's
 //! `dailyPapers`, the REST `/api/daily_papers` and the syndication feeds all take from here.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use entity::{paper, paper_author};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Select};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, Select};
 
 use crate::error::AppError;
 use crate::ids::AuthorId;
@@ -86,12 +86,11 @@ impl PaperFilter {
         Ok(filter)
     }
 
-    pub(super) fn condition(&self) -> Condition {
+    /// The filter as a condition on `papers`, for statements on `backend`.
+    pub(super) fn condition(&self, backend: DbBackend) -> Condition {
         let mut condition = Condition::all();
         if let Some(range) = self.submitted {
-            condition = condition
-                .add(paper::Column::SubmittedAt.gte(range.start))
-                .add(paper::Column::SubmittedAt.lt(range.end));
+            condition = condition.add(submitted_within(range, backend));
         }
         if let Some(from) = self.published_from {
             condition = condition.add(paper::Column::PublishedAt.gte(from));
@@ -116,13 +115,47 @@ impl PaperFilter {
         condition
     }
 
-    pub(super) fn select(&self) -> Select<paper::Entity> {
-        paper::Entity::find().filter(self.condition())
+    pub(super) fn select(&self, backend: DbBackend) -> Select<paper::Entity> {
+        paper::Entity::find().filter(self.condition(backend))
+    }
+}
+
+/// Entered the feed within `range`. On PostgreSQL the bounds are written into the statement as
+/// literals rather than bound as parameters. Why: with the bounds as parameters, a prepared
+/// statement's generic plan is costed for a range of unknown width, which always looks dearer
+/// than the plan for the actual day, so PostgreSQL planned the feed's statement afresh on every
+/// execution — a third of its time (pgbench, one client: 0.43–0.46 ms with parameters, 0.31–0.32
+/// with literals, the same plan). With literals each period is its own statement, planned once
+/// per connection and kept in sqlx's statement cache (100 per connection; a period falling out
+/// of it is planned again, as every execution was before). The bounds are instants the server
+/// computed, formatted by chrono to the microsecond (PostgreSQL's precision; sqlx truncates a
+/// bound value to it too): nothing a client wrote reaches the text. SQLite keeps the
+/// parameters: it plans at prepare time, and compares the stored text form of instants, which
+/// only a bound value is sure to match.
+fn submitted_within(range: Range, backend: DbBackend) -> Condition {
+    match backend {
+        DbBackend::Postgres => {
+            let literal = |instant: DateTime<Utc>| {
+                Expr::cust(format!(
+                    "'{}'::timestamptz",
+                    instant.to_rfc3339_opts(SecondsFormat::Micros, true)
+                ))
+            };
+            let column = || Expr::col((paper::Entity, paper::Column::SubmittedAt));
+            Condition::all()
+                .add(column().gte(literal(range.start)))
+                .add(column().lt(literal(range.end)))
+        }
+        _ => Condition::all()
+            .add(paper::Column::SubmittedAt.gte(range.start))
+            .add(paper::Column::SubmittedAt.lt(range.end)),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
 
     fn period<'a>(date: Option<&'a str>, week: Option<&'a str>) -> Period<'a> {
@@ -145,6 +178,43 @@ mod tests {
         );
         let named = PaperFilter::daily(period(Some("2025-12-03"), None), None);
         assert!(matches!(named, Ok(ref f) if f.submitted != Some(today)));
+    }
+
+    /// The period's bounds reach PostgreSQL as literals (planned once per period, see
+    /// `submitted_within`), truncated to PostgreSQL's microseconds as a bound value is (rounding
+    /// the end up would take in the next day's first paper); SQLite gets them as parameters.
+    #[test]
+    fn postgres_reads_the_period_as_literals_and_sqlite_as_parameters() {
+        use sea_orm::QueryTrait;
+        let start = Utc.with_ymd_and_hms(2025, 12, 1, 0, 0, 0).unwrap();
+        let end = start + chrono::Duration::nanoseconds(86_399_999_999_999);
+        let filter = PaperFilter {
+            submitted: Some(Range { start, end }),
+            ..Default::default()
+        };
+        let postgres = filter
+            .select(DbBackend::Postgres)
+            .build(DbBackend::Postgres);
+        assert!(
+            postgres.values.as_ref().is_none_or(|v| v.0.is_empty()),
+            "{postgres:?}"
+        );
+        assert!(
+            postgres.sql.contains(
+                r#""papers"."submitted_at" >= ('2025-12-01T00:00:00.000000Z'::timestamptz)"#
+            ),
+            "{}",
+            postgres.sql
+        );
+        assert!(
+            postgres.sql.contains(
+                r#""papers"."submitted_at" < ('2025-12-01T23:59:59.999999Z'::timestamptz)"#
+            ),
+            "{}",
+            postgres.sql
+        );
+        let sqlite = filter.select(DbBackend::Sqlite).build(DbBackend::Sqlite);
+        assert_eq!(sqlite.values.map(|v| v.0.len()), Some(2), "{}", sqlite.sql);
     }
 
     #[test]

@@ -151,7 +151,7 @@ pub async fn list(
     along: Along,
 ) -> Result<PaperPage, AppError> {
     let keyset = order.keyset();
-    let select = keyset.apply(filter.select(), args)?;
+    let select = keyset.apply(filter.select(db.get_database_backend()), args)?;
     // A first page of one period of the feed reads every row of the period to order them
     // anyway (no index gives the order of upvotes or scores): on PostgreSQL counting those rows
     // as they pass costs nothing, where the sub-select scanned the period a second time. (SQLite
@@ -227,7 +227,7 @@ async fn read_along(
             let count = Query::select()
                 .expr(Expr::col(Asterisk).count())
                 .from(paper::Entity)
-                .cond_where(filter.condition())
+                .cond_where(filter.condition(db.get_database_backend()))
                 .to_owned();
             let count = SubQueryStatement::SelectStatement(count);
             select = select.expr_as(Expr::SubQuery(None, Box::new(count)), TOTAL);
@@ -296,7 +296,7 @@ pub async fn list_by_page_number(
     let args = PageArgs::first(size);
     Ok(order
         .keyset()
-        .apply(filter.select(), &args)?
+        .apply(filter.select(db.get_database_backend()), &args)?
         .limit(size)
         .offset(page.saturating_mul(size))
         .all(db)
@@ -305,5 +305,5 @@ pub async fn list_by_page_number(
 
 /// The number of papers a filter selects.
 pub async fn count(db: &DatabaseConnection, filter: &PaperFilter) -> Result<u64, AppError> {
-    Ok(filter.select().count(db).await?)
+    Ok(filter.select(db.get_database_backend()).count(db).await?)
 }

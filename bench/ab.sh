@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A/B of two builds of Papers on the feed and the paper page of bench/run.sh: one PostgreSQL
-# database seeded once, served in turn by build A and build B (A B A B …, ROUNDS rounds, a fresh
-# server each run), wrk at CONNS connections for DURATION s per operation. Prints every run,
+# database seeded once, served in turn by build A and build B (A B, B A, A B …, ROUNDS rounds, a
+# fresh server each run), wrk at CONNS connections for DURATION s per operation. Prints every run,
 # then per operation the median requests/s of each build and the median of the B/A ratios of
 # the rounds (pairs taken in turn, so a machine drifting in speed affects both alike).
 #
@@ -76,9 +76,16 @@ run_build() {
 
 RESULTS=$(mktemp)
 echo "== $ROUNDS rounds, $DURATION s per run, feed of $day, paper $arxiv"
+# A B, then B A, and so on: a machine speeding up or slowing down through a run would otherwise
+# favour whichever build always runs first in a round (seen here: a 0.92 that was only drift).
 for round in $(seq 1 "$ROUNDS"); do
-  run_build A "$A_BIN" "$A_ARGS"
-  run_build B "$B_BIN" "$B_ARGS"
+  if [ $((round % 2)) = 1 ]; then
+    run_build A "$A_BIN" "$A_ARGS"
+    run_build B "$B_BIN" "$B_ARGS"
+  else
+    run_build B "$B_BIN" "$B_ARGS"
+    run_build A "$A_BIN" "$A_ARGS"
+  fi
 done
 
 echo

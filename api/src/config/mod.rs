@@ -330,7 +330,7 @@ impl Settings {
 
 /// Settings as a command line gives them, for the tests of this module's parts.
 #[cfg(test)]
-fn parse(args: &[&str]) -> Settings {
+pub(crate) fn parse(args: &[&str]) -> Settings {
     #[derive(clap::Parser)]
     struct Line {
         #[command(flatten)]

@@ -282,36 +282,34 @@ mod tests {
     /// A file's connections run in WAL mode with foreign keys on and read through the memory map
     /// (`MMAP_SIZE`); each connection has its own settings, so every one of the pool is asked.
     #[tokio::test]
-    async fn sqlite_file_connections_are_set_up_alike() {
+    async fn sqlite_file_connections_are_set_up_alike() -> Result<(), Box<dyn std::error::Error>> {
         use sea_orm::{ConnectionTrait, Statement};
-        let dir = tempfile::tempdir().expect("temporary folder");
+        let dir = tempfile::tempdir()?;
         let url = format!(
             "sqlite://{}?mode=rwc",
             dir.path().join("papers.db").display()
         );
         let settings = crate::config::parse(&["--database-url", &url, "--db-pool-size", "3"]);
-        let db = connect(&settings).await.expect("pool");
+        let db = connect(&settings).await?;
         let pragma = |name: &'static str| {
             let db = db.clone();
             async move {
+                let sql = format!("PRAGMA {name}");
                 let row = db
-                    .query_one_raw(Statement::from_string(
-                        DbBackend::Sqlite,
-                        format!("PRAGMA {name}"),
-                    ))
-                    .await
-                    .expect("pragma")
-                    .expect("a row");
+                    .query_one_raw(Statement::from_string(DbBackend::Sqlite, sql))
+                    .await?
+                    .ok_or_else(|| DbErr::Custom(format!("no row for {name}")))?;
                 row.try_get_by_index::<String>(0)
                     .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
-                    .expect("a value")
             }
         };
         // Three at once, so that the pool opens its three connections.
         let sizes = futures_util::future::join_all((0..3).map(|_| pragma("mmap_size"))).await;
-        assert_eq!(sizes, vec![MMAP_SIZE.to_string(); 3]);
-        assert_eq!(pragma("journal_mode").await, "wal");
-        assert_eq!(pragma("foreign_keys").await, "1");
+        let sizes: Result<Vec<String>, DbErr> = sizes.into_iter().collect();
+        assert_eq!(sizes?, vec![MMAP_SIZE.to_string(); 3]);
+        assert_eq!(pragma("journal_mode").await?, "wal");
+        assert_eq!(pragma("foreign_keys").await?, "1");
+        Ok(())
     }
 
     #[test]

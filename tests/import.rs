@@ -154,6 +154,23 @@ async fn each_kind_of_bad_record_refuses_the_whole_file(backend: Backend) {
 }
 
 /// The paper with this arXiv id, as stored.
+/// The slugs of a paper's topics, primary first.
+async fn topics_of(db: &TestDb, paper: entity::ids::PaperId) -> Vec<String> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let conn = db.connect().await;
+    let links = entity::paper_topic::Entity::find()
+        .filter(entity::paper_topic::Column::PaperId.eq(paper))
+        .order_by_asc(entity::paper_topic::Column::Position)
+        .find_also_related(entity::topic::Entity)
+        .all(&conn)
+        .await
+        .expect("topics");
+    links
+        .into_iter()
+        .filter_map(|(_, topic)| topic.map(|t| t.slug))
+        .collect()
+}
+
 async fn stored(db: &TestDb, arxiv_id: &str) -> entity::paper::Model {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     entity::paper::Entity::find()
@@ -290,7 +307,11 @@ async fn an_arxiv_api_response_imports_with_its_wrapping_undone(backend: Backend
     );
     assert_eq!(paper.primary_category.as_deref(), Some("cs.CL"));
     assert_eq!(paper.arxiv_comment.as_deref(), Some("15 pages, 5 figures"));
+    // Every category of an entry, primary first, files the paper under its topics.
+    let topics = topics_of(&db, paper.id).await;
+    assert_eq!(topics, ["cs.CL", "cs.LG"]);
     let bert = stored(&db, "1810.04805").await;
+    assert_eq!(topics_of(&db, bert.id).await, ["cs.CL"]);
     assert_eq!(bert.arxiv_comment, None, "no comment given");
     assert_eq!(
         bert.title,

@@ -4,7 +4,7 @@ use crate::storage_test;
 use crate::support::Backend;
 use crate::support::{TestDb, tables};
 
-const ALL_TABLES: [&str; 22] = [
+const ALL_TABLES: [&str; 25] = [
     "api_tokens",
     "authors",
     "authorship_claims",
@@ -16,14 +16,17 @@ const ALL_TABLES: [&str; 22] = [
     "comments",
     "digest_sends",
     "digest_subscriptions",
+    "follows",
     "job_runs",
     "moderation_actions",
     "notifications",
     "paper_authors",
     "paper_embeddings",
+    "paper_topics",
     "paper_upvotes",
     "papers",
     "refresh_tokens",
+    "topics",
     "users",
     "webhook_deliveries",
     "webhooks",

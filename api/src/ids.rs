@@ -38,11 +38,12 @@ pub enum NodeType {
     Notification,
     CommentReport,
     ModerationAction,
+    Topic,
 }
 
 impl NodeType {
     /// Every kind, for parsing.
-    const ALL: [Self; 12] = [
+    const ALL: [Self; 13] = [
         Self::Paper,
         Self::Author,
         Self::User,
@@ -55,6 +56,7 @@ impl NodeType {
         Self::Notification,
         Self::CommentReport,
         Self::ModerationAction,
+        Self::Topic,
     ];
 
     /// The prefix inside the ID: the GraphQL type's name.
@@ -72,6 +74,7 @@ impl NodeType {
             Self::Notification => "Notification",
             Self::CommentReport => "CommentReport",
             Self::ModerationAction => "ModerationAction",
+            Self::Topic => "Topic",
         }
     }
 
@@ -118,7 +121,8 @@ global!(
     DeliveryId => WebhookDelivery,
     NotificationId => Notification,
     ReportId => CommentReport,
-    ActionId => ModerationAction
+    ActionId => ModerationAction,
+    TopicId => Topic
 );
 
 /// The global ID of a row of a kind.
@@ -151,6 +155,7 @@ pub enum AnyId {
     Notification(NotificationId),
     CommentReport(ReportId),
     ModerationAction(ActionId),
+    Topic(TopicId),
 }
 
 /// Decodes any global ID; garbage decodes to `None`.
@@ -169,6 +174,7 @@ pub fn decode(id: &str) -> Option<AnyId> {
         NodeType::Notification => AnyId::Notification(NotificationId(row)),
         NodeType::CommentReport => AnyId::CommentReport(ReportId(row)),
         NodeType::ModerationAction => AnyId::ModerationAction(ActionId(row)),
+        NodeType::Topic => AnyId::Topic(TopicId(row)),
     })
 }
 

@@ -10,6 +10,8 @@ pub struct Model {
     pub id: AuthorId,
     pub name: String,
     pub user_id: Option<UserId>,
+    /// Users following this author: always the number of their `follows` rows.
+    pub follower_count: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

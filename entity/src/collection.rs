@@ -21,6 +21,8 @@ pub struct Model {
     pub upvote_count: i32,
     pub item_count: i32,
     pub trending_score: f64,
+    /// Users following this collection: always the number of its `follows` rows.
+    pub follower_count: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -61,4 +61,8 @@ row_ids! {
     NotificationId;
     /// A row of `digest_subscriptions`.
     SubscriptionId;
+    /// A row of `topics`.
+    TopicId;
+    /// A row of `follows`.
+    FollowId;
 }

@@ -4,6 +4,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub mod arxiv_categories;
 mod columns;
 mod m20261126_000001_users;
 mod m20261126_000002_authors;
@@ -31,6 +32,8 @@ mod m20261127_000023_notifications;
 mod m20261127_000024_moderation;
 mod m20261205_000025_paper_embeddings;
 mod m20261205_000026_user_change_events;
+mod m20261205_000027_topics;
+mod m20261205_000028_follows;
 
 pub struct Migrator;
 
@@ -64,6 +67,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000024_moderation::Migration),
             Box::new(m20261205_000025_paper_embeddings::Migration),
             Box::new(m20261205_000026_user_change_events::Migration),
+            Box::new(m20261205_000027_topics::Migration),
+            Box::new(m20261205_000028_follows::Migration),
         ]
     }
 }

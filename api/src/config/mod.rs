@@ -107,6 +107,11 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
     pub throttle_reports: u64,
 
+    /// Follows and unfollows per user in an hour.
+    #[arg(long, env = "PAPERS_THROTTLE_FOLLOWS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..=100_000), global = true)]
+    pub throttle_follows: u64,
+
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "PAPERS_BODY_LIMIT", default_value_t = 262_144,
           value_parser = clap::value_parser!(u64).range(1024..=16_777_216), global = true)]

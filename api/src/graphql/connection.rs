@@ -43,14 +43,19 @@ pub struct Parts<Node> {
     pub totals: Totals,
 }
 
+/// Where a page lies in its list.
+pub fn page_info<T>(page: &Page<T>) -> PageInfo {
+    PageInfo {
+        has_previous_page: page.has_previous_page,
+        has_next_page: page.has_next_page,
+        start_cursor: page.items.first().map(|(cursor, _)| cursor.clone()),
+        end_cursor: page.items.last().map(|(cursor, _)| cursor.clone()),
+    }
+}
+
 impl<Node> Parts<Node> {
     pub fn from_page<T>(page: Page<T>, totals: Totals, convert: impl Fn(T) -> Node) -> Self {
-        let page_info = PageInfo {
-            has_previous_page: page.has_previous_page,
-            has_next_page: page.has_next_page,
-            start_cursor: page.items.first().map(|(cursor, _)| cursor.clone()),
-            end_cursor: page.items.last().map(|(cursor, _)| cursor.clone()),
-        };
+        let page_info = page_info(&page);
         Self {
             edges: page
                 .items

@@ -13,6 +13,7 @@ pub mod context;
 pub mod digest;
 pub mod discussion;
 pub mod engine;
+pub mod follows;
 pub mod loaders;
 pub mod moderation;
 pub mod node;
@@ -22,6 +23,7 @@ pub mod root;
 pub mod scalars;
 pub mod subscriptions;
 pub mod tokens;
+pub mod topics;
 pub mod votes;
 pub mod webhooks;
 
@@ -37,6 +39,7 @@ pub struct Query(
     papers::query::PaperQuery,
     accounts::query::AccountQuery,
     collections::query::CollectionQuery,
+    topics::TopicQuery,
     moderation::ModerationQuery,
 );
 
@@ -54,5 +57,6 @@ pub struct Mutation(
     webhooks::WebhookMutation,
     digest::DigestMutation,
     notifications::NotificationMutation,
+    follows::FollowMutation,
     moderation::ModerationMutation,
 );

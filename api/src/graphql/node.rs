@@ -11,6 +11,7 @@ use crate::graphql::moderation::{CommentReport, ModerationAction};
 use crate::graphql::notifications::Notification;
 use crate::graphql::papers::Paper;
 use crate::graphql::papers::author::Author;
+use crate::graphql::topics::Topic;
 use crate::graphql::webhooks::Webhook;
 use crate::ids::{self, AnyId};
 use crate::services::{collections, moderation, webhooks};
@@ -28,6 +29,7 @@ pub enum Node {
     Notification(Notification),
     CommentReport(CommentReport),
     ModerationAction(ModerationAction),
+    Topic(Topic),
 }
 
 /// Looks an ID up; an ID that is garbage, of an unknown type, of a missing row, of another
@@ -54,6 +56,11 @@ pub async fn find(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<Option<No
             .load_one(id)
             .await?
             .map(|u| Node::User(User::from(u))),
+        AnyId::Topic(id) => loaders
+            .topic_by_id
+            .load_one(id)
+            .await?
+            .map(|t| Node::Topic(Topic(t))),
         AnyId::Comment(id) => loaders
             .comment_by_id
             .load_one(id)

@@ -45,7 +45,7 @@ async fn load_day(state: &AppState, date: Option<&str>) -> Result<Day, AppError>
         month: None,
         fields: ["date", "week", "month"],
     };
-    let filter = PaperFilter::daily(period, None)?;
+    let filter = PaperFilter::daily(period, None, None)?;
     let range = filter
         .submitted
         .unwrap_or_else(|| dates::day(Utc::now().date_naive()));

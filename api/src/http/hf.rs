@@ -158,7 +158,7 @@ pub async fn daily_papers(
             month: params.month.as_deref(),
             fields: ["date", "week", "month"],
         };
-        let filter = PaperFilter::daily(period, params.submitter.as_deref())?;
+        let filter = PaperFilter::daily(period, params.submitter.as_deref(), None)?;
         let order = match params.sort.as_deref() {
             None | Some("publishedAt") => PaperOrder::SubmittedAt,
             Some("trending") => PaperOrder::Trending,

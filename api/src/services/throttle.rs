@@ -265,6 +265,7 @@ pub struct Throttles {
     pub digest_per_client: Throttle,
     /// Comment reports per user.
     pub reports_per_user: Throttle,
+    pub follows_per_user: Throttle,
 }
 
 impl Throttles {
@@ -280,6 +281,7 @@ impl Throttles {
             digest_per_address: off(1),
             digest_per_client: off(1),
             reports_per_user: off(1),
+            follows_per_user: off(1),
         }
     }
 
@@ -326,6 +328,7 @@ impl Throttles {
             ),
             digest_per_client: throttle("digest_per_client", settings.throttle_digest_client, 60),
             reports_per_user: throttle("reports_per_user", settings.throttle_reports, 60),
+            follows_per_user: throttle("follows_per_user", settings.throttle_follows, 60),
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders};
 use crate::graphql::discussion::{Comment, CommentConnection};
+use crate::graphql::follows::{FeedConnection, FollowableConnection, resolve_page};
 use crate::graphql::loaders::{CollectionsOwnedBy, CommentsBy, PapersOfUser};
 use crate::graphql::moderation::{AuthorshipClaimConnection, parts};
 use crate::graphql::notifications::{Notification, NotificationConnection};
@@ -23,6 +24,7 @@ use crate::graphql::papers::{PaperConnection, paper_connection_of};
 use crate::graphql::tokens::ApiToken;
 use crate::graphql::webhooks::Webhook;
 use crate::ids::Global;
+use crate::services::follows::{self, FollowKind};
 use crate::services::notifications;
 
 pub struct User(pub user::Model, JustSignedIn);
@@ -240,6 +242,78 @@ impl User {
             .page_and_total(self.0.id, CommentsBy, page_args, total_asked)
             .await?;
         Ok(CommentConnection(Parts::from_page(page, totals, Comment)))
+    }
+
+    /// Users following this user.
+    async fn follower_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let count = loaders(ctx)?
+            .follower_count_of_user
+            .load_one(self.0.id)
+            .await?;
+        Ok(count.unwrap_or(0))
+    }
+
+    /// Whether the signed-in viewer follows this user; false when anonymous.
+    async fn viewer_is_following(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        loaders(ctx)?
+            .viewer_follows(FollowKind::User, self.0.id.into())
+            .await
+    }
+
+    /// The users, authors, collections and topics this user follows, latest follow first
+    /// (public, as profiles are; other users' private collections never appear).
+    async fn following(
+        &self,
+        ctx: &Context<'_>,
+        page: ForwardArgs,
+    ) -> async_graphql::Result<FollowableConnection> {
+        let page_args = page.parse()?;
+        let (db, user, viewer) = (db(ctx)?, self.0.id, caller(ctx)?.user_id());
+        let page = follows::following(&db, user, viewer, &page_args)
+            .await
+            .gql()?;
+        let page = resolve_page(ctx, page).await?;
+        let totals = Totals::new(move || {
+            let db = db.clone();
+            async move { follows::following_count(&db, user, viewer).await }
+        });
+        Ok(FollowableConnection(Parts::from_page(page, totals, |f| f)))
+    }
+
+    /// The users following this user, latest first.
+    async fn followers(
+        &self,
+        ctx: &Context<'_>,
+        page: ForwardArgs,
+    ) -> async_graphql::Result<UserConnection> {
+        let page_args = page.parse()?;
+        let (db, user) = (db(ctx)?, self.0.id);
+        let page = follows::followers(&db, user, &page_args).await.gql()?;
+        let loaders_count = loaders(ctx)?.follower_count_of_user.load_one(user).await?;
+        let total = u64::try_from(loaders_count.unwrap_or(0)).unwrap_or(0);
+        let totals = Totals::new(move || async move { Ok(total) });
+        Ok(UserConnection(Parts::from_page(page, totals, User::from)))
+    }
+
+    /// The user's following feed: papers written by followed authors (or by author identities
+    /// that followed users claimed), submitted by followed users, added to followed collections
+    /// or filed under followed topics, newest first by the moment each reached the feed, one
+    /// entry per paper with every reason. Answered to the user themself only, null for everyone
+    /// else.
+    async fn feed(
+        &self,
+        ctx: &Context<'_>,
+        page: ForwardArgs,
+    ) -> async_graphql::Result<Option<FeedConnection>> {
+        if !self.is_self(ctx)? {
+            return Ok(None);
+        }
+        let page_args = page.parse()?;
+        let (db, user) = (db(ctx)?, self.0.id);
+        let page = follows::feed::page(&db, user, &page_args).await.gql()?;
+        let papers: Vec<_> = page.items.iter().map(|(_, item)| item.paper.id).collect();
+        let reasons = follows::feed::reasons_of(&db, user, &papers).await.gql()?;
+        Ok(Some(FeedConnection::new(page, reasons)))
     }
 
     /// The user's collections, newest first; private ones only for the user themself.

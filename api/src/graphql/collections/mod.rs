@@ -17,6 +17,7 @@ use crate::graphql::loaders::{ItemsOf, ListLoaders, NestedList};
 use crate::graphql::papers::Paper;
 use crate::ids::Global;
 use crate::services::collections;
+use crate::services::follows::FollowKind;
 
 pub struct Collection(pub collection::Model);
 
@@ -111,6 +112,18 @@ impl Collection {
     /// Whether the signed-in viewer has upvoted it; false when anonymous.
     async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         loaders(ctx)?.viewer_upvoted(self.0.id).await
+    }
+
+    /// Users following the collection.
+    async fn follower_count(&self) -> i32 {
+        self.0.follower_count
+    }
+
+    /// Whether the signed-in viewer follows the collection; false when anonymous.
+    async fn viewer_is_following(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        loaders(ctx)?
+            .viewer_follows(FollowKind::Collection, self.0.id.into())
+            .await
     }
 
     /// When it was created.

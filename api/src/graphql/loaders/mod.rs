@@ -7,20 +7,23 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use async_graphql::dataloader::Loader;
-use entity::{author, authorship_claim, collection, comment, notification, paper, user};
+use entity::{author, authorship_claim, collection, comment, notification, paper, topic, user};
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
-use crate::ids::{AuthorId, ClaimId, CollectionId, CommentId, NotificationId, PaperId, UserId};
+use crate::ids::{
+    AuthorId, ClaimId, CollectionId, CommentId, NotificationId, PaperId, TopicId, UserId,
+};
 
 mod batch;
 mod kinds;
 mod lists;
 
 use crate::services::accounts::users;
+use crate::services::follows::{self, FollowKind};
 use crate::services::papers::PaperAuthorEntry;
 use crate::services::votes::Votable;
-use crate::services::{claims, collections, discussion, notifications, papers, votes};
+use crate::services::{claims, collections, discussion, notifications, papers, topics, votes};
 pub use batch::Batch;
 pub use kinds::{
     CollectionsHolding, CollectionsOwnedBy, CommentsBy, CommentsOf, ItemsOf, PapersOfAuthor,
@@ -31,6 +34,14 @@ pub use lists::{ListLoaders, NestedList};
 pub(super) fn gql(err: AppError) -> async_graphql::Error {
     err.into_gql()
 }
+
+/// The kinds of follow, in the order of [`ViewerLoaders::follows`].
+const FOLLOW_KINDS: [FollowKind; 4] = [
+    FollowKind::User,
+    FollowKind::Author,
+    FollowKind::Collection,
+    FollowKind::Topic,
+];
 
 /// Declares loaders keyed by a row id, each calling one service function that reads the rows
 /// of many ids at once (`ids -> HashMap<id, value>`).
@@ -59,6 +70,28 @@ loaders! {
     NotificationById(NotificationId) -> notification::Model = notifications::find_by_ids;
     AuthorsOfPaper(PaperId) -> Vec<PaperAuthorEntry> = papers::authors_of;
     PaperCountOfAuthor(AuthorId) -> i64 = papers::paper_counts;
+    TopicById(TopicId) -> topic::Model = topics::find_by_ids;
+    TopicsOfPaper(PaperId) -> Vec<topic::Model> = topics::topics_of;
+    FollowerCountOfUser(UserId) -> i32 = follows::follower_counts;
+}
+
+/// Which targets of one kind (as row ids) the viewer follows.
+pub struct ViewerFollows {
+    db: DatabaseConnection,
+    viewer: UserId,
+    kind: FollowKind,
+}
+
+impl Loader<i64> for ViewerFollows {
+    type Value = bool;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, bool>, Self::Error> {
+        let followed = follows::followed_by(&self.db, self.viewer, self.kind, keys)
+            .await
+            .map_err(gql)?;
+        Ok(keys.iter().map(|k| (*k, followed.contains(k))).collect())
+    }
 }
 
 /// Which objects of one kind (papers, comments or collections) the viewer has upvoted.
@@ -85,6 +118,8 @@ pub struct ViewerLoaders {
     pub paper_upvoted: Batch<PaperId, ViewerUpvoted<PaperId>>,
     pub comment_upvoted: Batch<CommentId, ViewerUpvoted<CommentId>>,
     pub collection_upvoted: Batch<CollectionId, ViewerUpvoted<CollectionId>>,
+    /// Whether the viewer follows users, authors, collections, topics (in that order).
+    pub follows: [Batch<i64, ViewerFollows>; 4],
 }
 
 /// The viewer's upvote loader for one kind of object.
@@ -121,6 +156,9 @@ pub struct Loaders {
     pub notification_by_id: Batch<NotificationId, NotificationById>,
     pub authors_of_paper: Batch<PaperId, AuthorsOfPaper>,
     pub paper_count_of_author: Batch<AuthorId, PaperCountOfAuthor>,
+    pub topic_by_id: Batch<TopicId, TopicById>,
+    pub topics_of_paper: Batch<PaperId, TopicsOfPaper>,
+    pub follower_count_of_user: Batch<UserId, FollowerCountOfUser>,
     pub comments_of_paper: ListLoaders<CommentsOf>,
     pub replies: ListLoaders<RepliesTo>,
     pub comments_of_user: ListLoaders<CommentsBy>,
@@ -160,6 +198,14 @@ impl Loaders {
             paper_upvoted: upvoted(db, viewer, delay),
             comment_upvoted: upvoted(db, viewer, delay),
             collection_upvoted: upvoted(db, viewer, delay),
+            follows: FOLLOW_KINDS.map(|kind| {
+                let loader = ViewerFollows {
+                    db: db.clone(),
+                    viewer,
+                    kind,
+                };
+                make::<i64, _>(loader, delay)
+            }),
         });
         Self {
             paper_by_id: make::<PaperId, _>(PaperById(db.clone()), delay),
@@ -171,6 +217,9 @@ impl Loaders {
             notification_by_id: make::<NotificationId, _>(NotificationById(db.clone()), delay),
             authors_of_paper: make::<PaperId, _>(AuthorsOfPaper(db.clone()), delay),
             paper_count_of_author: make::<AuthorId, _>(PaperCountOfAuthor(db.clone()), delay),
+            topic_by_id: make::<TopicId, _>(TopicById(db.clone()), delay),
+            topics_of_paper: make::<PaperId, _>(TopicsOfPaper(db.clone()), delay),
+            follower_count_of_user: make::<UserId, _>(FollowerCountOfUser(db.clone()), delay),
             comments_of_paper: ListLoaders::new(db, viewer, delay),
             replies: ListLoaders::new(db, viewer, delay),
             comments_of_user: ListLoaders::new(db, viewer, delay),
@@ -190,6 +239,16 @@ impl Loaders {
             return Ok(false);
         };
         Ok(T::loader(viewer).load_one(id).await?.unwrap_or(false))
+    }
+
+    /// Whether the viewer follows the user, author, collection or topic with this row id; false
+    /// when anonymous.
+    pub async fn viewer_follows(&self, kind: FollowKind, id: i64) -> async_graphql::Result<bool> {
+        let Some(viewer) = &self.viewer else {
+            return Ok(false);
+        };
+        let at = FOLLOW_KINDS.iter().position(|k| *k == kind).unwrap_or(0);
+        Ok(viewer.follows[at].load_one(id).await?.unwrap_or(false))
     }
 
     /// The paper a row refers to; `NOT_FOUND` if it is gone.

@@ -10,6 +10,7 @@ use crate::graphql::context::loaders;
 use crate::graphql::loaders::PapersOfAuthor;
 use crate::graphql::papers::{PaperConnection, paper_connection_of};
 use crate::ids::Global;
+use crate::services::follows::FollowKind;
 
 pub struct Author(pub author::Model);
 
@@ -26,6 +27,18 @@ impl Author {
     /// The author's name as listed on papers.
     async fn name(&self) -> &str {
         &self.0.name
+    }
+
+    /// Users following this author.
+    async fn follower_count(&self) -> i32 {
+        self.0.follower_count
+    }
+
+    /// Whether the signed-in viewer follows this author; false when anonymous.
+    async fn viewer_is_following(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        loaders(ctx)?
+            .viewer_follows(FollowKind::Author, self.0.id.into())
+            .await
     }
 
     /// The user who claimed this author identity, once approved.

@@ -21,6 +21,7 @@ use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::engine::direct::{Direct, PlainFields};
 use crate::graphql::papers::author::Author;
 use crate::graphql::papers::similar::SimilarPaperConnection;
+use crate::graphql::topics::Topic;
 use crate::ids::Global;
 
 use crate::graphql::loaders::{
@@ -239,6 +240,12 @@ impl Paper {
     /// The paper's PDF on arXiv.
     async fn pdf_url(&self) -> String {
         format!("https://arxiv.org/pdf/{}", self.0.arxiv_id)
+    }
+
+    /// The topics (arXiv categories) the paper is filed under, primary first.
+    async fn topics(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Topic>> {
+        let topics = loaders(ctx)?.topics_of_paper.load_one(self.0.id).await?;
+        Ok(topics.unwrap_or_default().into_iter().map(Topic).collect())
     }
 
     /// The paper's primary arXiv category (`cs.CL`), when its import said.

@@ -26,6 +26,9 @@ pub struct SubmitPaperInput {
     github_repo: Option<String>,
     /// The project page.
     project_page: Option<String>,
+    /// The paper's arXiv categories (topic slugs such as `cs.CL`), primary first; at most 10,
+    /// each one arXiv lists (`BAD_USER_INPUT` on `topics` otherwise).
+    topics: Option<Vec<String>>,
 }
 
 #[derive(Default)]
@@ -49,6 +52,7 @@ impl PaperMutation {
             input.github_repo,
             input.project_page,
         )
+        .and_then(|new| new.with_topics(&input.topics.unwrap_or_default()))
         .gql()?;
         let row = papers::submit(services(ctx)?, caller(ctx)?, new).await;
         Ok(Paper::from(row.gql()?))

@@ -58,6 +58,9 @@ pub struct PaperFilterInput {
     author_id: Option<ID>,
     /// Submitted by the user with this username.
     submitter: Option<String>,
+    /// Filed under this topic (an arXiv category code such as `cs.CL`; an unknown one is
+    /// `BAD_USER_INPUT`).
+    topic: Option<String>,
 }
 
 impl PaperFilterInput {
@@ -84,6 +87,7 @@ impl PaperFilterInput {
                 .map(|id| args::id_of(id, "filter.authorId"))
                 .transpose()?,
             submitter: self.submitter.as_deref(),
+            topic: self.topic.as_deref().map(|slug| (slug, "filter.topic")),
         })
     }
 }
@@ -148,6 +152,10 @@ impl PaperQuery {
             default_with = "Some(PaperOrderArg::Upvotes)"
         )]
         order_by: Option<PaperOrderArg>,
+        #[graphql(
+            desc = "Only papers filed under this topic (an arXiv category code such as `cs.CL`)."
+        )]
+        topic: Option<String>,
         page: RelayArgs,
     ) -> async_graphql::Result<PaperConnection> {
         let page_args = page.parse()?;
@@ -157,7 +165,8 @@ impl PaperQuery {
             month: month.as_deref(),
             fields: ["date", "week", "month"],
         };
-        let filter = PaperFilter::daily(period, None).gql()?;
+        let topic = topic.as_deref().map(|slug| (slug, "topic"));
+        let filter = PaperFilter::daily(period, None, topic).gql()?;
         let order = order_by.unwrap_or(PaperOrderArg::Upvotes).into();
         paper_connection(ctx, filter, order, &page_args).await
     }

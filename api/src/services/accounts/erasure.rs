@@ -4,8 +4,8 @@
 //! Erasure runs in one transaction. What the user made for others stays in its place without
 //! them: comments keep their threads with no author (or become tombstones), moderators' log
 //! entries stay. Everything else personal goes: email, password, profile, sessions and API
-//! tokens, webhooks, digest subscriptions, notifications, votes (every counter moved to match),
-//! collections, claims (pending ones withdrawn, approved author links cleared). The row itself
+//! tokens, webhooks, digest subscriptions, notifications, votes and follows (every counter moved
+//! to match), the follows of them, collections, claims (pending ones withdrawn, approved author links cleared). The row itself
 //! stays, disabled, so the username stays reserved: nobody can take it over to pass as them.
 
 use sea_orm::ConnectionTrait;
@@ -28,6 +28,17 @@ const ERASE: &[&str] = &[
     "UPDATE collections SET upvote_count = upvote_count - 1 \
      WHERE id IN (SELECT collection_id FROM collection_upvotes WHERE user_id = $1)",
     "DELETE FROM collection_upvotes WHERE user_id = $1",
+    // Their follows, with the follower counts they moved; and the follows of them.
+    "UPDATE users SET follower_count = follower_count - 1 \
+     WHERE id IN (SELECT followed_user_id FROM follows WHERE user_id = $1)",
+    "UPDATE authors SET follower_count = follower_count - 1 \
+     WHERE id IN (SELECT author_id FROM follows WHERE user_id = $1)",
+    "UPDATE collections SET follower_count = follower_count - 1 \
+     WHERE id IN (SELECT collection_id FROM follows WHERE user_id = $1)",
+    "UPDATE topics SET follower_count = follower_count - 1 \
+     WHERE id IN (SELECT topic_id FROM follows WHERE user_id = $1)",
+    "DELETE FROM follows WHERE user_id = $1 OR followed_user_id = $1",
+    "UPDATE users SET follower_count = 0 WHERE id = $1",
     // Their collections (items and others' votes on them go with them).
     "DELETE FROM collections WHERE owner_id = $1",
     // Claims: withdrawn, decided ones too (their notes are personal); author links cleared.

@@ -4,13 +4,14 @@
 
 use entity::{
     api_token, authorship_claim, collection, collection_item, collection_upvote, comment,
-    comment_upvote, digest_subscription, notification, paper, paper_upvote, user, webhook,
+    comment_upvote, digest_subscription, follow, notification, paper, paper_upvote, user, webhook,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 use crate::error::AppError;
 use crate::ids::{Global, PaperId};
+use crate::services::follows::Target;
 
 /// The user's data.
 pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value, AppError> {
@@ -76,6 +77,11 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
         .filter(digest_subscription::Column::UserId.eq(id))
         .all(db)
         .await?;
+    let follows = follow::Entity::find()
+        .filter(follow::Column::UserId.eq(id))
+        .order_by_asc(follow::Column::Id)
+        .all(db)
+        .await?;
     let notifications = notification::Entity::find()
         .filter(notification::Column::UserId.eq(id))
         .order_by_desc(notification::Column::Id)
@@ -123,6 +129,15 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
                 "addedAt": i.added_at,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
+        "follows": follows.iter().filter_map(|f| {
+            let (kind, target) = match Target::of(f)? {
+                Target::User(t) => ("USER", t.global()),
+                Target::Author(t) => ("AUTHOR", t.global()),
+                Target::Collection(t) => ("COLLECTION", t.global()),
+                Target::Topic(t) => ("TOPIC", t.global()),
+            };
+            Some(json!({ "kind": kind, "target": target, "at": f.created_at }))
+        }).collect::<Vec<_>>(),
         "claims": claims.iter().map(|c| json!({
             "id": c.id.global(),
             "paper": arxiv_of(c.paper_id),

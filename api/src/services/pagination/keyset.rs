@@ -5,10 +5,11 @@ use crate::error::AppError;
 use crate::services::pagination::{Direction, PageArgs, decode_cursor, encode_cursor};
 
 /// A sort key value, as a row carries it and a cursor stores it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Key {
     Int(i64),
     Float(f64),
+    Text(String),
     /// A timestamp; `None` for a nullable column's NULL, which sorts after every value.
     Time(Option<chrono::DateTime<chrono::Utc>>),
     /// The list is ordered by its tie-breaker alone.
@@ -19,6 +20,7 @@ impl Key {
     fn encode(self) -> String {
         match self {
             Self::Int(v) => v.to_string(),
+            Self::Text(v) => v,
             Self::Float(v) => v.to_string(),
             Self::Time(Some(t)) => t.timestamp_micros().to_string(),
             Self::Time(None) | Self::None => String::new(),
@@ -31,6 +33,7 @@ impl Key {
 pub enum KeyKind {
     Int,
     Float,
+    Text,
     Time,
     NullableTime,
     None,
@@ -52,6 +55,7 @@ impl KeyKind {
                 .ok()
                 .filter(|v| v.is_finite())
                 .map(|v| Some(v.into())),
+            Self::Text => Some(Some(text.into())),
             Self::Time => time(text).map(Some),
             Self::NullableTime if text.is_empty() => Some(None),
             Self::NullableTime => time(text).map(Some),

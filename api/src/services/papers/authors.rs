@@ -27,28 +27,35 @@ pub async fn authors_of(
     // Exactly the columns an entry needs, read by position: a feed page reads some 150 rows
     // here, and decoding two whole models by prefixed column names (`find_also_related`) cost
     // the server a string per column per row.
-    let rows: Vec<(PaperId, i32, AuthorId, String, Option<UserId>)> = paper_author::Entity::find()
-        .select_only()
-        .column(paper_author::Column::PaperId)
-        .column(paper_author::Column::Position)
-        .column(author::Column::Id)
-        .column(author::Column::Name)
-        .column(author::Column::UserId)
-        .join(JoinType::InnerJoin, paper_author::Relation::Author.def())
-        .filter(paper_author::Column::PaperId.is_in(paper_ids.iter().copied()))
-        .order_by_asc(paper_author::Column::PaperId)
-        .order_by_asc(paper_author::Column::Position)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let rows: Vec<(PaperId, i32, AuthorId, String, Option<UserId>, i32)> =
+        paper_author::Entity::find()
+            .select_only()
+            .column(paper_author::Column::PaperId)
+            .column(paper_author::Column::Position)
+            .column(author::Column::Id)
+            .column(author::Column::Name)
+            .column(author::Column::UserId)
+            .column(author::Column::FollowerCount)
+            .join(JoinType::InnerJoin, paper_author::Relation::Author.def())
+            .filter(paper_author::Column::PaperId.is_in(paper_ids.iter().copied()))
+            .order_by_asc(paper_author::Column::PaperId)
+            .order_by_asc(paper_author::Column::Position)
+            .into_tuple()
+            .all(db)
+            .await?;
     let mut by_paper: HashMap<PaperId, Vec<PaperAuthorEntry>> = HashMap::new();
-    for (paper_id, position, id, name, user_id) in rows {
+    for (paper_id, position, id, name, user_id, follower_count) in rows {
         by_paper
             .entry(paper_id)
             .or_default()
             .push(PaperAuthorEntry {
                 position,
-                author: author::Model { id, name, user_id },
+                author: author::Model {
+                    id,
+                    name,
+                    user_id,
+                    follower_count,
+                },
             });
     }
     Ok(by_paper)

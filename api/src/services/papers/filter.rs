@@ -3,7 +3,7 @@
 //! `dailyPapers`, the REST `/api/daily_papers` and the syndication feeds all take from here.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use entity::{paper, paper_author};
+use entity::{paper, paper_author, paper_topic, topic};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, Select};
 
@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::ids::AuthorId;
 use crate::services::accounts::users;
 use crate::services::papers::dates::{self, Range};
+use crate::services::topics;
 
 /// Which papers a list holds. Every field narrows the list; an empty filter is every paper.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +27,8 @@ pub struct PaperFilter {
     /// Submitted by the user with this username (matched as sign-in matches it); a name that
     /// names nobody selects nothing.
     pub submitter: Option<String>,
+    /// Filed under the topic with this slug (a known arXiv category).
+    pub topic: Option<String>,
 }
 
 /// A period of the feed as a request names it, not yet checked: at most one of a day
@@ -49,6 +52,8 @@ pub struct FilterArgs<'a> {
     pub published_to: Option<(&'a str, &'a str)>,
     pub author_id: Option<AuthorId>,
     pub submitter: Option<&'a str>,
+    /// A topic's slug, and the field it came in (an unknown one is `BAD_USER_INPUT` there).
+    pub topic: Option<(&'a str, &'a str)>,
 }
 
 impl PaperFilter {
@@ -67,18 +72,28 @@ impl PaperFilter {
             published_before: args.published_to.map(day).transpose()?.map(|d| d.end),
             author_id: args.author_id,
             submitter: args.submitter.map(str::to_owned),
+            topic: args
+                .topic
+                .map(|(slug, field)| topics::check(slug, field))
+                .transpose()?,
         })
     }
 
     /// The daily feed: the papers that entered it in the period (UTC), today when the period
-    /// names none, submitted by `submitter` when given.
-    pub fn daily(period: Period<'_>, submitter: Option<&str>) -> Result<Self, AppError> {
+    /// names none, submitted by `submitter` and filed under `topic` (a slug and its field) when
+    /// given.
+    pub fn daily(
+        period: Period<'_>,
+        submitter: Option<&str>,
+        topic: Option<(&str, &str)>,
+    ) -> Result<Self, AppError> {
         let mut filter = Self::parse(FilterArgs {
             submitted: period,
             published_from: None,
             published_to: None,
             author_id: None,
             submitter,
+            topic,
         })?;
         filter
             .submitted
@@ -111,6 +126,25 @@ impl PaperFilter {
         }
         if let Some(name) = &self.submitter {
             condition = condition.add(users::named(paper::Column::SubmittedBy, name));
+        }
+        if let Some(slug) = &self.topic {
+            condition = condition.add(
+                paper::Column::Id.in_subquery(
+                    Query::select()
+                        .column(paper_topic::Column::PaperId)
+                        .from(paper_topic::Entity)
+                        .and_where(
+                            paper_topic::Column::TopicId.in_subquery(
+                                Query::select()
+                                    .column(topic::Column::Id)
+                                    .from(topic::Entity)
+                                    .and_where(topic::Column::Slug.eq(slug.as_str()))
+                                    .to_owned(),
+                            ),
+                        )
+                        .to_owned(),
+                ),
+            );
         }
         condition
     }
@@ -170,13 +204,13 @@ mod tests {
     #[test]
     fn the_daily_feed_is_today_unless_a_period_is_named() {
         let today = dates::day(Utc::now().date_naive());
-        let filter = PaperFilter::daily(period(None, None), Some("ada"));
+        let filter = PaperFilter::daily(period(None, None), Some("ada"), None);
         assert!(matches!(filter, Ok(ref f) if f.submitted == Some(today)));
         assert_eq!(
             filter.ok().and_then(|f| f.submitter).as_deref(),
             Some("ada")
         );
-        let named = PaperFilter::daily(period(Some("2025-12-03"), None), None);
+        let named = PaperFilter::daily(period(Some("2025-12-03"), None), None, None);
         assert!(matches!(named, Ok(ref f) if f.submitted != Some(today)));
     }
 
@@ -219,7 +253,7 @@ mod tests {
 
     #[test]
     fn a_bad_or_doubled_period_is_refused_naming_its_field() {
-        let field = |p: Period<'_>| match PaperFilter::daily(p, None) {
+        let field = |p: Period<'_>| match PaperFilter::daily(p, None, None) {
             Err(AppError::BadUserInput { field, .. }) => Some(field),
             _ => None,
         };

@@ -45,6 +45,8 @@ pub struct NewPaper {
     pub primary_category: Option<String>,
     /// The authors' comment on arXiv, from an arXiv import.
     pub arxiv_comment: Option<String>,
+    /// The topics (arXiv categories) the paper is filed under, known ones only, primary first.
+    pub topics: Vec<String>,
 }
 
 impl NewPaper {
@@ -84,6 +86,7 @@ impl NewPaper {
             source_upvotes: None,
             primary_category: None,
             arxiv_comment: None,
+            topics: Vec::new(),
         })
     }
 
@@ -139,6 +142,7 @@ pub(super) async fn insert<C: ConnectionTrait>(
     if !links.is_empty() {
         paper_author::Entity::insert_many(links).exec(txn).await?;
     }
+    crate::services::topics::file(txn, row.id, &new.topics).await?;
     crate::services::webhooks::outbox::paper_submitted(txn, &row, &new.author_names()).await?;
     Ok(row)
 }

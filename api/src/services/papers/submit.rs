@@ -13,6 +13,7 @@ use crate::services::events::Event;
 use crate::services::input::HttpUrl;
 use crate::services::papers::import;
 use crate::services::papers::new::{self, NewPaper};
+use crate::services::topics;
 
 /// A submitted paper, checked.
 pub struct Submission(NewPaper);
@@ -38,6 +39,14 @@ impl Submission {
         new.github_repo = HttpUrl::parse(github_repo, "githubRepo")?;
         new.project_page = HttpUrl::parse(project_page, "projectPage")?;
         Ok(Self(new))
+    }
+
+    /// Files the paper under these topics (known arXiv categories, primary first; `BAD_USER_INPUT`
+    /// on `topics` otherwise).
+    pub fn with_topics(mut self, topics: &[String]) -> Result<Self, AppError> {
+        self.0.topics = topics::parse_list(topics, "topics")?;
+        self.0.primary_category = self.0.topics.first().cloned();
+        Ok(self)
     }
 }
 

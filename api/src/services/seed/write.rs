@@ -1,9 +1,11 @@
 //! Writing the synthetic site: multi-row inserts in one transaction, with explicit ids.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use entity::{
     author, collection, collection_item, collection_upvote, comment, comment_upvote, paper,
-    paper_author, paper_upvote, user,
+    paper_author, paper_topic, paper_upvote, topic, user,
 };
 use rand::Rng;
 use sea_orm::sea_query::{Query, SimpleExpr};
@@ -107,6 +109,7 @@ pub(super) async fn write(db: &DatabaseConnection, world: World) -> Result<SeedR
             paper::Column::TrendingScore,
             paper::Column::SourceUpvotes,
             paper::Column::AuthorNames,
+            paper::Column::PrimaryCategory,
         ],
         papers
             .iter()
@@ -136,6 +139,7 @@ pub(super) async fn write(db: &DatabaseConnection, world: World) -> Result<SeedR
                     trending::score(paper.upvotes, paper.submitted_at, now).into(),
                     Option::<i32>::None.into(),
                     names.join(", ").into(),
+                    topics_of(p).first().map(|t| (*t).to_owned()).into(),
                 ]
             })
             .collect::<Vec<_>>()
@@ -159,6 +163,40 @@ pub(super) async fn write(db: &DatabaseConnection, world: World) -> Result<SeedR
                 ]
             })
         }),
+    )
+    .await?;
+    let topic_ids: HashMap<String, i64> = topic::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|t| (t.slug, t.id.0))
+        .collect();
+    insert(
+        &txn,
+        paper_topic::Entity,
+        &[
+            paper_topic::Column::PaperId,
+            paper_topic::Column::TopicId,
+            paper_topic::Column::Position,
+        ],
+        (0..papers.len()).flat_map(|p| {
+            let topic_ids = &topic_ids;
+            topics_of(p)
+                .into_iter()
+                .enumerate()
+                .filter_map(move |(pos, slug)| {
+                    Some(vec![
+                        id(p).into(),
+                        (*topic_ids.get(slug)?).into(),
+                        i32::try_from(pos).unwrap_or(0).into(),
+                    ])
+                })
+        }),
+    )
+    .await?;
+    txn.execute_unprepared(
+        "UPDATE topics SET paper_count = \
+         (SELECT COUNT(*) FROM paper_topics WHERE paper_topics.topic_id = topics.id)",
     )
     .await?;
     report.paper_upvotes = insert(
@@ -332,6 +370,35 @@ pub(super) async fn write(db: &DatabaseConnection, world: World) -> Result<SeedR
     }
     txn.commit().await?;
     Ok(report)
+}
+
+/// The fields a synthetic paper is filed under, most of them in machine learning as on the site
+/// it models.
+const SEED_TOPICS: [&str; 12] = [
+    "cs.CL", "cs.LG", "cs.CV", "cs.AI", "stat.ML", "cs.RO", "cs.IR", "cs.CR", "eess.AS", "cs.DC",
+    "cs.HC", "q-bio.NC",
+];
+
+/// Paper `p`'s topics, primary first: one to three, skewed towards the first of
+/// [`SEED_TOPICS`], derived from `p` alone (the seed's random stream stays as it was).
+fn topics_of(p: usize) -> Vec<&'static str> {
+    let mut h = (p as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5851_F42D_4C95_7F2D;
+    let mut next = || {
+        h ^= h >> 29;
+        h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        h ^= h >> 32;
+        let unit = (h % 10_000) as f64 / 10_000.0;
+        SEED_TOPICS[((unit * unit) * SEED_TOPICS.len() as f64) as usize % SEED_TOPICS.len()]
+    };
+    let count = 1 + (p % 3);
+    let mut topics: Vec<&'static str> = Vec::with_capacity(count);
+    for _ in 0..count * 2 {
+        let topic = next();
+        if !topics.contains(&topic) && topics.len() < count {
+            topics.push(topic);
+        }
+    }
+    topics
 }
 
 /// Inserts rows in multi-row statements, as many rows per statement as the databases' limits on

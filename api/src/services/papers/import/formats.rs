@@ -10,6 +10,7 @@ use super::{ImportError, ImportRecord};
 use crate::error::AppError;
 use crate::services::input::HttpUrl;
 use crate::services::papers::new::NewPaper;
+use crate::services::topics;
 
 /// A paper record as it appears in an import file.
 #[derive(Debug, Deserialize)]
@@ -25,6 +26,9 @@ struct RawRecord {
     upvotes: Option<i64>,
     #[serde(default)]
     github_repo: Option<String>,
+    /// arXiv categories, primary first; unknown ones are left out.
+    #[serde(default)]
+    categories: Vec<String>,
 }
 
 /// Parses and checks a whole file; the first bad record refuses it.
@@ -89,6 +93,15 @@ fn parse_arxiv_atom(xml: &str) -> Result<Vec<ImportRecord>, ImportError> {
                 .and_then(|e| e.attrs.get("term"))
                 .map(|term| unwrap_lines(term))
                 .filter(|term| !term.is_empty() && term.len() <= 64);
+            // Every category the entry lists (`<category term="…"/>`), the primary one first.
+            let categories = entry.categories().iter().map(|c| c.term());
+            paper.topics = topics::known_among(
+                paper
+                    .primary_category
+                    .as_deref()
+                    .into_iter()
+                    .chain(categories),
+            );
             paper.arxiv_comment = first("comment")
                 .and_then(|e| e.value.as_deref())
                 .map(unwrap_lines)
@@ -195,6 +208,10 @@ fn check_hub_record(value: &serde_json::Value) -> Result<ImportRecord, String> {
                 .ok_or("upvotes must be a non-negative count")?,
         ),
     };
+    // The Hub lists no categories today; an item that carries arXiv's keeps the known ones.
+    let categories = field("categories").and_then(|v| v.as_array());
+    new.topics = topics::known_among(categories.into_iter().flatten().filter_map(|v| v.as_str()));
+    new.primary_category = new.topics.first().cloned();
     Ok(ImportRecord {
         paper: new,
         submitted_at: time("submittedOnDailyAt")?,
@@ -239,6 +256,8 @@ fn check_record(raw: RawRecord) -> Result<NewPaper, String> {
         ),
     };
     new.github_repo = HttpUrl::parse(raw.github_repo, "github_repo").map_err(in_file_terms)?;
+    new.topics = topics::known_among(raw.categories.iter().map(String::as_str));
+    new.primary_category = new.topics.first().cloned();
     new.published_at = published_at;
     new.source_upvotes = source_upvotes;
     Ok(new)

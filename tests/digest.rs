@@ -377,3 +377,137 @@ async fn subscriptions_are_throttled_per_address(backend: Backend) {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+const SUBSCRIBE_KIND: &str = "mutation ($email: String, $f: DigestFrequency!, $k: DigestKind!) { \
+    subscribeDigest(input: { email: $email, frequency: $f, kind: $k }) { email frequency kind \
+    confirmed } }";
+
+storage_test!(
+    the_for_you_digest_mails_each_reader_their_own_papers_and_nothing_when_nothing_is_new
+);
+async fn the_for_you_digest_mails_each_reader_their_own_papers_and_nothing_when_nothing_is_new(
+    backend: Backend,
+) {
+    use sea_orm::ConnectionTrait;
+    let Some(sink) = SmtpSink::start().await else {
+        return;
+    };
+    let app = app_with_mail(backend, &sink).await;
+    let db = app.db.connect().await;
+    papers_of_the_day(&db).await;
+    let day = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
+    fixtures::paper(
+        &db,
+        "2611.50000",
+        "Followed work",
+        "x",
+        &["Xavier X."],
+        day,
+        None,
+    )
+    .await;
+    let (ada, bob, carol) = (
+        fixtures::user(&db, "ada").await,
+        fixtures::user(&db, "bob").await,
+        fixtures::user(&db, "carol").await,
+    );
+    let ada_token = token_for(&ada);
+    // Ada follows Xavier; she and Bob upvoted paper 1, Bob also paper 2: a co-upvote.
+    let xavier = app
+        .data(
+            "{ paper(arxivId: \"2611.50000\") { authors { author { id } } } }",
+            json!({}),
+        )
+        .await["paper"]["authors"][0]["author"]["id"]
+        .clone();
+    app.data_as(
+        &ada_token,
+        "mutation ($id: ID!) { follow(targetId: $id) { __typename } }",
+        json!({ "id": xavier }),
+    )
+    .await;
+    let ids = ["2611.00001", "2611.00002"];
+    let mut rows = Vec::new();
+    for id in ids {
+        rows.push(
+            entity::paper::Entity::find()
+                .filter(<entity::paper::Column as sea_orm::ColumnTrait>::eq(
+                    &entity::paper::Column::ArxivId,
+                    id,
+                ))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    use sea_orm::QueryFilter;
+    fixtures::upvote(&db, &ada, &rows[0]).await;
+    fixtures::upvote(&db, &bob, &rows[0]).await;
+    fixtures::upvote(&db, &bob, &rows[1]).await;
+
+    // FOR_YOU is an account's own: anonymous, or to another address, is refused.
+    let vars = |email: Value| json!({ "email": email, "f": "DAILY", "k": "FOR_YOU" });
+    let anonymous = app.gql(SUBSCRIBE_KIND, vars(json!("x@example.org"))).await;
+    assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"]);
+    let elsewhere = app
+        .gql_as(&ada_token, SUBSCRIBE_KIND, vars(json!("other@example.org")))
+        .await;
+    assert_eq!(error_codes(&elsewhere), ["BAD_USER_INPUT"]);
+    assert_eq!(app.count_rows("digest_subscriptions").await, 0);
+    for token in [&ada_token, &token_for(&carol)] {
+        let done = app.data_as(token, SUBSCRIBE_KIND, vars(Value::Null)).await;
+        assert_eq!(done["subscribeDigest"]["kind"], "FOR_YOU");
+    }
+    // Ada also takes the trending one: a second subscription of the same address.
+    let trending = app
+        .data_as(
+            &ada_token,
+            SUBSCRIBE_KIND,
+            json!({ "f": "DAILY", "k": "TRENDING" }),
+        )
+        .await;
+    assert_eq!(trending["subscribeDigest"]["kind"], "TRENDING");
+    assert_eq!(app.count_rows("digest_subscriptions").await, 3);
+    sink.wait_for(3).await;
+    db.execute_unprepared("UPDATE digest_subscriptions SET confirmed_at = created_at")
+        .await
+        .unwrap();
+
+    // A day with no papers: nothing new, nothing sent, nothing logged.
+    let empty = send(&app, &sink, "daily", "2026-11-25").await;
+    assert!(empty.contains("sent 0"), "{empty}");
+    assert_eq!(app.count_rows("digest_sends").await, 0);
+
+    let run = send(&app, &sink, "daily", "2026-11-20").await;
+    assert!(run.contains("sent 3"), "{run}");
+    let mails = sink.wait_for(6).await;
+    let for_you: Vec<&Value> = mails
+        .iter()
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("Your papers")
+        })
+        .collect();
+    assert_eq!(for_you.len(), 2, "ada's and carol's");
+    let adas = for_you
+        .iter()
+        .find(|m| m["rcpt_tos"] == json!(["ada@example.org"]))
+        .expect("ada's own digest");
+    let text = adas["text"].as_str().unwrap();
+    let followed = text
+        .find("Followed work")
+        .expect("the followed author's paper");
+    let recommended = text.find("Paper number 2").expect("the co-upvoted paper");
+    assert!(followed < recommended, "what she follows first: {text}");
+    assert!(
+        !text.contains("2611.00001"),
+        "never what she upvoted: {text}"
+    );
+    assert!(adas["headers"].get("List-Unsubscribe").is_some());
+    // Carol, with no signal yet, gets the day's trending papers; run again, nothing more.
+    let again = send(&app, &sink, "daily", "2026-11-20").await;
+    assert!(again.contains("sent 0"), "{again}");
+}

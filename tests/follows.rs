@@ -466,3 +466,169 @@ async fn follows_are_throttled_and_refusals_do_not_count(backend: Backend) {
     assert_eq!(error_codes(&body), ["RATE_LIMITED"]);
     assert_eq!(app.count_rows("follows").await, 2);
 }
+
+const SUBMIT: &str = "mutation ($id: String!, $authors: [String!]!) { submitPaper(input: { \
+    arxivId: $id, title: \"T\", abstract: \"A.\", authors: $authors }) { id } }";
+const INBOX: &str = "{ viewer { notifications(first: 20) { edges { node { kind actor { username } \
+    paper { arxivId } } } } } }";
+
+/// The viewer's notifications as `KIND ARXIV-ID`, newest first.
+async fn told(app: &TestApp, token: &str) -> Vec<String> {
+    let data = app.data_as(token, INBOX, json!({})).await;
+    data["viewer"]["notifications"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["node"]["kind"].as_str().unwrap_or("?"),
+                e["node"]["paper"]["arxivId"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
+storage_test!(followers_are_told_once_per_paper_live_and_in_the_inbox);
+async fn followers_are_told_once_per_paper_live_and_in_the_inbox(backend: Backend) {
+    use crate::support::ws::WsClient;
+    let app = TestApp::spawn(backend).await;
+    let db = app.db.connect().await;
+    let (reader, bob, sub, mo) = (
+        fixtures::user(&db, "reader").await,
+        fixtures::user(&db, "bob").await,
+        fixtures::user(&db, "sub").await,
+        fixtures::moderator(&db, "mo").await,
+    );
+    let token = token_for(&reader);
+    fixtures::paper(
+        &db,
+        "2401.00001",
+        "Old",
+        "x",
+        &["Xavier X.", "Bob B."],
+        fixtures::now(),
+        None,
+    )
+    .await;
+    db.execute_unprepared(&format!(
+        "UPDATE authors SET user_id = {} WHERE name = 'Bob B.'",
+        bob.id
+    ))
+    .await
+    .expect("bob's identity");
+    let list = fixtures::collection(&db, &bob, "Picks", false, &[]).await;
+    let hidden = fixtures::collection(&db, &bob, "Hidden", false, &[]).await;
+    for id in [
+        author_id(&app, "2401.00001").await,
+        json!(bob.id.global()),
+        json!(list.id.global()),
+        json!(hidden.id.global()),
+    ] {
+        app.data_as(&token, &follow_query("follow"), json!({ "id": id }))
+            .await;
+    }
+    app.data_as(
+        &token_for(&bob),
+        "mutation ($id: ID!) { updateCollection(input: { id: $id, isPrivate: true }) { isPrivate } }",
+        json!({ "id": hidden.id.global() }),
+    )
+    .await;
+    let mut ws = WsClient::ready(app.addr.port(), Some(&token)).await;
+    let subscription =
+        "subscription { notificationAdded { kind actor { username } paper { arxivId } } }";
+    ws.subscribe("n", subscription, json!({})).await;
+    ws.send(json!({ "type": "ping" })).await;
+    assert_eq!(ws.next_message().await["type"], "pong");
+
+    // A submission by the followed author and by the followed user's identity: told once.
+    let subs = token_for(&sub);
+    app.data_as(
+        &subs,
+        SUBMIT,
+        json!({ "id": "2402.00002", "authors": ["Xavier X.", "Bob B."] }),
+    )
+    .await;
+    let live = ws.next_data("n").await;
+    assert_eq!(
+        live["notificationAdded"],
+        json!({ "kind": "FOLLOWED_AUTHOR_PAPER", "actor": { "username": "sub" },
+            "paper": { "arxivId": "2402.00002" } })
+    );
+    // Collected into a followed collection: told; into a second followed one (private, and the
+    // paper told of already): not again.
+    let old = app.paper_gid("2401.00001").await;
+    let add = "mutation ($c: ID!, $p: ID!) { addCollectionItem(input: { collectionId: $c, \
+        paperId: $p }) { itemCount } }";
+    let bobs = token_for(&bob);
+    app.data_as(&bobs, add, json!({ "c": list.id.global(), "p": old }))
+        .await;
+    let live = ws.next_data("n").await;
+    assert_eq!(
+        live["notificationAdded"]["kind"],
+        "FOLLOWED_COLLECTION_ITEM"
+    );
+    let fresh = app.paper_gid("2402.00002").await;
+    app.data_as(&bobs, add, json!({ "c": list.id.global(), "p": fresh }))
+        .await;
+    app.data_as(&bobs, add, json!({ "c": hidden.id.global(), "p": old }))
+        .await;
+    // An import of a paper by the followed author.
+    let paper = api::services::papers::new::NewPaper::parse(
+        "2403.00003",
+        "Imported",
+        "An abstract.",
+        &["Xavier X.".to_owned()],
+    )
+    .expect("a paper");
+    let record = api::services::papers::import::ImportRecord {
+        paper,
+        submitted_at: None,
+    };
+    api::services::papers::import::import(&db, &[record], |_| fixtures::now())
+        .await
+        .expect("import");
+    // A claim approved makes a followed user an author.
+    fixtures::paper(
+        &db,
+        "2404.00004",
+        "Claimed",
+        "x",
+        &["B. Bobson"],
+        fixtures::now(),
+        None,
+    )
+    .await;
+    let claimed = app.paper_gid("2404.00004").await;
+    let claim = app
+        .data_as(
+            &bobs,
+            "mutation ($p: ID!) { claimAuthorship(input: { paperId: $p, position: 0 }) { id } }",
+            json!({ "p": claimed }),
+        )
+        .await["claimAuthorship"]["id"]
+        .clone();
+    app.data_as(
+        &mo.1,
+        "mutation ($id: ID!) { decideAuthorshipClaim(id: $id, approve: true) { status } }",
+        json!({ "id": claim }),
+    )
+    .await;
+    assert_eq!(
+        told(&app, &token).await,
+        [
+            "FOLLOWED_AUTHOR_PAPER 2404.00004",
+            "FOLLOWED_AUTHOR_PAPER 2403.00003",
+            "FOLLOWED_COLLECTION_ITEM 2401.00001",
+            "FOLLOWED_AUTHOR_PAPER 2402.00002",
+        ]
+    );
+    // Nobody is told of their own act: bob collected, sub submitted.
+    assert!(
+        told(&app, &bobs)
+            .await
+            .iter()
+            .all(|n| !n.starts_with("FOLLOWED"))
+    );
+    assert!(told(&app, &subs).await.is_empty());
+}

@@ -28,6 +28,7 @@ mod moderation;
 mod notifications;
 mod people;
 mod read_api;
+mod recommendations;
 mod replicas;
 mod schema;
 mod search;

@@ -200,6 +200,7 @@ pub async fn serve(
     let digest = match state.services.mailer.clone() {
         Some(mailer) => Some(tokio::spawn(crate::services::digest::send::schedule(
             state.background.clone(),
+            state.services.discovery.clone(),
             mailer,
             state.settings.public_url.clone(),
             state.settings.digest_hour,

@@ -13,6 +13,9 @@ pub struct Model {
     pub user_id: Option<UserId>,
     /// `daily` or `weekly`.
     pub frequency: String,
+    /// `trending` (the site's top papers) or `for_you` (the account's following feed and
+    /// recommendations).
+    pub kind: String,
     /// The secret of the confirmation and unsubscribe links. Kept as it is (it must go into
     /// every digest's unsubscribe link); it grants nothing but confirming and unsubscribing.
     #[sea_orm(unique)]

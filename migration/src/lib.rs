@@ -34,6 +34,8 @@ mod m20261205_000025_paper_embeddings;
 mod m20261205_000026_user_change_events;
 mod m20261205_000027_topics;
 mod m20261205_000028_follows;
+mod m20261205_000029_followed_notifications;
+mod m20261205_000030_digest_kinds;
 
 pub struct Migrator;
 
@@ -69,6 +71,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000026_user_change_events::Migration),
             Box::new(m20261205_000027_topics::Migration),
             Box::new(m20261205_000028_follows::Migration),
+            Box::new(m20261205_000029_followed_notifications::Migration),
+            Box::new(m20261205_000030_digest_kinds::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 mod embed;
 mod model;
 mod quality;
+mod recommend;
 mod replicas;
 mod search;
 mod similar;

@@ -420,8 +420,19 @@ async fn send_digest(
     db::migrate_up(&db)
         .await
         .map_err(|e| (EXIT_FAILURE, format!("migration failed: {e}")))?;
+    // FOR_YOU digests rank by the papers' vectors when a model is named, as the server does.
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let metrics = std::sync::Arc::new(crate::metrics::Metrics::new());
+    let discovery = app::open_discovery(&settings, threads, &metrics).map_err(start_error)?;
+    discovery.load(&db).await.map_err(|e| {
+        (
+            EXIT_FAILURE,
+            format!("cannot read the papers' vectors: {e}"),
+        )
+    })?;
     let report = send::run(
         &db,
+        &discovery,
         &mailer,
         settings.public_url.as_deref(),
         frequency,

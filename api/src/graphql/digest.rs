@@ -27,13 +27,37 @@ impl From<DigestFrequency> for Frequency {
     }
 }
 
+/// What the digest holds.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum DigestKind {
+    /// The period's most upvoted papers, the same for everyone.
+    Trending,
+    /// The account's own: what reached its following feed in the period, then its
+    /// recommendations among the period's papers; not sent when there is nothing new. Needs a
+    /// session and goes to the account's address.
+    ForYou,
+}
+
+impl From<DigestKind> for digest::Kind {
+    fn from(kind: DigestKind) -> Self {
+        match kind {
+            DigestKind::Trending => Self::Trending,
+            DigestKind::ForYou => Self::ForYou,
+        }
+    }
+}
+
 /// A subscription to the digest.
 #[derive(InputObject)]
 pub struct SubscribeDigestInput {
-    /// The address; a signed-in user may leave it out to use the account's.
+    /// The address; a signed-in user may leave it out to use the account's (a `FOR_YOU` digest
+    /// always goes to the account's).
     email: Option<String>,
     /// How often.
     frequency: DigestFrequency,
+    /// What it holds.
+    #[graphql(default_with = "DigestKind::Trending")]
+    kind: DigestKind,
 }
 
 pub struct DigestSubscription(digest_subscription::Model);
@@ -51,6 +75,14 @@ impl DigestSubscription {
         match Frequency::parse(&self.0.frequency) {
             Some(Frequency::Weekly) => DigestFrequency::Weekly,
             _ => DigestFrequency::Daily,
+        }
+    }
+
+    /// What it holds.
+    async fn kind(&self) -> DigestKind {
+        match digest::Kind::parse(&self.0.kind) {
+            Some(digest::Kind::ForYou) => DigestKind::ForYou,
+            _ => DigestKind::Trending,
         }
     }
 
@@ -87,7 +119,9 @@ impl DigestMutation {
             .transpose()
             .gql()?;
         let frequency = Frequency::from(input.frequency);
-        let subscribed = digest::subscribe(services(ctx)?, caller(ctx)?, email, frequency).await;
+        let kind = input.kind.into();
+        let subscribed =
+            digest::subscribe(services(ctx)?, caller(ctx)?, email, frequency, kind).await;
         Ok(DigestSubscription(subscribed.gql()?))
     }
 

@@ -25,6 +25,10 @@ pub enum NotificationKind {
     ClaimDecided,
     /// A moderator hid your comment (`comment.hiddenReason` says why).
     CommentHidden,
+    /// A paper by an author you follow (or by a user you follow, as its author) arrived.
+    FollowedAuthorPaper,
+    /// A collection you follow gained a paper (`actor` added it).
+    FollowedCollectionItem,
 }
 
 pub struct Notification(pub notification::Model);
@@ -43,6 +47,8 @@ impl Notification {
             Some(Kind::CommentReply) => NotificationKind::CommentReply,
             Some(Kind::ClaimDecided) => NotificationKind::ClaimDecided,
             Some(Kind::CommentHidden) => NotificationKind::CommentHidden,
+            Some(Kind::FollowedAuthorPaper) => NotificationKind::FollowedAuthorPaper,
+            Some(Kind::FollowedCollectionItem) => NotificationKind::FollowedCollectionItem,
             _ => NotificationKind::PaperComment,
         }
     }

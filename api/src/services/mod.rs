@@ -16,6 +16,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod pagination;
 pub mod papers;
+pub mod recommendations;
 pub mod seed;
 pub mod throttle;
 pub mod tokens;

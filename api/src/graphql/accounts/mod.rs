@@ -14,18 +14,18 @@ use crate::graphql::args::{ForwardArgs, RelayArgs};
 use crate::graphql::claims::AuthorshipClaim;
 use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
-use crate::graphql::context::{caller, db, loaders};
+use crate::graphql::context::{caller, db, loaders, services};
 use crate::graphql::discussion::{Comment, CommentConnection};
 use crate::graphql::follows::{FeedConnection, FollowableConnection, resolve_page};
 use crate::graphql::loaders::{CollectionsOwnedBy, CommentsBy, PapersOfUser};
 use crate::graphql::moderation::{AuthorshipClaimConnection, parts};
 use crate::graphql::notifications::{Notification, NotificationConnection};
-use crate::graphql::papers::{PaperConnection, paper_connection_of};
+use crate::graphql::papers::{Paper, PaperConnection, paper_connection_of};
 use crate::graphql::tokens::ApiToken;
 use crate::graphql::webhooks::Webhook;
 use crate::ids::Global;
 use crate::services::follows::{self, FollowKind};
-use crate::services::notifications;
+use crate::services::{notifications, recommendations};
 
 pub struct User(pub user::Model, JustSignedIn);
 
@@ -314,6 +314,42 @@ impl User {
         let papers: Vec<_> = page.items.iter().map(|(_, item)| item.paper.id).collect();
         let reasons = follows::feed::reasons_of(&db, user, &papers).await.gql()?;
         Ok(Some(FeedConnection::new(page, reasons)))
+    }
+
+    /// Papers for this user, best first, at most 100: papers they have not upvoted nor collected,
+    /// ranked by closeness to what they upvoted and collected (by the papers' vectors when the
+    /// server has an embedding model, else by co-upvotes) and by what they follow; a user with
+    /// no signal yet gets the trending list. Computed when asked. Answered to the user themself
+    /// only, null for everyone else.
+    async fn recommended_papers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only papers that reached the feed after this instant.")] since: Option<
+            DateTime<Utc>,
+        >,
+        page: ForwardArgs,
+    ) -> async_graphql::Result<Option<PaperConnection>> {
+        if !self.is_self(ctx)? {
+            return Ok(None);
+        }
+        let page_args = page.parse()?;
+        let services = services(ctx)?;
+        let ranked = recommendations::for_reader(
+            &services.db,
+            &services.discovery,
+            self.0.id,
+            since,
+            &page_args,
+        )
+        .await
+        .gql()?;
+        let total = ranked.total;
+        let totals = Totals::new(move || async move { Ok(total) });
+        Ok(Some(PaperConnection(Parts::from_page(
+            ranked.page,
+            totals,
+            Paper::from,
+        ))))
     }
 
     /// The user's collections, newest first; private ones only for the user themself.

@@ -30,6 +30,7 @@ use crate::graphql::loaders::{
 use crate::services::discussion::CommentOrder;
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder};
+use crate::services::recommendations;
 
 /// The page size of `similarPapers` (a sidebar's worth) when none is given.
 const SIMILAR_PAGE: i32 = 10;
@@ -230,6 +231,29 @@ impl Paper {
                 .await
                 .gql()?;
         Ok(SimilarPaperConnection(page))
+    }
+
+    /// Readers who upvoted this paper also upvoted: the papers most upvoted by its latest 500
+    /// upvoters, most shared first, at most 100 in all; never this paper. Computed when asked.
+    #[graphql(
+        complexity = "crate::graphql::engine::cost::page_cost(Some(first), None, child_complexity)"
+    )]
+    async fn also_upvoted(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 10, desc = "How many papers (1 to 100).")] first: i32,
+    ) -> async_graphql::Result<PaperConnection> {
+        let size = PageArgs::parse(Some(first), None, None, None).gql()?.size;
+        let ranked = recommendations::also_upvoted(&db(ctx)?, self.0.id, size)
+            .await
+            .gql()?;
+        let total = ranked.total;
+        let totals = Totals::new(move || async move { Ok(total) });
+        Ok(PaperConnection(Parts::from_page(
+            ranked.page,
+            totals,
+            Paper::from,
+        )))
     }
 
     /// The paper's abstract page on arXiv.

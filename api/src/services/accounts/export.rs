@@ -164,6 +164,7 @@ pub async fn export(db: &DatabaseConnection, user: &user::Model) -> Result<Value
         "digestSubscriptions": digests.iter().map(|d| json!({
             "email": d.email,
             "frequency": d.frequency,
+            "kind": d.kind,
             "confirmed": d.confirmed_at.is_some(),
             "createdAt": d.created_at,
         })).collect::<Vec<_>>(),

@@ -16,7 +16,7 @@ use crate::ids::{ClaimId, PaperId};
 use crate::services::Services;
 use crate::services::input::Text;
 use crate::services::moderation;
-use crate::services::notifications::{self, Kind, Notice};
+use crate::services::notifications::{self, Kind, Notice, followed};
 
 pub const MAX_NOTE_CHARS: usize = 1_000;
 /// The claimant's note to the moderators.
@@ -90,6 +90,7 @@ pub async fn decide(
     } else {
         ClaimStatus::Rejected
     };
+    let started = crate::services::now();
     let row = db::retrying(|| async {
         let txn = db::begin_write(db).await?;
         let decided = authorship_claim::Entity::update_many()
@@ -128,6 +129,8 @@ pub async fn decide(
                     "the author is linked to a user already".into(),
                 ));
             }
+            // The paper is now the claimant's: their followers hear of it.
+            followed::claimed(&txn, claim.paper_id, claim.user_id, started).await?;
         }
         notifications::write(
             &txn,
@@ -154,6 +157,9 @@ pub async fn decide(
     .await?;
     let decided = [Kind::ClaimDecided];
     notifications::announce(services, &decided, None, Some(row.id)).await;
+    if approve {
+        followed::announce(services, row.paper_id, started).await;
+    }
     Ok(row)
 }
 

@@ -16,6 +16,7 @@ use crate::ids::{CollectionId, PaperId};
 use crate::services::Services;
 use crate::services::collections::write::{check_owner, owned};
 use crate::services::input::Text;
+use crate::services::notifications::followed;
 
 pub const MAX_NOTE_CHARS: usize = 500;
 /// The owner's note on an item.
@@ -159,7 +160,9 @@ pub async fn add_item(
 ) -> Result<collection::Model, AppError> {
     let note = &change.note.flatten().map(String::from);
     let position = change.position;
-    change_items(services, caller, collection, 1, |txn| async move {
+    let owner = caller.signed_in()?.id;
+    let started = crate::services::now();
+    let row = change_items(services, caller, collection, 1, |txn| async move {
         if paper::Entity::find_by_id(paper).one(&txn).await?.is_none() {
             return Err(AppError::NotFound("no such paper".into()));
         }
@@ -191,9 +194,12 @@ pub async fn add_item(
         }
         .insert(&txn)
         .await?;
+        followed::collected(&txn, paper, collection, owner, started).await?;
         Ok(txn)
     })
-    .await
+    .await?;
+    followed::announce(services, paper, started).await;
+    Ok(row)
 }
 
 /// Changes an item's note (an empty one clears it) and/or moves it to the change's position

@@ -47,6 +47,33 @@ impl Frequency {
     }
 }
 
+/// What a digest holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The period's most upvoted papers, the same for everyone.
+    Trending,
+    /// A reader's own: what reached their following feed in the period, then their
+    /// recommendations among the period's papers.
+    ForYou,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Trending => "trending",
+            Self::ForYou => "for_you",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "trending" => Some(Self::Trending),
+            "for_you" => Some(Self::ForYou),
+            _ => None,
+        }
+    }
+}
+
 /// A subscription and the secret of its links (mailed, never answered by the API).
 struct Subscribed {
     subscription: digest_subscription::Model,
@@ -62,8 +89,10 @@ fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Subscribes an address (the account's when none is given) to a digest. Counted per address
-/// and per client, since each call may mail a confirmation. Subscribing again while
+/// Subscribes an address (the account's when none is given) to a digest. A `ForYou` digest is
+/// an account's own: it needs a session (`UNAUTHENTICATED` without one, `FORBIDDEN` to an API
+/// token) and goes to the account's address (another one is `BAD_USER_INPUT` on `email`).
+/// Counted per address and per client, since each call may mail a confirmation. Subscribing again while
 /// unconfirmed sends a new confirmation link (the old one stops working); once confirmed it
 /// changes nothing. The confirmation is mailed after the answer: a slow or failing mail server
 /// does not fail the subscription (subscribing again sends a new link).
@@ -72,8 +101,22 @@ pub async fn subscribe(
     caller: &Caller,
     email: Option<Email>,
     frequency: Frequency,
+    kind: Kind,
 ) -> Result<digest_subscription::Model, AppError> {
-    let subscribed = write_subscription(services, caller, email, frequency).await?;
+    let email = match kind {
+        Kind::Trending => email,
+        Kind::ForYou => {
+            let account = Email::parse(&caller.with_session()?.email)?;
+            if email.is_some_and(|e| e.as_str() != account.as_str()) {
+                return Err(AppError::bad_input(
+                    "email",
+                    "a FOR_YOU digest goes to the account's own address",
+                ));
+            }
+            Some(account)
+        }
+    };
+    let subscribed = write_subscription(services, caller, email, frequency, kind).await?;
     let subscription = subscribed.subscription;
     if subscribed.confirm {
         match services.mailer.clone() {
@@ -100,6 +143,7 @@ async fn write_subscription(
     caller: &Caller,
     email: Option<Email>,
     frequency: Frequency,
+    kind: Kind,
 ) -> Result<Subscribed, AppError> {
     let (db, throttles) = (&services.db, &services.throttles);
     let email = match (email, &caller.user) {
@@ -123,6 +167,7 @@ async fn write_subscription(
     let existing = digest_subscription::Entity::find()
         .filter(digest_subscription::Column::Email.eq(email.as_str()))
         .filter(digest_subscription::Column::Frequency.eq(frequency.as_str()))
+        .filter(digest_subscription::Column::Kind.eq(kind.as_str()))
         .one(&txn)
         .await?;
     let subscribed = match existing {
@@ -143,6 +188,7 @@ async fn write_subscription(
                 email: Set(email.as_str().to_owned()),
                 user_id: Set(caller.user_id()),
                 frequency: Set(frequency.as_str().to_owned()),
+                kind: Set(kind.as_str().to_owned()),
                 token: Set(new_token()),
                 created_at: Set(crate::services::now()),
                 confirmed_at: Set(None),

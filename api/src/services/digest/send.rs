@@ -14,9 +14,14 @@ use sea_orm::{
 };
 
 use crate::error::AppError;
-use crate::services::digest::Frequency;
+use crate::ids::UserId;
 use crate::services::digest::mail::{Digest, DigestPaper, MailKind, Mailer};
+use crate::services::digest::{Frequency, Kind};
+use crate::services::discovery::Discovery;
+use crate::services::follows::feed;
+use crate::services::pagination::PageArgs;
 use crate::services::papers::dates::{self, Range};
+use crate::services::recommendations;
 
 /// Papers in a daily digest.
 pub const DAILY_PAPERS: u64 = 10;
@@ -80,9 +85,12 @@ pub struct Report {
     pub failed: usize,
 }
 
-/// Sends the digest of the period holding `date` to whoever has not had it.
+/// Sends the digest of the period holding `date` to whoever has not had it: the trending one
+/// (one composition for all its subscribers), and each `ForYou` subscriber's own. A digest
+/// with no paper is not sent (nor logged: a later run of the period may have some).
 pub async fn run(
     db: &DatabaseConnection,
+    discovery: &Discovery,
     mailer: &Mailer,
     paper_site: Option<&str>,
     frequency: Frequency,
@@ -93,11 +101,8 @@ pub async fn run(
         period: period.key.clone(),
         ..Report::default()
     };
-    let digest = compose(db, paper_site, frequency, &period).await?;
-    report.papers = digest.papers.len();
-    if digest.papers.is_empty() {
-        return Ok(report);
-    }
+    let trending = compose(db, paper_site, frequency, &period).await?;
+    report.papers = trending.papers.len();
     let sent_already = Query::select()
         .column(digest_send::Column::SubscriptionId)
         .from(digest_send::Entity)
@@ -111,6 +116,16 @@ pub async fn run(
         .all(db)
         .await?;
     for subscription in due {
+        let digest = match (Kind::parse(&subscription.kind), subscription.user_id) {
+            (Some(Kind::ForYou), Some(user)) => {
+                compose_for_you(db, discovery, paper_site, user, frequency, &period).await?
+            }
+            (Some(Kind::ForYou), None) => continue,
+            _ => trending.clone(),
+        };
+        if digest.papers.is_empty() {
+            continue;
+        }
         // Logged first: a concurrent run that logged it already has this subscriber.
         let logged = digest_send::Entity::insert(digest_send::ActiveModel {
             subscription_id: Set(subscription.id),
@@ -165,21 +180,7 @@ async fn compose(
         .limit(period.limit)
         .all(db)
         .await?;
-    let papers: Vec<DigestPaper> = rows
-        .into_iter()
-        .enumerate()
-        .map(|(index, row)| DigestPaper {
-            rank: index + 1,
-            authors: first_authors(&row.author_names),
-            upvotes: row.upvote_count,
-            link: match paper_site {
-                Some(site) => format!("{}/papers/{}", site.trim_end_matches('/'), row.arxiv_id),
-                None => format!("https://arxiv.org/abs/{}", row.arxiv_id),
-            },
-            excerpt: excerpt(&row.r#abstract),
-            title: row.title,
-        })
-        .collect();
+    let papers = as_mailed(rows, paper_site);
     let (subject, heading) = match frequency {
         Frequency::Daily => (
             format!(
@@ -209,6 +210,72 @@ async fn compose(
     })
 }
 
+/// Papers as a digest lists them, in order.
+fn as_mailed(rows: Vec<paper::Model>, paper_site: Option<&str>) -> Vec<DigestPaper> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(index, row)| DigestPaper {
+            rank: index + 1,
+            authors: first_authors(&row.author_names),
+            upvotes: row.upvote_count,
+            link: match paper_site {
+                Some(site) => format!("{}/papers/{}", site.trim_end_matches('/'), row.arxiv_id),
+                None => format!("https://arxiv.org/abs/{}", row.arxiv_id),
+            },
+            excerpt: excerpt(&row.r#abstract),
+            title: row.title,
+        })
+        .collect()
+}
+
+/// A reader's own digest of the period: what reached their following feed in it, newest
+/// first, then their recommendations among the period's papers, best first; at most the
+/// period's number of papers.
+async fn compose_for_you(
+    db: &DatabaseConnection,
+    discovery: &Discovery,
+    paper_site: Option<&str>,
+    user: UserId,
+    frequency: Frequency,
+    period: &Period,
+) -> Result<Digest, AppError> {
+    let Range { start, end } = period.range;
+    let limit = usize::try_from(period.limit).unwrap_or(usize::MAX);
+    let mut rows: Vec<paper::Model> = feed::within(db, user, start, end, period.limit)
+        .await?
+        .into_iter()
+        .map(|item| item.paper)
+        .collect();
+    let followed = rows.len();
+    if rows.len() < limit {
+        // `since` is exclusive: from the period's first instant on.
+        let since = start - chrono::Duration::microseconds(1);
+        let all = PageArgs::first(recommendations::MAX_RECOMMENDED as u64);
+        let ranked = recommendations::for_reader(db, discovery, user, Some(since), &all).await?;
+        for (_, paper) in ranked.page.items {
+            if rows.len() >= limit {
+                break;
+            }
+            if paper.submitted_at < end && !rows.iter().any(|r| r.id == paper.id) {
+                rows.push(paper);
+            }
+        }
+    }
+    let n = rows.len();
+    let when = match frequency {
+        Frequency::Daily => period.key.clone(),
+        Frequency::Weekly => format!("week {}", period.key),
+    };
+    Ok(Digest {
+        subject: format!("Your papers of {when}: {n} for you"),
+        heading: format!(
+            "{followed} from what you follow and {} recommended for you, of {when}",
+            n - followed
+        ),
+        papers: as_mailed(rows, paper_site),
+    })
+}
+
 /// "A, B, C et al." from the stored comma-separated names.
 fn first_authors(names: &str) -> String {
     let all: Vec<&str> = names.split(", ").filter(|n| !n.is_empty()).collect();
@@ -230,6 +297,7 @@ fn excerpt(text: &str) -> String {
 /// the weekly digest of the week before; each run claimed by one replica.
 pub async fn schedule(
     db: DatabaseConnection,
+    discovery: std::sync::Arc<Discovery>,
     mailer: Mailer,
     paper_site: Option<String>,
     hour: u8,
@@ -252,7 +320,8 @@ pub async fn schedule(
             match crate::services::jobs::claim(&db, job, every).await {
                 Ok(true) => {
                     let date = default_date(frequency, today);
-                    match run(&db, &mailer, paper_site.as_deref(), frequency, date).await {
+                    let site = paper_site.as_deref();
+                    match run(&db, &discovery, &mailer, site, frequency, date).await {
                         Ok(report) => tracing::info!(
                             period = report.period,
                             papers = report.papers,

@@ -175,6 +175,26 @@ impl Index {
         })
     }
 
+    /// The mean direction of some papers' vectors (each unit length, so each counts alike), as
+    /// one query; `None` when it holds none of them.
+    pub fn centroid(&self, ids: &[PaperId]) -> Option<Quantized> {
+        let vectors = self.read();
+        let mut sum = vec![0f32; self.dimensions];
+        let mut found = false;
+        for id in ids {
+            let Some(&at) = vectors.position.get(id) else {
+                continue;
+            };
+            found = true;
+            let codes = &vectors.codes[at * self.dimensions..(at + 1) * self.dimensions];
+            let scale = vectors.scales[at];
+            for (total, code) in sum.iter_mut().zip(codes) {
+                *total += f32::from(*code) * scale;
+            }
+        }
+        found.then(|| Quantized::new(&sum))
+    }
+
     /// The `k` papers nearest to `query` (highest cosine first), leaving out `except`.
     pub fn nearest(
         &self,

@@ -85,6 +85,13 @@ impl Discovery {
         Ok(Some(self.index.nearest(&Quantized::new(&vector), k, None)))
     }
 
+    /// The `k` papers nearest in meaning to a set of papers taken together (their mean
+    /// direction); `None` when none of them has a vector (no model, or not embedded yet).
+    pub fn nearest_to_papers(&self, papers: &[PaperId], k: usize) -> Option<Vec<(PaperId, f32)>> {
+        let centroid = self.index.centroid(papers)?;
+        Some(self.index.nearest(&centroid, k, None))
+    }
+
     /// The `k` papers nearest in meaning to a paper, itself left out; `None` when the paper has
     /// no vector (no model, or not embedded yet).
     pub fn nearest_to_paper(&self, paper: PaperId, k: usize) -> Option<Vec<(PaperId, f32)>> {

@@ -66,6 +66,29 @@ fn reasons(narrow: impl Fn(&str) -> String) -> String {
     sql
 }
 
+/// The kind number [`REASONS`] gives a followed topic.
+pub const TOPIC: i32 = 4;
+
+/// The latest `limit` reasons that bring papers to `user`'s feed, as `(paper, kind)` (see
+/// [`REASONS`] for the kinds), newest first.
+pub async fn latest_reasons(
+    db: &DatabaseConnection,
+    user: UserId,
+    limit: u64,
+) -> Result<Vec<(PaperId, i32)>, AppError> {
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "SELECT paper_id, kind FROM ({}) AS reasons ORDER BY moment DESC, paper_id DESC LIMIT {limit}",
+        reasons(|_| String::new()),
+    );
+    let rows = db
+        .query_all_raw(db::statement(backend, &sql, [user.into()]))
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("", "paper_id")?, row.try_get("", "kind")?)))
+        .collect()
+}
+
 /// A paper in the feed and the moment it reached it.
 #[derive(Debug, Clone)]
 pub struct FeedItem {
@@ -79,27 +102,75 @@ pub async fn page(
     user: UserId,
     args: &PageArgs,
 ) -> Result<Page<FeedItem>, AppError> {
+    let before = match &args.cursor {
+        None => None,
+        Some(cursor) => {
+            let field = args.cursor_field();
+            let (key, id) = decode_cursor(cursor, SCOPE, field)?;
+            let moment = key
+                .parse::<i64>()
+                .ok()
+                .and_then(DateTime::<Utc>::from_timestamp_micros)
+                .ok_or_else(|| {
+                    AppError::bad_input(
+                        field,
+                        format!("{field} is not a valid cursor for this list"),
+                    )
+                })?;
+            Some(Bound::Key(moment, id))
+        }
+    };
+    let items = select(db, user, before, None, args.size + 1).await?;
+    Ok(Page::from_rows(args, items, |item| {
+        encode_cursor(
+            SCOPE,
+            &item.moment.timestamp_micros().to_string(),
+            item.paper.id.into(),
+        )
+    }))
+}
+
+/// Where a stretch of the feed ends (exclusive).
+enum Bound {
+    /// Before this moment and paper, in the feed's order (a cursor).
+    Key(DateTime<Utc>, i64),
+    /// Before this moment.
+    Moment(DateTime<Utc>),
+}
+
+/// What reached `user`'s feed from `from` (inclusive) up to `before`, newest first, at most
+/// `limit` papers.
+async fn select(
+    db: &DatabaseConnection,
+    user: UserId,
+    before: Option<Bound>,
+    from: Option<DateTime<Utc>>,
+    limit: u64,
+) -> Result<Vec<FeedItem>, AppError> {
     let backend = db.get_database_backend();
     let mut values: Vec<sea_orm::Value> = vec![user.into()];
-    let mut having = String::new();
-    if let Some(cursor) = &args.cursor {
-        let field = args.cursor_field();
-        let (key, id) = decode_cursor(cursor, SCOPE, field)?;
-        let moment = key
-            .parse::<i64>()
-            .ok()
-            .and_then(DateTime::<Utc>::from_timestamp_micros)
-            .ok_or_else(|| {
-                AppError::bad_input(
-                    field,
-                    format!("{field} is not a valid cursor for this list"),
-                )
-            })?;
-        having = " HAVING MAX(moment) < $2 OR (MAX(moment) = $2 AND paper_id < $3)".into();
-        values.push(moment.into());
-        values.push(id.into());
+    let mut having: Vec<String> = Vec::new();
+    match before {
+        Some(Bound::Key(moment, id)) => {
+            values.push(moment.into());
+            values.push(id.into());
+            having.push("(MAX(moment) < $2 OR (MAX(moment) = $2 AND paper_id < $3))".into());
+        }
+        Some(Bound::Moment(moment)) => {
+            values.push(moment.into());
+            having.push(format!("MAX(moment) < ${}", values.len()));
+        }
+        None => {}
     }
-    let limit = args.size + 1;
+    if let Some(from) = from {
+        values.push(from.into());
+        having.push(format!("MAX(moment) >= ${}", values.len()));
+    }
+    let having = if having.is_empty() {
+        String::new()
+    } else {
+        format!(" HAVING {}", having.join(" AND "))
+    };
     let sql = format!(
         "SELECT papers.*, feed.moment AS feed_moment FROM \
            (SELECT paper_id, MAX(moment) AS moment FROM ({reasons}) AS reasons \
@@ -111,22 +182,26 @@ pub async fn page(
     let rows = db
         .query_all_raw(db::statement(backend, &sql, values))
         .await?;
-    let items = rows
-        .iter()
+    rows.iter()
         .map(|row| {
             Ok(FeedItem {
                 paper: paper::Model::from_query_result(row, "")?,
                 moment: row.try_get::<DateTime<Utc>>("", "feed_moment")?,
             })
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
-    Ok(Page::from_rows(args, items, |item| {
-        encode_cursor(
-            SCOPE,
-            &item.moment.timestamp_micros().to_string(),
-            item.paper.id.into(),
-        )
-    }))
+        .collect()
+}
+
+/// What reached `user`'s feed within `[from, before)`, newest first, at most `limit` papers
+/// (a digest's period).
+pub async fn within(
+    db: &DatabaseConnection,
+    user: UserId,
+    from: DateTime<Utc>,
+    before: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<FeedItem>, AppError> {
+    select(db, user, Some(Bound::Moment(before)), Some(from), limit).await
 }
 
 /// Why each of `papers` is in `user`'s feed, each reason once, users before authors before

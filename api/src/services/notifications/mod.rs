@@ -4,7 +4,10 @@
 //! Who is told: a comment tells the parent comment's author (`COMMENT_REPLY`), the paper's
 //! submitter and its authors who claimed it (`PAPER_COMMENT`), each person once (a reply wins
 //! when several rules match); a decided claim tells the claimant; a hidden comment tells its
-//! author. Nobody is told of their own action.
+//! author; what arrives through a follow tells the followers (`followed`). Nobody is told of
+//! their own action.
+
+pub mod followed;
 
 use std::collections::HashMap;
 
@@ -33,6 +36,10 @@ pub enum Kind {
     ClaimDecided,
     /// A moderator hid the user's comment.
     CommentHidden,
+    /// A paper by an author the user follows arrived.
+    FollowedAuthorPaper,
+    /// A collection the user follows gained a paper.
+    FollowedCollectionItem,
 }
 
 impl Kind {
@@ -42,6 +49,8 @@ impl Kind {
             Self::PaperComment => "PAPER_COMMENT",
             Self::ClaimDecided => "CLAIM_DECIDED",
             Self::CommentHidden => "COMMENT_HIDDEN",
+            Self::FollowedAuthorPaper => "FOLLOWED_AUTHOR_PAPER",
+            Self::FollowedCollectionItem => "FOLLOWED_COLLECTION_ITEM",
         }
     }
 
@@ -51,6 +60,8 @@ impl Kind {
             "PAPER_COMMENT" => Some(Self::PaperComment),
             "CLAIM_DECIDED" => Some(Self::ClaimDecided),
             "COMMENT_HIDDEN" => Some(Self::CommentHidden),
+            "FOLLOWED_AUTHOR_PAPER" => Some(Self::FollowedAuthorPaper),
+            "FOLLOWED_COLLECTION_ITEM" => Some(Self::FollowedCollectionItem),
             _ => None,
         }
     }
@@ -231,6 +242,35 @@ pub async fn announce(
     claim: Option<ClaimId>,
 ) {
     match written_for(&services.db, kinds, comment, claim).await {
+        Ok(rows) => {
+            let events: Vec<Event> = rows
+                .iter()
+                .map(|n| Event::NotificationAdded {
+                    notification: n.id,
+                    user: n.user_id,
+                })
+                .collect();
+            services.publish(&events).await;
+        }
+        Err(err) => tracing::warn!(error = %err, "cannot announce new notifications"),
+    }
+}
+
+/// Announces live the notifications of these kinds about `paper` written at or after `since`
+/// (by an action that has just committed).
+pub async fn announce_paper(
+    services: &Services,
+    kinds: &[Kind],
+    paper: PaperId,
+    since: chrono::DateTime<chrono::Utc>,
+) {
+    let rows = notification::Entity::find()
+        .filter(notification::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())))
+        .filter(notification::Column::PaperId.eq(paper))
+        .filter(notification::Column::CreatedAt.gte(since))
+        .all(&services.db)
+        .await;
+    match rows {
         Ok(rows) => {
             let events: Vec<Event> = rows
                 .iter()

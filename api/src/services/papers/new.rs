@@ -143,6 +143,7 @@ pub(super) async fn insert<C: ConnectionTrait>(
         paper_author::Entity::insert_many(links).exec(txn).await?;
     }
     crate::services::topics::file(txn, row.id, &new.topics).await?;
+    crate::services::notifications::followed::new_paper(txn, row.id, submitted_by, now).await?;
     crate::services::webhooks::outbox::paper_submitted(txn, &row, &new.author_names()).await?;
     Ok(row)
 }

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::services::Services;
 use crate::services::events::Event;
 use crate::services::input::HttpUrl;
+use crate::services::notifications::followed;
 use crate::services::papers::import;
 use crate::services::papers::new::{self, NewPaper};
 use crate::services::topics;
@@ -64,6 +65,7 @@ pub async fn submit(
         .submissions_per_user
         .reserve(&submitter.id.to_string())
         .await?;
+    let started = crate::services::now();
     let submitted = db::retrying(|| async {
         let txn = db::begin_write(db).await?;
         let row = insert(&txn, submitter, &new).await?;
@@ -76,6 +78,7 @@ pub async fn submit(
             services
                 .publish(&[Event::PaperSubmitted { paper: row.id }])
                 .await;
+            followed::announce(services, row.id, started).await;
             Ok(row)
         }
         Err(err) => {

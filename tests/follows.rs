@@ -264,11 +264,15 @@ async fn the_following_feed_gathers_every_reason_once_per_paper_newest_first(bac
     .expect("claim");
     let list = fixtures::collection(&db, &carol, "Classics", false, &[&old]).await;
     let token = token_for(&ada);
+    // Carol herself brings nothing (she wrote and submitted nothing), but following her widens
+    // the follows' reach enough that pages of two walk the papers while pages of ten gather
+    // them from the follows (`services::follows::feed`): both ways must list the same feed.
     for id in [
         json!(bob.id.global()),
         author_id(&app, "2401.00001").await,
         topic_id(&app, "cs.RO").await,
         json!(list.id.global()),
+        json!(carol.id.global()),
     ] {
         app.data_as(&token, &follow_query("follow"), json!({ "id": id }))
             .await;

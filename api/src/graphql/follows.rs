@@ -219,7 +219,8 @@ impl FeedEdge {
     }
 }
 
-/// A page of the viewer's following feed, newest first by the moment each paper reached it.
+/// A page of the viewer's following feed, newest first by the moment each paper first reached
+/// it.
 pub struct FeedConnection {
     edges: Vec<FeedEdge>,
     page_info: PageInfo,
@@ -242,7 +243,8 @@ impl FeedConnection {
     }
 }
 
-/// A page of the viewer's following feed, newest first by the moment each paper reached it.
+/// A page of the viewer's following feed, newest first by the moment each paper first reached
+/// it.
 #[Object]
 impl FeedConnection {
     /// The papers of this page, each with its cursor and reasons.

@@ -297,9 +297,10 @@ impl User {
 
     /// The user's following feed: papers written by followed authors (or by author identities
     /// that followed users claimed), submitted by followed users, added to followed collections
-    /// or filed under followed topics, newest first by the moment each reached the feed, one
-    /// entry per paper with every reason. Answered to the user themself only, null for everyone
-    /// else.
+    /// or filed under followed topics, newest first by the moment each first reached the feed
+    /// (its submission, or for a paper only a collection brought, when a followed collection
+    /// first gained it), one entry per paper with every reason. Answered to the user themself
+    /// only, null for everyone else.
     async fn feed(
         &self,
         ctx: &Context<'_>,

@@ -323,13 +323,13 @@ async fn the_following_feed_gathers_every_reason_once_per_paper_newest_first(bac
             "2401.00006"
         ]
     );
-    // The same statements for a page of four as for six (each page has reasons of every
+    // The same statements for a page of five as for fifty (each page has reasons of every
     // kind: each kind's targets are one batched statement).
     let small = app
-        .statements_for(Some(&token), FEED, json!({ "first": 4 }))
+        .statements_for(Some(&token), FEED, json!({ "first": 5 }))
         .await;
     let large = app
-        .statements_for(Some(&token), FEED, json!({ "first": 6 }))
+        .statements_for(Some(&token), FEED, json!({ "first": 50 }))
         .await;
     assert_eq!(small, large);
     // The feed is its owner's alone.

@@ -7,9 +7,9 @@
 //!
 //! - with an embedding model, by the cosine between each paper's vector and the mean direction
 //!   of the vectors of what they upvoted and collected (their latest [`SEEDS`] of each);
-//! - without one (or before those papers have vectors), by co-upvotes: every other reader who
-//!   upvoted one of those papers lends weight to what else they upvoted, in proportion to how
-//!   many of the reader's papers they share;
+//! - without one (or before those papers have vectors), by co-upvotes: the other readers who
+//!   upvoted those papers (the [`PEERS`] sharing most of them) lend weight to what else they
+//!   upvoted, in proportion to how many of the reader's papers they share;
 //! - either way, what the reader follows adds to a paper's score: a paper by a followed author or
 //!   user, or added to a followed collection, [`FOLLOWED_WEIGHT`]; under a followed topic,
 //!   [`TOPIC_WEIGHT`] (recent ones only: the [`FOLLOWED_CANDIDATES`] latest);
@@ -41,7 +41,9 @@ pub const FOLLOWED_WEIGHT: f64 = 2.0;
 /// The score a followed topic lends a paper.
 pub const TOPIC_WEIGHT: f64 = 0.5;
 /// The latest papers of what a reader follows that are considered.
-pub const FOLLOWED_CANDIDATES: u64 = 1_000;
+pub const FOLLOWED_CANDIDATES: u64 = 200;
+/// The other readers, those sharing most of the reader's papers, whose upvotes are read.
+pub const PEERS: u64 = 100;
 /// The most other readers whose upvotes of a paper are read for `alsoUpvoted`.
 pub const CO_VOTERS: u64 = 500;
 
@@ -84,8 +86,9 @@ async fn seeds(db: &DatabaseConnection, user: UserId) -> Result<Seeds, AppError>
     Ok(Seeds { learn, exclude })
 }
 
-/// Scores by co-upvotes: the other readers who upvoted the seeds, each weighted by how many seeds
-/// they share, lend that weight to everything else they upvoted.
+/// Scores by co-upvotes: the other readers who upvoted the seeds (the [`PEERS`] sharing most of
+/// them), each weighted by how many seeds they share, lend that weight to everything else they
+/// upvoted.
 async fn co_upvoted(
     db: &DatabaseConnection,
     user: UserId,
@@ -103,7 +106,8 @@ async fn co_upvoted(
     let sql = format!(
         "SELECT other.paper_id AS paper_id, CAST(SUM(peers.shared) AS BIGINT) AS score FROM \
            (SELECT user_id, COUNT(*) AS shared FROM paper_upvotes \
-            WHERE paper_id IN ({list}) AND user_id <> $1 GROUP BY user_id) AS peers \
+            WHERE paper_id IN ({list}) AND user_id <> $1 GROUP BY user_id \
+            ORDER BY shared DESC, user_id LIMIT {PEERS}) AS peers \
          JOIN paper_upvotes other ON other.user_id = peers.user_id \
          WHERE NOT EXISTS (SELECT 1 FROM paper_upvotes mine \
                            WHERE mine.user_id = $1 AND mine.paper_id = other.paper_id) \

@@ -246,19 +246,22 @@ async fn select(
         )
     } else {
         format!(
+            // `CROSS JOIN` keeps SQLite's join order: from the reader's few follows out, never
+            // a scan of the papers (PostgreSQL plans it as the inner join it is).
             "SELECT paper_id, moment FROM ( \
                SELECT pa.paper_id AS paper_id, p.submitted_at AS moment FROM follows f \
-                 JOIN paper_authors pa ON pa.author_id = f.author_id \
-                 JOIN papers p ON p.id = pa.paper_id WHERE f.user_id = $1 \
+                 CROSS JOIN paper_authors pa CROSS JOIN papers p \
+                 WHERE f.user_id = $1 AND pa.author_id = f.author_id AND p.id = pa.paper_id \
                UNION SELECT pa.paper_id, p.submitted_at FROM follows f \
-                 JOIN authors a ON a.user_id = f.followed_user_id \
-                 JOIN paper_authors pa ON pa.author_id = a.id \
-                 JOIN papers p ON p.id = pa.paper_id WHERE f.user_id = $1 \
-               UNION SELECT p.id, p.submitted_at FROM follows f \
-                 JOIN papers p ON p.submitted_by = f.followed_user_id WHERE f.user_id = $1 \
+                 CROSS JOIN authors a CROSS JOIN paper_authors pa CROSS JOIN papers p \
+                 WHERE f.user_id = $1 AND a.user_id = f.followed_user_id \
+                 AND pa.author_id = a.id AND p.id = pa.paper_id \
+               UNION SELECT p.id, p.submitted_at FROM follows f CROSS JOIN papers p \
+                 WHERE f.user_id = $1 AND p.submitted_by = f.followed_user_id \
                UNION SELECT pt.paper_id, p.submitted_at FROM follows f \
-                 JOIN paper_topics pt ON pt.topic_id = f.topic_id \
-                 JOIN papers p ON p.id = pt.paper_id WHERE f.user_id = $1) AS gathered \
+                 CROSS JOIN paper_topics pt CROSS JOIN papers p \
+                 WHERE f.user_id = $1 AND pt.topic_id = f.topic_id AND p.id = pt.paper_id) \
+               AS gathered \
              WHERE 1 = 1{cut} ORDER BY moment DESC, paper_id DESC LIMIT {limit}",
             cut = cut("moment", "paper_id"),
         )
@@ -266,10 +269,9 @@ async fn select(
     // The papers only a collection brought, at the first time one gained them.
     let collected_papers = format!(
         "SELECT ci.paper_id AS paper_id, MIN(ci.added_at) AS moment FROM follows f \
-           JOIN collections c ON c.id = f.collection_id \
-           JOIN collection_items ci ON ci.collection_id = c.id \
-           JOIN papers p ON p.id = ci.paper_id \
-         WHERE f.user_id = $1 AND (c.is_private = FALSE OR c.owner_id = $1) AND NOT {brought} \
+           CROSS JOIN collections c CROSS JOIN collection_items ci CROSS JOIN papers p \
+         WHERE f.user_id = $1 AND c.id = f.collection_id AND ci.collection_id = c.id \
+           AND p.id = ci.paper_id AND (c.is_private = FALSE OR c.owner_id = $1) AND NOT {brought} \
          GROUP BY ci.paper_id HAVING 1 = 1{cut} \
          ORDER BY moment DESC, paper_id DESC LIMIT {limit}",
         brought = brought("p.id", "p.submitted_by"),

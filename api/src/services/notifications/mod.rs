@@ -241,7 +241,17 @@ pub async fn announce(
     comment: Option<CommentId>,
     claim: Option<ClaimId>,
 ) {
-    match written_for(&services.db, kinds, comment, claim).await {
+    publish_added(
+        services,
+        written_for(&services.db, kinds, comment, claim).await,
+    )
+    .await;
+}
+
+/// Tells subscribers of notifications just written and read back; a failure to read them is
+/// logged (the action that wrote them succeeded).
+async fn publish_added(services: &Services, rows: Result<Vec<notification::Model>, AppError>) {
+    match rows {
         Ok(rows) => {
             let events: Vec<Event> = rows
                 .iter()
@@ -270,19 +280,7 @@ pub async fn announce_paper(
         .filter(notification::Column::CreatedAt.gte(since))
         .all(&services.db)
         .await;
-    match rows {
-        Ok(rows) => {
-            let events: Vec<Event> = rows
-                .iter()
-                .map(|n| Event::NotificationAdded {
-                    notification: n.id,
-                    user: n.user_id,
-                })
-                .collect();
-            services.publish(&events).await;
-        }
-        Err(err) => tracing::warn!(error = %err, "cannot announce new notifications"),
-    }
+    publish_added(services, rows.map_err(AppError::from)).await;
 }
 
 /// The notifications an action just wrote: those of a comment (or claim) of a kind, the newest

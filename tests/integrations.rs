@@ -185,4 +185,16 @@ async fn the_huggingface_hub_client_reads_the_rest_surface_as_graphql_answers(ba
     assert_eq!(strings(&read["search"]), ids(&search, "searchPapers"));
     assert_eq!(read["unknown"], 404);
     assert_eq!(read["bad_date"], 400);
+
+    // `read_paper` returns the markdown page unmodified.
+    let page = reqwest::get(app.url("/papers/2502.00001.md"))
+        .await
+        .expect("the page")
+        .text()
+        .await
+        .expect("its text");
+    assert_eq!(read["markdown"], page);
+    assert!(page.starts_with("# Zebra stripes\n"), "{page}");
+    assert!(page.contains("> Stripes!"), "{page}");
+    assert_eq!(read["unknown_markdown"], 404);
 }

@@ -6,6 +6,7 @@
 mod support;
 
 mod accounts;
+mod agents;
 mod api_tokens;
 mod claims;
 mod cli;

@@ -259,7 +259,7 @@ async fn what_a_page_of_papers_reads_along_agrees_with_the_loaders(backend: Back
     let db = app.db.connect().await;
     let viewer = fixtures::user(&db, "viewer").await;
     let other = fixtures::user(&db, "other").await;
-    let day = fixtures::now() - chrono::Duration::days(1);
+    let day = fixtures::noon_days_ago(1);
     let mut upvoted = HashSet::new();
     for i in 0..7_i64 {
         let paper = fixtures::paper(
@@ -366,7 +366,7 @@ async fn comment_totals_read_with_their_pages_agree_with_the_separate_count(back
     let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
     let db = app.db.connect().await;
     let writer = fixtures::user(&db, "writer").await;
-    let day = fixtures::now() - chrono::Duration::days(1);
+    let day = fixtures::noon_days_ago(1);
     let mut expected = std::collections::HashMap::new();
     let mut written = 0;
     for i in 0..4_i64 {
@@ -430,7 +430,7 @@ async fn a_bad_cursor_fails_its_own_list_and_not_the_lists_loaded_with_it(backen
     let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
     let db = app.db.connect().await;
     let writer = fixtures::user(&db, "writer").await;
-    let day = fixtures::now() - chrono::Duration::days(1);
+    let day = fixtures::noon_days_ago(1);
     let paper = fixtures::paper(&db, "2404.00001", "P", "x", &["A"], day, None).await;
     fixtures::comment(&db, &paper, &writer, None, "one").await;
     fixtures::comment(&db, &paper, &writer, None, "two").await;
@@ -471,7 +471,7 @@ async fn papers_answered_directly_equal_their_resolvers(backend: Backend) {
     let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
     let db = app.db.connect().await;
     let viewer = fixtures::user(&db, "viewer").await;
-    let day = fixtures::now() - chrono::Duration::days(1);
+    let day = fixtures::noon_days_ago(1);
     let full = fixtures::paper(
         &db,
         "2403.00001",
@@ -574,7 +574,7 @@ async fn a_page_reads_the_abstract_wherever_its_selection_asks_for_it(backend: B
     use crate::support::fixtures;
     let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
     let db = app.db.connect().await;
-    let day = fixtures::now() - chrono::Duration::days(1);
+    let day = fixtures::noon_days_ago(1);
     fixtures::paper(&db, "2403.00001", "P", "The abstract.", &["A"], day, None).await;
     let date = day.format("%Y-%m-%d").to_string();
     for query in [

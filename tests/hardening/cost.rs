@@ -121,7 +121,7 @@ async fn nested_list_statements(backend: Backend, n: usize) -> u64 {
             &format!("Paper {i}"),
             "x",
             &[&format!("Author {i}"), "Shared Author"],
-            fixtures::now() - Duration::minutes(i as i64),
+            fixtures::earlier_today() - Duration::minutes(i as i64),
             Some(user.id),
         )
         .await;

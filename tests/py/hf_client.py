@@ -44,7 +44,13 @@ out = {
     "submitter": ids(api.list_daily_papers(date=day, submitter="ada")),
     "info": brief(api.paper_info(arxiv_id)),
     "search": ids(api.list_papers(query=words, limit=5)),
+    "markdown": api.read_paper(arxiv_id),
 }
+try:
+    api.read_paper("2101.99999")
+    out["unknown_markdown"] = 200
+except HfHubHTTPError as error:
+    out["unknown_markdown"] = error.response.status_code
 try:
     api.paper_info("2101.99999")
     out["unknown"] = 200

@@ -21,6 +21,22 @@ pub fn now() -> DateTime<Utc> {
     api::services::now()
 }
 
+/// A moment of today (UTC) with at least an hour of today before it: a minute ago, or 01:00 when
+/// the suite runs in the first hour of the day (a little in the future then, which nothing that
+/// lists today's feed minds). Tests that read today's feed place papers up to an hour before it.
+pub fn earlier_today() -> DateTime<Utc> {
+    let one_am = noon_days_ago(0) - Duration::hours(11);
+    (now() - Duration::minutes(1)).max(one_am)
+}
+
+/// Noon (UTC) of the day `days` days before today: a moment from which a test can place papers
+/// minutes or hours apart on one calendar day whatever the time the suite runs (a run near
+/// midnight once split `now() - 1 day + i minutes` over two days).
+pub fn noon_days_ago(days: i64) -> DateTime<Utc> {
+    let day = now().date_naive() - Duration::days(days);
+    day.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc()
+}
+
 /// The services over a test database, as the server builds them but with the throttles off.
 pub fn services(db: &DatabaseConnection) -> Services {
     Services {

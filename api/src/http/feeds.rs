@@ -10,16 +10,13 @@
 use std::collections::HashMap;
 
 use axum::extract::{MatchedPath, Query, State};
-use axum::http::header::{
-    CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
-};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use entity::paper;
-use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
+use crate::http::conditional;
 use crate::http::json_error::json_error;
 use crate::ids::PaperId;
 use crate::services::pagination::PageArgs;
@@ -215,22 +212,6 @@ pub async fn daily(
     answer(&state, params, &headers, content_type, render).await
 }
 
-/// `GET /feeds/daily.rss`.
-pub async fn daily_rss(
-    State(state): State<AppState>,
-    Query(params): Query<FeedParams>,
-    headers: HeaderMap,
-) -> Response {
-    answer(
-        &state,
-        params,
-        &headers,
-        "application/rss+xml; charset=utf-8",
-        rss,
-    )
-    .await
-}
-
 async fn answer(
     state: &AppState,
     params: FeedParams,
@@ -243,44 +224,11 @@ async fn answer(
         Err(err) => return json_error(&err),
     };
     let body = render(state, &day);
-    let etag = format!(
-        "\"{}\"",
-        hex::encode(&Sha256::digest(body.as_bytes())[..12])
-    );
-    // Second precision, as HTTP dates carry.
-    let modified = DateTime::from_timestamp(day.updated.timestamp(), 0).unwrap_or(day.updated);
-    let last_modified = modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-    let mut response = if still_fresh(headers, &etag, modified) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        ([(CONTENT_TYPE, content_type)], body).into_response()
-    };
-    let response_headers = response.headers_mut();
-    let max_age = state.settings.cache_max_age;
-    for (name, value) in [
-        (ETAG, etag),
-        (LAST_MODIFIED, last_modified),
-        (CACHE_CONTROL, format!("public, max-age={max_age}")),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            response_headers.insert(name, value);
-        }
-    }
-    response
-}
-
-/// Whether a conditional GET still holds the current feed: `If-None-Match` naming its ETag (or
-/// `*`), or, without that header, `If-Modified-Since` at or after its last change.
-fn still_fresh(headers: &HeaderMap, etag: &str, modified: DateTime<Utc>) -> bool {
-    if let Some(tags) = headers.get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
-        return tags
-            .split(',')
-            .map(|tag| tag.trim().trim_start_matches("W/"))
-            .any(|tag| tag == etag || tag == "*");
-    }
-    headers
-        .get(IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| DateTime::parse_from_rfc2822(&v.replace("GMT", "+0000")).ok())
-        .is_some_and(|since| since >= modified)
+    conditional::answer(
+        headers,
+        content_type,
+        body,
+        Some(day.updated),
+        state.settings.cache_max_age,
+    )
 }

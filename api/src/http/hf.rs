@@ -12,22 +12,17 @@
 //! fields in `PaperInfo`). The handlers call the same services as the GraphQL resolvers: a page
 //! costs the page, its authors and their users, whatever its size.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderValue;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, SecondsFormat, Utc};
-use entity::{paper, user};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::AppError;
 use crate::http::json_error::json_error;
-use crate::ids::{Global, UserId};
-use crate::services::accounts;
+use crate::render::paper::papers_json;
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperFilter, PaperOrder, Period, search};
 use crate::state::AppState;
@@ -59,7 +54,7 @@ pub struct SearchParams {
 }
 
 /// A non-negative whole number parameter within `max`.
-fn number(
+pub(crate) fn number(
     text: Option<&str>,
     name: &str,
     default: u64,
@@ -79,71 +74,6 @@ fn number(
                 format!("{name} must be a whole number from {min} to {max}"),
             )
         })
-}
-
-fn timestamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// A user as the client's `User` reads it.
-fn user_json(user: &user::Model) -> Value {
-    json!({
-        "user": user.username,
-        "fullname": user.display_name.clone().unwrap_or_else(|| user.username.clone()),
-        "avatarUrl": user.avatar_url,
-    })
-}
-
-/// Papers as flat objects, their authors and users loaded in two statements for all.
-async fn papers_json(state: &AppState, rows: Vec<paper::Model>) -> Result<Vec<Value>, AppError> {
-    let ids: Vec<_> = rows.iter().map(|p| p.id).collect();
-    let authors = papers::authors_of(&state.services.db, &ids).await?;
-    let mut user_ids: Vec<_> = rows.iter().filter_map(|p| p.submitted_by).collect();
-    user_ids.extend(
-        authors
-            .values()
-            .flatten()
-            .filter_map(|entry| entry.author.user_id),
-    );
-    user_ids.sort_unstable();
-    user_ids.dedup();
-    let users: HashMap<UserId, user::Model> = if user_ids.is_empty() {
-        HashMap::new()
-    } else {
-        accounts::users::find_by_ids(&state.services.db, &user_ids).await?
-    };
-    Ok(rows
-        .into_iter()
-        .map(|paper| {
-            let names: Vec<Value> = authors
-                .get(&paper.id)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-                .iter()
-                .map(|entry| {
-                    let mut author = json!({ "name": entry.author.name, "hidden": false });
-                    if let Some(user) = entry.author.user_id.and_then(|id| users.get(&id)) {
-                        author["user"] = user_json(user);
-                    }
-                    author
-                })
-                .collect();
-            json!({
-                "id": paper.arxiv_id,
-                "title": paper.title,
-                "summary": paper.r#abstract,
-                "authors": names,
-                "publishedAt": paper.published_at.map(timestamp),
-                "submittedOnDailyAt": timestamp(paper.submitted_at),
-                "submittedOnDailyBy": paper.submitted_by.and_then(|id| users.get(&id)).map(user_json),
-                "upvotes": paper.upvote_count,
-                "numComments": paper.comment_count,
-                "githubRepo": paper.github_repo,
-                "projectPage": paper.project_page,
-                "discussionId": paper.id.global(),
-            })
-        })
-        .collect())
 }
 
 /// `GET /api/daily_papers`.
@@ -171,7 +101,9 @@ pub async fn daily_papers(
         let page = number(params.p.as_deref(), "p", 0, 0, MAX_OFFSET / limit)?;
         let db = &state.services.db;
         let rows = papers::list_by_page_number(db, &filter, order, page, limit).await?;
-        papers_json(&state, rows).await.map(Value::Array)
+        papers_json(&state.services.db, rows)
+            .await
+            .map(Value::Array)
     };
     respond(&state, listed.await)
 }
@@ -181,7 +113,7 @@ pub async fn paper(State(state): State<AppState>, Path(arxiv_id): Path<String>) 
     let found = async {
         let found = papers::find_by_arxiv_id(&state.services.db, &arxiv_id).await?;
         let paper = found.ok_or_else(|| AppError::NotFound(format!("no paper {arxiv_id}")))?;
-        let mut list = papers_json(&state, vec![paper]).await?;
+        let mut list = papers_json(&state.services.db, vec![paper]).await?;
         Ok(list.pop().unwrap_or(Value::Null))
     };
     respond(&state, found.await)
@@ -204,7 +136,9 @@ pub async fn search_papers(
         let services = &state.services;
         let results = search::search(&services.db, &services.discovery, query, None, &args).await?;
         let rows = results.hits.into_iter().map(|hit| hit.paper).collect();
-        papers_json(&state, rows).await.map(Value::Array)
+        papers_json(&state.services.db, rows)
+            .await
+            .map(Value::Array)
     };
     respond(&state, found.await)
 }
@@ -215,7 +149,7 @@ fn limit(text: Option<&str>) -> Result<u64, AppError> {
 }
 
 /// The answer: JSON, cacheable like an anonymous GraphQL GET; an error as `json_error` says.
-fn respond(state: &AppState, result: Result<Value, AppError>) -> Response {
+pub(crate) fn respond(state: &AppState, result: Result<Value, AppError>) -> Response {
     match result {
         Ok(body) => {
             let mut response = Json(body).into_response();

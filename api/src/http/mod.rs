@@ -1,6 +1,8 @@
 //! The HTTP layer: routes, the GraphQL handler and the layers around them.
 
 pub mod client;
+pub mod comments;
+pub mod conditional;
 pub mod digest;
 pub mod export;
 pub mod feeds;
@@ -8,8 +10,10 @@ pub mod graphql;
 pub mod health;
 pub mod hf;
 pub mod json_error;
+pub mod llms;
 pub mod metrics;
 pub mod negotiate;
+pub mod pages;
 pub mod request_id;
 pub mod server;
 
@@ -56,6 +60,9 @@ pub fn router(state: AppState, engine: Engine) -> Router {
         .route("/api/daily_papers", get(hf::daily_papers))
         .route("/api/papers/search", get(hf::search_papers))
         .route("/api/papers/{arxiv_id}", get(hf::paper))
+        .route("/api/papers/{arxiv_id}/comments", get(comments::comments))
+        .route("/papers/{*path}", get(pages::paper))
+        .route("/llms.txt", get(llms::llms_txt))
         .route("/api/me/export", get(export::export))
         .route("/feeds/daily.atom", get(feeds::daily))
         .route("/feeds/daily.rss", get(feeds::daily))
@@ -71,12 +78,14 @@ pub fn router(state: AppState, engine: Engine) -> Router {
         probes = probes.route("/metrics", get(metrics::scrape));
     }
     let metrics = state.metrics.clone();
+    let mcp = crate::mcp::router(state.clone());
     let probes = probes.with_state(state);
     // The outer timeout also bounds slow uploads; the GraphQL handler answers its own,
     // shorter timeout with a GraphQL error first.
     let outer_timeout = settings.request_timeout() + std::time::Duration::from_secs(5);
     graphql
         .merge(probes)
+        .merge(mcp)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -1,0 +1,231 @@
+//! A paper's comment thread for readers outside GraphQL: a page of top-level comments (or of
+//! one comment's replies), each with its first replies, as JSON (`GET
+//! /api/papers/{arxivId}/comments`, the MCP tool `get_comments`) and as markdown.
+//!
+//! These readers are anonymous, so the rules are GraphQL's for an anonymous viewer: a deleted
+//! or hidden comment is a tombstone (no author, no body) that keeps its place and its replies.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use entity::{comment, user};
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
+
+use crate::error::AppError;
+use crate::ids::{CommentId, Global, PaperId, UserId};
+use crate::render::paper::users_by_id;
+use crate::render::{display_name, quote, timestamp, user_json};
+use crate::services::discussion::{self, CommentList, CommentOrder, markdown};
+use crate::services::pagination::{Direction, Page, PageArgs, ParentId};
+
+/// How many replies each comment of a page carries; the rest are a `parent=` request away.
+pub const REPLIES_SHOWN: u64 = 20;
+
+/// Whose comments a page lists.
+#[derive(Debug, Clone, Copy)]
+pub enum ThreadOf {
+    /// A paper's top-level comments, in an order.
+    Paper(PaperId, CommentOrder),
+    /// A comment's direct replies, oldest first.
+    Replies(CommentId),
+}
+
+/// A page of a thread: comments with their first replies, and where the next page starts.
+pub struct ThreadPage {
+    comments: Vec<(comment::Model, Vec<comment::Model>)>,
+    users: HashMap<UserId, user::Model>,
+    pub next_cursor: Option<String>,
+    /// How many comments the list holds in all (top-level ones, or the comment's replies).
+    pub total: u64,
+}
+
+impl ThreadPage {
+    /// Reads a page (`size` comments after `cursor`) and each comment's first replies: three
+    /// statements whatever the page's size. A cursor of another list is `BAD_USER_INPUT` on
+    /// `cursor_field`.
+    pub async fn load(
+        db: &DatabaseConnection,
+        of: ThreadOf,
+        size: u64,
+        cursor: Option<String>,
+        cursor_field: &str,
+    ) -> Result<Self, AppError> {
+        let args = PageArgs {
+            size,
+            direction: Direction::Forward,
+            cursor,
+        };
+        let (page, total) = match of {
+            ThreadOf::Paper(paper, order) => {
+                one_page(db, CommentList::TopLevel(order), paper, &args).await
+            }
+            ThreadOf::Replies(comment) => one_page(db, CommentList::Replies, comment, &args).await,
+        }
+        .map_err(|err| rename_cursor_error(err, cursor_field))?;
+        let next_cursor = if page.has_next_page {
+            page.items.last().map(|(cursor, _)| cursor.clone())
+        } else {
+            None
+        };
+        let rows: Vec<comment::Model> = page.items.into_iter().map(|(_, row)| row).collect();
+        let with_replies: Vec<CommentId> = rows
+            .iter()
+            .filter(|c| c.reply_count > 0)
+            .map(|c| c.id)
+            .collect();
+        let mut replies = if with_replies.is_empty() {
+            HashMap::new()
+        } else {
+            let first = PageArgs::first(REPLIES_SHOWN);
+            discussion::pages(db, CommentList::Replies, &with_replies, &first, false).await?
+        };
+        let comments: Vec<_> = rows
+            .into_iter()
+            .map(|row| {
+                let shown = replies
+                    .remove(&row.id)
+                    .map(|(page, _)| page.items.into_iter().map(|(_, r)| r).collect())
+                    .unwrap_or_default();
+                (row, shown)
+            })
+            .collect();
+        let user_ids = comments
+            .iter()
+            .flat_map(|(c, replies)| std::iter::once(c).chain(replies))
+            .filter(|c| !is_tombstone(c))
+            .filter_map(|c| c.user_id)
+            .collect();
+        let users = users_by_id(db, user_ids).await?;
+        Ok(Self {
+            comments,
+            users,
+            next_cursor,
+            total: total.unwrap_or(0),
+        })
+    }
+
+    /// The page as JSON: `{"comments": [...], "nextCursor", "total"}`.
+    pub fn json(&self) -> Value {
+        let comments: Vec<Value> = self
+            .comments
+            .iter()
+            .map(|(comment, replies)| {
+                let mut value = self.comment_json(comment);
+                value["replies"] = replies.iter().map(|r| self.comment_json(r)).collect();
+                value
+            })
+            .collect();
+        json!({ "comments": comments, "nextCursor": self.next_cursor, "total": self.total })
+    }
+
+    fn comment_json(&self, comment: &comment::Model) -> Value {
+        let tombstone = is_tombstone(comment);
+        let author = if tombstone {
+            None
+        } else {
+            comment.user_id.and_then(|id| self.users.get(&id))
+        };
+        let (body, html) = if tombstone {
+            (String::new(), String::new())
+        } else {
+            let html = comment
+                .body_html
+                .clone()
+                .unwrap_or_else(|| markdown::to_safe_html(&comment.body));
+            (comment.body.clone(), html)
+        };
+        json!({
+            "id": comment.id.global(),
+            "parentId": comment.parent_id.map(|id| id.global()),
+            "author": author.map(user_json),
+            "createdAt": timestamp(comment.created_at),
+            "editedAt": comment.edited_at.map(timestamp),
+            "body": body,
+            "bodyHtml": html,
+            "upvotes": comment.upvote_count,
+            "numReplies": comment.reply_count,
+            "isDeleted": tombstone,
+        })
+    }
+
+    /// The page as markdown: each comment quoted under its author, replies indented below it.
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        if self.comments.is_empty() {
+            out.push_str("No comments.\n");
+        }
+        for (comment, replies) in &self.comments {
+            self.comment_markdown(&mut out, comment, "");
+            let more = i64::from(comment.reply_count) - replies.len() as i64;
+            for reply in replies {
+                self.comment_markdown(&mut out, reply, "    ");
+            }
+            if more > 0 {
+                let _ = writeln!(
+                    out,
+                    "    ({more} more replies: ask for the replies of comment {})\n",
+                    comment.id.global()
+                );
+            }
+        }
+        if let Some(cursor) = &self.next_cursor {
+            let _ = writeln!(out, "More comments follow (cursor: {cursor}).");
+        }
+        out
+    }
+
+    fn comment_markdown(&self, out: &mut String, comment: &comment::Model, indent: &str) {
+        let id = comment.id.global();
+        if is_tombstone(comment) {
+            let _ = writeln!(out, "{indent}[deleted comment {id}]\n");
+            return;
+        }
+        let author = comment
+            .user_id
+            .and_then(|id| self.users.get(&id))
+            .map(|user| format!("{} (@{})", display_name(user), user.username))
+            .unwrap_or_else(|| "a former member".to_owned());
+        let edited = if comment.edited_at.is_some() {
+            ", edited"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{indent}**{author}** · {} · {} upvotes{edited} · id {id}",
+            comment.created_at.format("%Y-%m-%d %H:%M UTC"),
+            comment.upvote_count,
+        );
+        for line in quote(&comment.body).lines() {
+            let _ = writeln!(out, "{indent}{line}");
+        }
+        out.push('\n');
+    }
+}
+
+/// Deleted and hidden comments read as tombstones to anonymous readers.
+fn is_tombstone(comment: &comment::Model) -> bool {
+    comment.deleted_at.is_some() || comment.hidden_at.is_some()
+}
+
+/// One parent's page of `list`, and its size.
+async fn one_page<Id: ParentId>(
+    db: &DatabaseConnection,
+    list: CommentList,
+    parent: Id,
+    args: &PageArgs,
+) -> Result<(Page<comment::Model>, Option<u64>), AppError> {
+    let found = discussion::pages(db, list, &[parent], args, true)
+        .await?
+        .remove(&parent);
+    Ok(found.unwrap_or_else(|| (Page::empty(), Some(0))))
+}
+
+/// A refused cursor names the caller's own parameter.
+fn rename_cursor_error(err: AppError, field: &str) -> AppError {
+    match err {
+        AppError::BadUserInput { message, .. } => AppError::bad_input(field, message),
+        other => other,
+    }
+}

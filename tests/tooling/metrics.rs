@@ -94,8 +94,27 @@ async fn metrics_count_requests_operations_the_pool_and_throttles(backend: Backe
         "mutation Say($id: ID!) { addComment(input: { paperId: $id, body: \"hi\" }) { id } }";
     app.gql_as(&token, comment, json!({ "id": id })).await;
     app.gql_as(&token, comment, json!({ "id": id })).await; // over the limit of 1
+    // REST routes count under their declared pattern, whatever the id; unrouted paths as one.
+    for path in [
+        "/api/papers/2404.00001",
+        "/api/papers/2404.99999",
+        "/papers/2404.00001.md",
+        "/no/such/path",
+        "/another/unknown",
+    ] {
+        app.client.get(app.url(path)).send().await.expect("request");
+    }
 
     let scrape = scrape(&app).await;
+    let rest = |route: &str, status: u16| {
+        scrape.value(&format!(
+            "papers_http_requests_total{{method=\"GET\",route=\"{route}\",status=\"{status}\"}}"
+        ))
+    };
+    assert_eq!(rest("/api/papers/{arxiv_id}", 200), 1.0);
+    assert_eq!(rest("/api/papers/{arxiv_id}", 404), 1.0);
+    assert_eq!(rest("/papers/{arxiv_id}", 200), 1.0);
+    assert_eq!(rest("unmatched", 404), 2.0);
     assert!(
         scrape.value(r#"papers_http_requests_total{method="POST",route="/graphql",status="200"}"#)
             >= 5.0

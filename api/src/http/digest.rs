@@ -3,16 +3,22 @@
 //! anyone); the button, and mail clients' one-click unsubscribe (RFC 8058), `POST` to the same
 //! address, which unsubscribes.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
+use crate::http::json_error::ErrorBody;
+use crate::http::params::Params;
 use crate::services::digest;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+/// The token of a digest link.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TokenQuery {
+    /// The token the mail's link carries.
     #[serde(default)]
     token: String,
 }
@@ -48,8 +54,14 @@ fn failed(err: crate::error::AppError) -> Response {
     )
 }
 
-/// `GET /digest/confirm?token=…`: the double opt-in's second step.
-pub async fn confirm(State(state): State<AppState>, Query(query): Query<TokenQuery>) -> Response {
+/// Confirms a digest subscription: the double opt-in's second step (the confirmation mail's
+/// link).
+#[utoipa::path(get, path = "/digest/confirm", tag = "digest", params(TokenQuery), responses(
+    (status = 400, description = "A malformed query string.", body = ErrorBody),
+    (status = 200, description = "Subscribed: a page saying so.", content_type = "text/html", body = String),
+    (status = 404, description = "Not a digest link, or an ended subscription.", content_type = "text/html", body = String),
+))]
+pub async fn confirm(State(state): State<AppState>, Params(query): Params<TokenQuery>) -> Response {
     match digest::confirm(&state.services.db, &query.token).await {
         Ok(Some(subscription)) => page(
             StatusCode::OK,
@@ -65,8 +77,12 @@ pub async fn confirm(State(state): State<AppState>, Query(query): Query<TokenQue
     }
 }
 
-/// `GET /digest/unsubscribe?token=…`: a page whose button unsubscribes.
-pub async fn unsubscribe_page(Query(query): Query<TokenQuery>) -> Response {
+/// A page with the button that unsubscribes (a link scanner opening the mail must not).
+#[utoipa::path(get, path = "/digest/unsubscribe", tag = "digest", params(TokenQuery), responses(
+    (status = 400, description = "A malformed query string.", body = ErrorBody),
+    (status = 200, description = "The page with the button.", content_type = "text/html", body = String),
+))]
+pub async fn unsubscribe_page(Params(query): Params<TokenQuery>) -> Response {
     let token = form_urlencoded::byte_serialize(query.token.as_bytes()).collect::<String>();
     page(
         StatusCode::OK,
@@ -79,11 +95,16 @@ pub async fn unsubscribe_page(Query(query): Query<TokenQuery>) -> Response {
     )
 }
 
-/// `POST /digest/unsubscribe?token=…`: unsubscribes (the body, `List-Unsubscribe=One-Click`
-/// from a mail client or the page's form, is not needed).
+/// Unsubscribes (the page's button, and mail clients' one-click unsubscribe, RFC 8058; the
+/// body, `List-Unsubscribe=One-Click`, is not needed).
+#[utoipa::path(post, path = "/digest/unsubscribe", tag = "digest", params(TokenQuery), responses(
+    (status = 400, description = "A malformed query string.", body = ErrorBody),
+    (status = 200, description = "Unsubscribed: a page saying so.", content_type = "text/html", body = String),
+    (status = 404, description = "Not a digest link, or an ended subscription.", content_type = "text/html", body = String),
+))]
 pub async fn unsubscribe(
     State(state): State<AppState>,
-    Query(query): Query<TokenQuery>,
+    Params(query): Params<TokenQuery>,
 ) -> Response {
     match digest::unsubscribe(&state.services.db, &query.token).await {
         Ok(true) => page(

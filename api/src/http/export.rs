@@ -10,10 +10,19 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
 use crate::http::client::ClientAddress;
-use crate::http::json_error::json_error;
+use crate::http::json_error::{ErrorBody, json_error};
 use crate::services::accounts;
 use crate::state::AppState;
 
+/// The signed-in viewer's data (account, papers, votes, comments, collections, follows, tokens'
+/// names) as a JSON download. Needs a session's bearer token; an API token is 403.
+#[utoipa::path(get, path = "/api/me/export", tag = "account",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The viewer's data.", body = Object),
+        (status = 401, description = "No valid session.", body = ErrorBody),
+        (status = 403, description = "An API token cannot export.", body = ErrorBody),
+    ))]
 pub async fn export(
     State(state): State<AppState>,
     client: Option<Extension<ClientAddress>>,

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{MatchedPath, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -17,7 +17,8 @@ use entity::paper;
 
 use crate::error::AppError;
 use crate::http::conditional;
-use crate::http::json_error::json_error;
+use crate::http::json_error::{ErrorBody, json_error};
+use crate::http::params::Params;
 use crate::ids::PaperId;
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperFilter, PaperOrder, Period, dates};
@@ -191,25 +192,50 @@ fn rss(state: &AppState, day: &Day) -> String {
 }
 
 /// The `date` parameter of a feed request.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FeedParams {
+    /// A day, `YYYY-MM-DD` (UTC); today when absent.
+    #[param(value_type = Option<String>, format = Date)]
     date: Option<String>,
 }
 
-/// `GET /feeds/daily.atom` and `GET /feeds/daily.rss`: the format is the path's.
-pub async fn daily(
+/// A day's papers as an Atom feed, most upvoted first.
+#[utoipa::path(get, path = "/feeds/daily.atom", tag = "feeds",
+    params(FeedParams,
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` of an earlier answer.")),
+    responses(
+        (status = 200, description = "The feed.", content_type = "application/atom+xml",
+            body = String, headers(("ETag" = String), ("Last-Modified" = String))),
+        (status = 304, description = "Unchanged since the `ETag` or date named."),
+        (status = 400, description = "A bad date.", body = ErrorBody),
+    ))]
+pub async fn daily_atom(
     State(state): State<AppState>,
-    path: MatchedPath,
-    Query(params): Query<FeedParams>,
+    Params(params): Params<FeedParams>,
     headers: HeaderMap,
 ) -> Response {
-    let (content_type, render): (_, fn(&AppState, &Day) -> String) =
-        if path.as_str().ends_with(".rss") {
-            ("application/rss+xml; charset=utf-8", rss)
-        } else {
-            ("application/atom+xml; charset=utf-8", atom)
-        };
-    answer(&state, params, &headers, content_type, render).await
+    let content_type = "application/atom+xml; charset=utf-8";
+    answer(&state, params, &headers, content_type, atom).await
+}
+
+/// A day's papers as an RSS 2.0 feed, most upvoted first.
+#[utoipa::path(get, path = "/feeds/daily.rss", tag = "feeds",
+    params(FeedParams,
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` of an earlier answer.")),
+    responses(
+        (status = 200, description = "The feed.", content_type = "application/rss+xml",
+            body = String, headers(("ETag" = String), ("Last-Modified" = String))),
+        (status = 304, description = "Unchanged since the `ETag` or date named."),
+        (status = 400, description = "A bad date.", body = ErrorBody),
+    ))]
+pub async fn daily_rss(
+    State(state): State<AppState>,
+    Params(params): Params<FeedParams>,
+    headers: HeaderMap,
+) -> Response {
+    let content_type = "application/rss+xml; charset=utf-8";
+    answer(&state, params, &headers, content_type, rss).await
 }
 
 async fn answer(

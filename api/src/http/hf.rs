@@ -13,16 +13,19 @@
 //! costs the page, its authors and their users, whatever its size.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderValue;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::error::AppError;
+use crate::http::json_error::ErrorBody;
 use crate::http::json_error::json_error;
-use crate::render::paper::papers_json;
+use crate::http::params::Params;
+use crate::render::paper::{HubPaper, papers_json};
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperFilter, PaperOrder, Period, search};
 use crate::state::AppState;
@@ -34,22 +37,50 @@ const MAX_LIMIT: u64 = 100;
 /// The deepest row a page may start at (`p * limit`): deeper offsets cost a scan.
 const MAX_OFFSET: u64 = 10_000;
 
-/// The query parameters of `/api/daily_papers`.
-#[derive(Deserialize)]
+/// The query parameters of `/api/daily_papers`. Each is read as text and checked by the
+/// handler, so that a bad one is a 400 naming it.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DailyParams {
+    /// A day, `YYYY-MM-DD` (UTC). At most one of `date`, `week`, `month`; today when none.
+    #[param(value_type = Option<String>, format = Date)]
     date: Option<String>,
+    /// An ISO week, `YYYY-Www` (e.g. `2025-W09`).
+    #[param(pattern = r"^\d{4}-W\d{2}$")]
     week: Option<String>,
+    /// A month, `YYYY-MM`.
+    #[param(pattern = r"^\d{4}-\d{2}$")]
     month: Option<String>,
+    /// Only the papers this user (a username) submitted.
     submitter: Option<String>,
+    /// `publishedAt` (latest to enter the feed first, the default) or `trending`.
+    #[param(value_type = Option<DailySort>)]
     sort: Option<String>,
+    /// The page, from 0 (`p * limit` at most 10000).
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 10000)]
     p: Option<String>,
+    /// Papers per page (50 when absent).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
 }
 
+/// The orders of `/api/daily_papers`.
+#[derive(ToSchema)]
+#[schema(rename_all = "camelCase")]
+#[allow(dead_code)] // Described in the document; the handler reads the text.
+pub enum DailySort {
+    PublishedAt,
+    Trending,
+}
+
 /// The query parameters of `/api/papers/search`.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// The words to look for (at most 1000 characters); none finds nothing.
     q: Option<String>,
+    /// How many papers, best first (50 when absent).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
 }
 
@@ -76,10 +107,15 @@ pub(crate) fn number(
         })
 }
 
-/// `GET /api/daily_papers`.
+/// The papers of a day, week or month, in the shape of the Hugging Face Hub's
+/// `/api/daily_papers` (what `huggingface_hub`'s `list_daily_papers` reads).
+#[utoipa::path(get, path = "/api/daily_papers", tag = "papers", params(DailyParams), responses(
+    (status = 200, description = "A page of papers.", body = [HubPaper]),
+    (status = 400, description = "A bad parameter, named in `parameter`.", body = ErrorBody),
+))]
 pub async fn daily_papers(
     State(state): State<AppState>,
-    Query(params): Query<DailyParams>,
+    Params(params): Params<DailyParams>,
 ) -> Response {
     let listed = async {
         let period = Period {
@@ -108,7 +144,13 @@ pub async fn daily_papers(
     respond(&state, listed.await)
 }
 
-/// `GET /api/papers/{arxivId}`.
+/// One paper, as `huggingface_hub`'s `paper_info` reads it.
+#[utoipa::path(get, path = "/api/papers/{arxiv_id}", tag = "papers", operation_id = "paper_info",
+    params(("arxiv_id" = String, Path, description = "The paper's arXiv id, e.g. `2401.00001`.")),
+    responses(
+        (status = 200, description = "The paper.", body = HubPaper),
+        (status = 404, description = "No such paper.", body = ErrorBody),
+    ))]
 pub async fn paper(State(state): State<AppState>, Path(arxiv_id): Path<String>) -> Response {
     let found = async {
         let found = papers::find_by_arxiv_id(&state.services.db, &arxiv_id).await?;
@@ -119,10 +161,15 @@ pub async fn paper(State(state): State<AppState>, Path(arxiv_id): Path<String>) 
     respond(&state, found.await)
 }
 
-/// `GET /api/papers/search`.
+/// Papers matching words, best first (the ranking of GraphQL's `searchPapers` in the server's
+/// default mode), as `huggingface_hub`'s `list_papers` reads them.
+#[utoipa::path(get, path = "/api/papers/search", tag = "papers", params(SearchParams), responses(
+    (status = 200, description = "The best matches.", body = [HubPaper]),
+    (status = 400, description = "A bad parameter, named in `parameter`.", body = ErrorBody),
+))]
 pub async fn search_papers(
     State(state): State<AppState>,
-    Query(params): Query<SearchParams>,
+    Params(params): Params<SearchParams>,
 ) -> Response {
     let found = async {
         let args = PageArgs::first(limit(params.limit.as_deref())?);

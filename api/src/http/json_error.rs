@@ -5,9 +5,23 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::error::{AppError, ErrorCode, INTERNAL_MESSAGE};
+
+/// Why a REST request was refused.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, for a person (also in the `X-Error-Message` header).
+    pub error: String,
+    /// The error's code, as GraphQL's `extensions.code`: `BAD_USER_INPUT`, `NOT_FOUND`,
+    /// `UNAUTHENTICATED`, `FORBIDDEN` or `INTERNAL_SERVER_ERROR`.
+    pub code: String,
+    /// The query parameter at fault, for `BAD_USER_INPUT`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
 
 pub fn json_error(err: &AppError) -> Response {
     let code = err.code();
@@ -24,10 +38,15 @@ pub fn json_error(err: &AppError) -> Response {
             )
         }
     };
-    let mut body = json!({ "error": message, "code": code.as_str() });
-    if let AppError::BadUserInput { field, .. } = err {
-        body["parameter"] = Value::String(field.clone());
-    }
+    let parameter = match err {
+        AppError::BadUserInput { field, .. } => Some(field.clone()),
+        _ => None,
+    };
+    let body = ErrorBody {
+        error: message.clone(),
+        code: code.as_str().to_owned(),
+        parameter,
+    };
     let mut response = (status, Json(body)).into_response();
     if let Ok(value) = HeaderValue::from_str(&message) {
         response.headers_mut().insert("x-error-message", value);

@@ -7,7 +7,11 @@ use axum::response::{IntoResponse, Response};
 
 use crate::state::AppState;
 
-/// `GET /llms.txt`.
+/// A short plain description of the site for AI agents (the llms.txt convention), pointing at
+/// every surface and its limits.
+#[utoipa::path(get, path = "/llms.txt", tag = "agents", responses(
+    (status = 200, description = "The description.", content_type = "text/plain", body = String),
+))]
 pub async fn llms_txt(State(state): State<AppState>) -> Response {
     let base = state
         .settings

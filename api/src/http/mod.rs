@@ -13,7 +13,9 @@ pub mod json_error;
 pub mod llms;
 pub mod metrics;
 pub mod negotiate;
+pub mod openapi;
 pub mod pages;
+pub mod params;
 pub mod request_id;
 pub mod server;
 
@@ -56,35 +58,16 @@ pub fn router(state: AppState, engine: Engine) -> Router {
         .layer(axum::middleware::from_fn(graphql::cache_headers))
         .route("/graphql/ws", get(graphql::ws::upgrade))
         .with_state(graphql_state);
-    let mut probes = Router::new()
-        .route("/api/daily_papers", get(hf::daily_papers))
-        .route("/api/papers/search", get(hf::search_papers))
-        .route("/api/papers/{arxiv_id}", get(hf::paper))
-        .route("/api/papers/{arxiv_id}/comments", get(comments::comments))
-        .route("/papers/{*path}", get(pages::paper))
-        .route("/llms.txt", get(llms::llms_txt))
-        .route("/api/me/export", get(export::export))
-        .route("/feeds/daily.atom", get(feeds::daily))
-        .route("/feeds/daily.rss", get(feeds::daily))
-        .route("/digest/confirm", get(digest::confirm))
-        .route(
-            "/digest/unsubscribe",
-            get(digest::unsubscribe_page).post(digest::unsubscribe),
-        )
-        .route("/health", get(health::health))
-        .route("/ready", get(health::ready));
-    // On the API's address unless `--metrics-listen` gives it one of its own.
-    if settings.metrics_listen.is_none() {
-        probes = probes.route("/metrics", get(metrics::scrape));
-    }
+    // The REST routes, each with its OpenAPI description.
+    let (rest, _) = openapi::rest_routes(settings.metrics_listen.is_none());
     let metrics = state.metrics.clone();
     let mcp = crate::mcp::router(state.clone());
-    let probes = probes.with_state(state);
+    let rest = rest.with_state(state);
     // The outer timeout also bounds slow uploads; the GraphQL handler answers its own,
     // shorter timeout with a GraphQL error first.
     let outer_timeout = settings.request_timeout() + std::time::Duration::from_secs(5);
     graphql
-        .merge(probes)
+        .merge(rest)
         .merge(mcp)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TimeoutLayer::with_status_code(

@@ -1,7 +1,8 @@
 //! Papers as markdown, for agents and for `huggingface_hub`'s `read_paper`:
 //! `GET /papers/{arxivId}.md`, and `GET /papers/{arxivId}` when the client accepts
 //! `text/markdown` (the site has no HTML pages of its own: other media types are 406).
-//! `text/markdown; charset=utf-8`, with an `ETag` and 304 as the feeds have.
+//! `text/markdown; charset=utf-8`, with an `ETag` and 304 as the feeds have. New-style ids
+//! only, as `/api/papers/{arxivId}` (an old-style id holds a slash).
 
 use axum::extract::{Path, State};
 use axum::http::header::ACCEPT;
@@ -10,15 +11,30 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
 use crate::http::conditional;
-use crate::http::json_error::json_error;
+use crate::http::json_error::{ErrorBody, json_error};
 use crate::render::paper::PaperPage;
 use crate::services::papers;
 use crate::state::AppState;
 
 const MARKDOWN: &str = "text/markdown; charset=utf-8";
 
-/// `GET /papers/{arxivId}.md` and `GET /papers/{arxivId}` (the rest of the path: old-style
-/// arXiv ids hold a slash).
+/// A paper as markdown: title, authors, dates, links, abstract, counts and its top comments
+/// quoted. `/papers/{arxivId}.md` always; `/papers/{arxivId}` when `Accept` takes
+/// `text/markdown` (or `text/plain`, `*/*`, or is absent).
+#[utoipa::path(get, path = "/papers/{arxiv_id}", tag = "papers", operation_id = "paper_markdown",
+    params(
+        ("arxiv_id" = String, Path,
+            description = "The paper's arXiv id, e.g. `2401.00001`, or it with `.md` appended."),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` of an earlier answer."),
+    ),
+    responses(
+        (status = 200, description = "The paper as markdown.", content_type = "text/markdown",
+            body = String, headers(("ETag" = String, description = "A hash of the body."))),
+        (status = 304, description = "Unchanged since the `ETag` named."),
+        (status = 404, description = "No such paper.", body = ErrorBody),
+        (status = 406, description = "The client accepts no form of markdown.",
+            content_type = "text/plain", body = String),
+    ))]
 pub async fn paper(
     State(state): State<AppState>,
     Path(path): Path<String>,

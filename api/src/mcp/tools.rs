@@ -473,7 +473,8 @@ async fn get_comments(state: &AppState, args: CommentsArgs) -> Result<Answer, To
     let order = comment_order(args.sort.as_deref())?;
     let row = paper(state, &args.arxiv_id).await?;
     let of = thread_of(state, &row, args.parent_id.as_deref(), order, "parent_id").await?;
-    let page = ThreadPage::load(&state.services.db, of, size, args.cursor, "cursor").await?;
+    let cursor = args.cursor.filter(|c| !c.is_empty());
+    let page = ThreadPage::load(&state.services.db, of, size, cursor, "cursor").await?;
     let heading = match of {
         ThreadOf::Replies(_) => format!("# Replies on “{}”\n\n", row.title),
         ThreadOf::Paper(..) => format!(
@@ -552,7 +553,7 @@ async fn get_collection(
         "slug": collection.slug,
         "title": collection.title,
         "description": collection.description,
-        "owner": owner.as_ref().map(crate::render::user_json),
+        "owner": owner.as_ref().map(crate::render::HubUser::from),
         "isPrivate": collection.is_private,
         "upvotes": collection.upvote_count,
         "numPapers": collection.item_count,

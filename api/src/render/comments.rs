@@ -10,17 +10,66 @@ use std::fmt::Write as _;
 
 use entity::{comment, user};
 use sea_orm::DatabaseConnection;
+use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use crate::error::AppError;
 use crate::ids::{CommentId, Global, PaperId, UserId};
 use crate::render::paper::users_by_id;
-use crate::render::{display_name, quote, timestamp, user_json};
+use crate::render::{HubUser, display_name, quote, timestamp};
 use crate::services::discussion::{self, CommentList, CommentOrder, markdown};
 use crate::services::pagination::{Direction, Page, PageArgs, ParentId};
 
 /// How many replies each comment of a page carries; the rest are a `parent=` request away.
 pub const REPLIES_SHOWN: u64 = 20;
+
+/// A comment as the REST answers show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RestComment {
+    /// The comment's GraphQL global ID (also what `parent` and `parent_id` take).
+    pub id: String,
+    /// The comment it replies to; null for a top-level comment.
+    pub parent_id: Option<String>,
+    /// Who wrote it; null for a tombstone or an erased account.
+    pub author: Option<HubUser>,
+    /// When it was written (RFC 3339).
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// When its author last edited it.
+    #[schema(format = DateTime)]
+    pub edited_at: Option<String>,
+    /// The markdown source; empty for a tombstone.
+    pub body: String,
+    /// The body rendered to sanitised HTML; empty for a tombstone.
+    pub body_html: String,
+    pub upvotes: i32,
+    /// How many direct replies it has.
+    pub num_replies: i32,
+    /// Deleted by its author or hidden by a moderator: its body is gone, its replies stay.
+    pub is_deleted: bool,
+}
+
+/// A comment of a page with its first replies (oldest first, at most 20; the rest through
+/// `parent`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ThreadComment {
+    #[serde(flatten)]
+    pub comment: RestComment,
+    pub replies: Vec<RestComment>,
+}
+
+/// A page of a paper's comments, or of one comment's replies.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CommentPage {
+    pub comments: Vec<ThreadComment>,
+    /// Where the next page starts (the `cursor` parameter); null on the last page.
+    pub next_cursor: Option<String>,
+    /// How many comments the list holds in all.
+    pub total: u64,
+}
 
 /// Whose comments a page lists.
 #[derive(Debug, Clone, Copy)]
@@ -105,28 +154,36 @@ impl ThreadPage {
         })
     }
 
-    /// The page as JSON: `{"comments": [...], "nextCursor", "total"}`.
-    pub fn json(&self) -> Value {
-        let comments: Vec<Value> = self
+    /// The page as the REST answer reads it.
+    pub fn rest(&self) -> CommentPage {
+        let comments = self
             .comments
             .iter()
-            .map(|(comment, replies)| {
-                let mut value = self.comment_json(comment);
-                value["replies"] = replies.iter().map(|r| self.comment_json(r)).collect();
-                value
+            .map(|(comment, replies)| ThreadComment {
+                comment: self.rest_comment(comment),
+                replies: replies.iter().map(|r| self.rest_comment(r)).collect(),
             })
             .collect();
-        json!({ "comments": comments, "nextCursor": self.next_cursor, "total": self.total })
+        CommentPage {
+            comments,
+            next_cursor: self.next_cursor.clone(),
+            total: self.total,
+        }
     }
 
-    fn comment_json(&self, comment: &comment::Model) -> Value {
+    /// The page as JSON: `{"comments": [...], "nextCursor", "total"}`.
+    pub fn json(&self) -> Value {
+        json!(self.rest())
+    }
+
+    fn rest_comment(&self, comment: &comment::Model) -> RestComment {
         let tombstone = is_tombstone(comment);
         let author = if tombstone {
             None
         } else {
             comment.user_id.and_then(|id| self.users.get(&id))
         };
-        let (body, html) = if tombstone {
+        let (body, body_html) = if tombstone {
             (String::new(), String::new())
         } else {
             let html = comment
@@ -135,18 +192,18 @@ impl ThreadPage {
                 .unwrap_or_else(|| markdown::to_safe_html(&comment.body));
             (comment.body.clone(), html)
         };
-        json!({
-            "id": comment.id.global(),
-            "parentId": comment.parent_id.map(|id| id.global()),
-            "author": author.map(user_json),
-            "createdAt": timestamp(comment.created_at),
-            "editedAt": comment.edited_at.map(timestamp),
-            "body": body,
-            "bodyHtml": html,
-            "upvotes": comment.upvote_count,
-            "numReplies": comment.reply_count,
-            "isDeleted": tombstone,
-        })
+        RestComment {
+            id: comment.id.global(),
+            parent_id: comment.parent_id.map(|id| id.global()),
+            author: author.map(HubUser::from),
+            created_at: timestamp(comment.created_at),
+            edited_at: comment.edited_at.map(timestamp),
+            body,
+            body_html,
+            upvotes: comment.upvote_count,
+            num_replies: comment.reply_count,
+            is_deleted: tombstone,
+        }
     }
 
     /// The page as markdown: each comment quoted under its author, replies indented below it.

@@ -8,20 +8,34 @@ pub mod paper;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use entity::user;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// A moment as the REST answers write it: RFC 3339 in UTC with milliseconds.
 pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// A user as the Hugging Face client's `User` reads it.
-pub fn user_json(user: &user::Model) -> Value {
-    json!({
-        "user": user.username,
-        "fullname": display_name(user),
-        "avatarUrl": user.avatar_url,
-    })
+/// A user, as the Hugging Face client's `User` reads one.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HubUser {
+    /// The username.
+    pub user: String,
+    /// The display name, else the username.
+    pub fullname: String,
+    /// The avatar's address, if the user set one.
+    pub avatar_url: Option<String>,
+}
+
+impl From<&user::Model> for HubUser {
+    fn from(user: &user::Model) -> Self {
+        Self {
+            user: user.username.clone(),
+            fullname: display_name(user).to_owned(),
+            avatar_url: user.avatar_url.clone(),
+        }
+    }
 }
 
 /// The name a user shows: their display name, else their username.

@@ -6,11 +6,13 @@ use std::fmt::Write as _;
 
 use entity::{comment, paper, topic, user};
 use sea_orm::DatabaseConnection;
+use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use crate::error::AppError;
 use crate::ids::{Global, UserId};
-use crate::render::{display_name, quote, timestamp, user_json};
+use crate::render::{HubUser, display_name, quote, timestamp};
 use crate::services::discussion::{self, CommentList, CommentOrder};
 use crate::services::pagination::PageArgs;
 use crate::services::papers::{self, PaperAuthorEntry};
@@ -34,11 +36,53 @@ pub async fn users_by_id(
     accounts::users::find_by_ids(db, &ids).await
 }
 
+/// An author of a paper, as the Hugging Face client reads one.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HubAuthor {
+    /// The name as the paper gives it.
+    pub name: String,
+    /// Always false here (the Hub hides some authors).
+    pub hidden: bool,
+    /// The member who claimed this author identity, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<HubUser>,
+}
+
+/// A paper as a flat object, in the shape of the Hugging Face Hub's papers API.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HubPaper {
+    /// The arXiv id, e.g. `2401.00001`.
+    pub id: String,
+    pub title: String,
+    /// The abstract.
+    pub summary: String,
+    /// The authors, in the paper's order.
+    pub authors: Vec<HubAuthor>,
+    /// When arXiv published it (RFC 3339), if known.
+    #[schema(format = DateTime)]
+    pub published_at: Option<String>,
+    /// When it entered the daily feed (RFC 3339).
+    #[schema(format = DateTime)]
+    pub submitted_on_daily_at: String,
+    /// Who submitted it; null for imported papers.
+    pub submitted_on_daily_by: Option<HubUser>,
+    pub upvotes: i32,
+    /// Comments, replies included.
+    pub num_comments: i32,
+    /// The code's repository address, if known.
+    pub github_repo: Option<String>,
+    /// The project's page, if known.
+    pub project_page: Option<String>,
+    /// The paper's GraphQL global ID.
+    pub discussion_id: String,
+}
+
 /// Papers as flat objects, their authors and users loaded in two statements for all.
-pub async fn papers_json(
+pub async fn hub_papers(
     db: &DatabaseConnection,
     rows: Vec<paper::Model>,
-) -> Result<Vec<Value>, AppError> {
+) -> Result<Vec<HubPaper>, AppError> {
     let ids: Vec<_> = rows.iter().map(|p| p.id).collect();
     let authors = papers::authors_of(db, &ids).await?;
     let mut user_ids: Vec<_> = rows.iter().filter_map(|p| p.submitted_by).collect();
@@ -53,40 +97,56 @@ pub async fn papers_json(
         .into_iter()
         .map(|paper| {
             let entries = authors.get(&paper.id).map(Vec::as_slice);
-            paper_json(&paper, entries.unwrap_or_default(), &users)
+            hub_paper(&paper, entries.unwrap_or_default(), &users)
         })
         .collect())
 }
 
-fn paper_json(
+/// Papers as JSON values (for answers that add fields of their own).
+pub async fn papers_json(
+    db: &DatabaseConnection,
+    rows: Vec<paper::Model>,
+) -> Result<Vec<Value>, AppError> {
+    Ok(hub_papers(db, rows)
+        .await?
+        .iter()
+        .map(|paper| json!(paper))
+        .collect())
+}
+
+fn hub_paper(
     paper: &paper::Model,
     authors: &[PaperAuthorEntry],
     users: &HashMap<UserId, user::Model>,
-) -> Value {
-    let names: Vec<Value> = authors
-        .iter()
-        .map(|entry| {
-            let mut author = json!({ "name": entry.author.name, "hidden": false });
-            if let Some(user) = entry.author.user_id.and_then(|id| users.get(&id)) {
-                author["user"] = user_json(user);
-            }
-            author
-        })
-        .collect();
-    json!({
-        "id": paper.arxiv_id,
-        "title": paper.title,
-        "summary": paper.r#abstract,
-        "authors": names,
-        "publishedAt": paper.published_at.map(timestamp),
-        "submittedOnDailyAt": timestamp(paper.submitted_at),
-        "submittedOnDailyBy": paper.submitted_by.and_then(|id| users.get(&id)).map(user_json),
-        "upvotes": paper.upvote_count,
-        "numComments": paper.comment_count,
-        "githubRepo": paper.github_repo,
-        "projectPage": paper.project_page,
-        "discussionId": paper.id.global(),
-    })
+) -> HubPaper {
+    HubPaper {
+        id: paper.arxiv_id.clone(),
+        title: paper.title.clone(),
+        summary: paper.r#abstract.clone(),
+        authors: authors
+            .iter()
+            .map(|entry| HubAuthor {
+                name: entry.author.name.clone(),
+                hidden: false,
+                user: entry
+                    .author
+                    .user_id
+                    .and_then(|id| users.get(&id))
+                    .map(HubUser::from),
+            })
+            .collect(),
+        published_at: paper.published_at.map(timestamp),
+        submitted_on_daily_at: timestamp(paper.submitted_at),
+        submitted_on_daily_by: paper
+            .submitted_by
+            .and_then(|id| users.get(&id))
+            .map(HubUser::from),
+        upvotes: paper.upvote_count,
+        num_comments: paper.comment_count,
+        github_repo: paper.github_repo.clone(),
+        project_page: paper.project_page.clone(),
+        discussion_id: paper.id.global(),
+    }
 }
 
 /// Everything a paper's page shows, read in five statements.
@@ -138,7 +198,7 @@ impl PaperPage {
 
     /// The paper as the REST answers show it, with its topics (slug and name, primary first).
     pub fn json(&self) -> Value {
-        let mut value = paper_json(&self.paper, &self.authors, &self.users);
+        let mut value = json!(hub_paper(&self.paper, &self.authors, &self.users));
         value["topics"] = self
             .topics
             .iter()

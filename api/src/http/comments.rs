@@ -17,9 +17,7 @@ use crate::error::AppError;
 use crate::http::hf::{number, respond};
 use crate::http::json_error::ErrorBody;
 use crate::http::params::Params;
-use crate::ids::{CommentId, decode_as};
 use crate::render::comments::{CommentPage, ThreadOf, ThreadPage};
-use crate::services::discussion::{self, CommentOrder};
 use crate::services::papers;
 use crate::state::AppState;
 
@@ -55,43 +53,6 @@ pub enum CommentSort {
     Top,
 }
 
-/// The order named by `sort`.
-pub fn comment_order(sort: Option<&str>) -> Result<CommentOrder, AppError> {
-    match sort {
-        None | Some("oldest") => Ok(CommentOrder::Oldest),
-        Some("newest") => Ok(CommentOrder::Newest),
-        Some("top") => Ok(CommentOrder::Top),
-        Some(_) => Err(AppError::bad_input(
-            "sort",
-            "sort must be oldest, newest or top",
-        )),
-    }
-}
-
-/// Which list a request pages: the paper's top-level comments, or the replies of one of its
-/// comments (an ID of another paper's comment, or of something else, is not found).
-pub async fn thread_of(
-    state: &AppState,
-    paper: &entity::paper::Model,
-    parent: Option<&str>,
-    order: CommentOrder,
-    field: &str,
-) -> Result<ThreadOf, AppError> {
-    // An empty parameter reads as an absent one, as a form would send it.
-    let Some(parent) = parent.filter(|p| !p.trim().is_empty()) else {
-        return Ok(ThreadOf::Paper(paper.id, order));
-    };
-    let id: CommentId = decode_as(parent.trim())
-        .ok_or_else(|| AppError::bad_input(field, format!("{field} is not a comment ID")))?;
-    let found = discussion::find_by_ids(&state.services.db, &[id]).await?;
-    match found.get(&id) {
-        Some(comment) if comment.paper_id == paper.id => Ok(ThreadOf::Replies(id)),
-        _ => Err(AppError::NotFound(format!(
-            "no comment {parent} on this paper"
-        ))),
-    }
-}
-
 /// A paper's comments: a page of top-level comments, each with its first replies, or with
 /// `parent` a page of one comment's replies. Tombstones keep their place without author or
 /// body.
@@ -119,12 +80,13 @@ pub async fn comments(
             1,
             MAX_LIMIT,
         )?;
-        let order = comment_order(params.sort.as_deref())?;
+        let order = ThreadOf::order(params.sort.as_deref())?;
         let db = &state.services.db;
         let paper = papers::find_by_arxiv_id(db, &arxiv_id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("no paper {arxiv_id}")))?;
-        let of = thread_of(&state, &paper, params.parent.as_deref(), order, "parent").await?;
+        let parent = params.parent.as_deref();
+        let of = ThreadOf::parse(db, &paper, parent, order, "parent").await?;
         let cursor = params.cursor.filter(|c| !c.is_empty());
         let page = ThreadPage::load(db, of, limit, cursor, "cursor").await?;
         Ok(page.json())

@@ -11,6 +11,7 @@ pub mod health;
 pub mod hf;
 pub mod json_error;
 pub mod llms;
+pub mod mcp;
 pub mod metrics;
 pub mod negotiate;
 pub mod openapi;
@@ -61,7 +62,7 @@ pub fn router(state: AppState, engine: Engine) -> Router {
     // The REST routes, each with its OpenAPI description.
     let (rest, _) = openapi::rest_routes(settings.metrics_listen.is_none());
     let metrics = state.metrics.clone();
-    let mcp = crate::mcp::router(state.clone());
+    let mcp = mcp::router(state.clone());
     let rest = rest.with_state(state);
     // The outer timeout also bounds slow uploads; the GraphQL handler answers its own,
     // shorter timeout with a GraphQL error first.

@@ -4,8 +4,8 @@
 //!
 //! - Stateless: every POST carries one JSON-RPC message and is answered in JSON; the server
 //!   keeps no sessions, so none can pile up and any replica answers any request.
-//! - The caller is decided from `Authorization` as for GraphQL (a bad header is 401 before the
-//!   protocol starts): anonymous callers and READ tokens get the read tools; a WRITE token (or
+//! - The caller is decided from `Authorization` as for GraphQL, by `http::mcp` before the
+//!   protocol starts (a bad header is 401): anonymous callers and READ tokens get the read tools; a WRITE token (or
 //!   a session) also gets `upvote_paper`, `add_comment` and `add_to_collection`, under the same
 //!   services, throttles and privacy rules as the GraphQL mutations.
 //! - A tool's bad arguments are a tool result with `isError` and a clear message, never a
@@ -15,12 +15,6 @@ mod tools;
 
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
-use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
     PaginatedRequestParams, ServerCapabilities, ServerConfig,
@@ -31,10 +25,6 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use crate::auth::Caller;
-use crate::error::ErrorCode;
-use crate::http::client::ClientAddress;
-use crate::http::json_error::json_error;
-use crate::services::accounts;
 use crate::state::AppState;
 
 /// What the server tells a client about itself when it connects.
@@ -45,12 +35,13 @@ day, week or month, get_paper for one paper's details, similar_papers for relate
 get_comments for its discussion and get_collection for a curated list. Papers are named by \
 their arXiv id, e.g. 2401.00001.";
 
-/// The `/mcp` routes: the SDK's service behind the caller's authentication.
-pub fn router(state: AppState) -> Router {
-    let body_limit = usize::try_from(state.settings.body_limit).unwrap_or(usize::MAX);
-    let handler = PapersMcp {
-        state: state.clone(),
-    };
+/// The SDK's Streamable HTTP service of the tools; `http::mcp` mounts it at `/mcp` behind the
+/// caller's authentication, which it reads from the request's extensions.
+pub fn service(
+    state: AppState,
+    body_limit: usize,
+) -> StreamableHttpService<PapersMcp, LocalSessionManager> {
+    let handler = PapersMcp { state };
     // The `Host` check guards servers on a developer's loopback against DNS rebinding; this one
     // answers the public, and what a rebound page could reach without the user's bearer token
     // is the public read tools. Browsers' origins are left open for the same reason.
@@ -60,48 +51,16 @@ pub fn router(state: AppState) -> Router {
         .with_sse_keep_alive(None)
         .with_max_request_body_bytes(body_limit)
         .disable_allowed_hosts();
-    let service = StreamableHttpService::new(
+    StreamableHttpService::new(
         move || Ok(handler.clone()),
         Arc::new(LocalSessionManager::default()),
         config,
-    );
-    Router::new()
-        .nest_service("/mcp", service)
-        .layer(axum::middleware::from_fn_with_state(state, authenticate))
-}
-
-/// Resolves the caller from `Authorization` and hands it to the handler in the request's
-/// extensions (the SDK passes the request's parts along); a bad header is 401.
-async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let address = request
-        .extensions()
-        .get::<ClientAddress>()
-        .map(|client| client.0);
-    let authorization = request
-        .headers()
-        .get(AUTHORIZATION)
-        .map(|v| v.as_bytes().to_vec());
-    match accounts::caller(&state.services, authorization.as_deref(), address).await {
-        Ok(caller) => {
-            request.extensions_mut().insert(Arc::new(caller));
-            next.run(request).await
-        }
-        Err(err) => {
-            let mut response = json_error(&err);
-            if err.code() == ErrorCode::Unauthenticated {
-                *response.status_mut() = StatusCode::UNAUTHORIZED;
-                response
-                    .headers_mut()
-                    .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            response.into_response()
-        }
-    }
+    )
 }
 
 /// The MCP server: one per request (it holds only the shared state).
 #[derive(Clone)]
-struct PapersMcp {
+pub struct PapersMcp {
     state: AppState,
 }
 

@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 
 use crate::auth::Caller;
 use crate::error::{AppError, ErrorCode};
-use crate::http::comments::{comment_order, thread_of};
 use crate::render::comments::{ThreadOf, ThreadPage};
 use crate::render::display_name;
 use crate::render::paper::{PaperPage, papers_json, users_by_id};
@@ -470,9 +469,10 @@ async fn similar_papers(state: &AppState, args: SimilarArgs) -> Result<Answer, T
 
 async fn get_comments(state: &AppState, args: CommentsArgs) -> Result<Answer, ToolError> {
     let size = limit(args.limit)?;
-    let order = comment_order(args.sort.as_deref())?;
+    let order = ThreadOf::order(args.sort.as_deref())?;
     let row = paper(state, &args.arxiv_id).await?;
-    let of = thread_of(state, &row, args.parent_id.as_deref(), order, "parent_id").await?;
+    let db = &state.services.db;
+    let of = ThreadOf::parse(db, &row, args.parent_id.as_deref(), order, "parent_id").await?;
     let cursor = args.cursor.filter(|c| !c.is_empty());
     let page = ThreadPage::load(&state.services.db, of, size, cursor, "cursor").await?;
     let heading = match of {
@@ -588,7 +588,15 @@ async fn add_comment(
     let parent = match args.parent_id.as_deref() {
         None => None,
         Some(id) => {
-            match thread_of(state, &row, Some(id), CommentOrder::Oldest, "parent_id").await? {
+            match ThreadOf::parse(
+                &state.services.db,
+                &row,
+                Some(id),
+                CommentOrder::Oldest,
+                "parent_id",
+            )
+            .await?
+            {
                 ThreadOf::Replies(parent) => Some(parent),
                 ThreadOf::Paper(..) => None,
             }

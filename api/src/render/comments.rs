@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use crate::error::AppError;
-use crate::ids::{CommentId, Global, PaperId, UserId};
+use crate::ids::{CommentId, Global, PaperId, UserId, decode_as};
 use crate::render::paper::users_by_id;
 use crate::render::{HubUser, display_name, quote, timestamp};
 use crate::services::discussion::{self, CommentList, CommentOrder, markdown};
@@ -78,6 +78,45 @@ pub enum ThreadOf {
     Paper(PaperId, CommentOrder),
     /// A comment's direct replies, oldest first.
     Replies(CommentId),
+}
+
+impl ThreadOf {
+    /// The order named by a `sort` parameter: `oldest` (the default), `newest` or `top`.
+    pub fn order(sort: Option<&str>) -> Result<CommentOrder, AppError> {
+        match sort {
+            None | Some("oldest") => Ok(CommentOrder::Oldest),
+            Some("newest") => Ok(CommentOrder::Newest),
+            Some("top") => Ok(CommentOrder::Top),
+            Some(_) => Err(AppError::bad_input(
+                "sort",
+                "sort must be oldest, newest or top",
+            )),
+        }
+    }
+
+    /// The list a request pages: the paper's top-level comments, or with `parent` (a comment
+    /// ID) that comment's replies. A `parent` that is not a comment ID is `BAD_USER_INPUT` on
+    /// `field`; one of another paper's comments is not found. An empty `parent` reads as
+    /// absent, as a form sends it.
+    pub async fn parse(
+        db: &DatabaseConnection,
+        paper: &entity::paper::Model,
+        parent: Option<&str>,
+        order: CommentOrder,
+        field: &str,
+    ) -> Result<Self, AppError> {
+        let Some(parent) = parent.map(str::trim).filter(|p| !p.is_empty()) else {
+            return Ok(Self::Paper(paper.id, order));
+        };
+        let id: CommentId = decode_as(parent)
+            .ok_or_else(|| AppError::bad_input(field, format!("{field} is not a comment ID")))?;
+        match discussion::find_by_ids(db, &[id]).await?.get(&id) {
+            Some(comment) if comment.paper_id == paper.id => Ok(Self::Replies(id)),
+            _ => Err(AppError::NotFound(format!(
+                "no comment {parent} on this paper"
+            ))),
+        }
+    }
 }
 
 /// A page of a thread: comments with their first replies, and where the next page starts.

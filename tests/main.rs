@@ -8,6 +8,7 @@ mod support;
 mod accounts;
 mod agents;
 mod api_tokens;
+mod backup;
 mod claims;
 mod cli;
 mod collections;

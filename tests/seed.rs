@@ -14,7 +14,7 @@ async fn migrated(backend: crate::support::Backend) -> (TestDb, DatabaseConnecti
     (test_db, db)
 }
 
-async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
+pub(crate) async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
     let row = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
@@ -27,7 +27,7 @@ async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
 }
 
 /// Rows whose denormalised counter disagrees with the rows it counts.
-const MISMATCHES: &[(&str, &str)] = &[
+pub(crate) const MISMATCHES: &[(&str, &str)] = &[
     (
         "paper upvotes",
         "SELECT COUNT(*) AS n FROM papers p WHERE p.upvote_count <> (SELECT COUNT(*) FROM \

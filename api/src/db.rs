@@ -131,6 +131,14 @@ pub async fn migrate_down(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::down(db, None).await
 }
 
+/// The names of the migrations this binary knows, in order.
+pub fn migration_names() -> Vec<String> {
+    Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect()
+}
+
 /// Each migration's name and whether it is applied.
 pub async fn migration_status(db: &DatabaseConnection) -> Result<Vec<(String, bool)>, DbErr> {
     let applied: Vec<String> = Migrator::get_applied_migrations(db)

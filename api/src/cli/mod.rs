@@ -1,5 +1,6 @@
 //! The subcommands of the `papers` binary.
 
+mod backup;
 mod discovery;
 
 use std::process::ExitCode;
@@ -93,6 +94,23 @@ pub enum Command {
     Model {
         #[command(subcommand)]
         action: ModelAction,
+    },
+    /// Copy the SQLite database, consistently, while the server keeps serving (SQLite's
+    /// `VACUUM INTO`), check the copy and print what it holds. PostgreSQL: use pg_dump.
+    Backup {
+        /// The file to write (it must not exist).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Put a backup in place of the SQLite database of `--database-url` (stop the server
+    /// first): checked, migrated up to this binary's schema, with the JWT secret it kept.
+    Restore {
+        /// The backup to restore.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
     },
     /// Fill an empty database with synthetic papers, users, votes, comments and collections.
     Seed {
@@ -225,6 +243,8 @@ pub async fn run(settings: Settings, command: Command) -> ExitCode {
         Command::Model {
             action: ModelAction::Download { repo, to, revision },
         } => discovery::download(&repo, &revision, &to).await,
+        Command::Backup { to } => backup::backup(settings, &to).await,
+        Command::Restore { from, force } => backup::restore(settings, &from, force).await,
         Command::Seed { synthetic, seed } => seed_synthetic(settings, synthetic, seed).await,
         Command::Digest {
             action: DigestAction::Send { frequency, date },

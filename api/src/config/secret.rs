@@ -42,6 +42,18 @@ pub(super) fn check_length(secret: &str, setting: &'static str) -> Result<(), Co
     Ok(())
 }
 
+/// Puts `secret` in the file beside the SQLite database `db` in place of any there (a restored
+/// backup keeps the secret its tokens were signed with).
+pub fn replace_secret_beside(db: &Path, secret: &str) -> std::io::Result<()> {
+    check_length(secret, "the backup's JWT secret")
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+    let path = secret_file_beside(db);
+    let fresh = path.with_extension("jwt-secret.new");
+    let _ = std::fs::remove_file(&fresh);
+    write_private(&fresh, secret)?;
+    std::fs::rename(&fresh, &path)
+}
+
 /// `papers.db` → `papers.db.jwt-secret`, in the same directory.
 fn secret_file_beside(db: &Path) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();

@@ -29,6 +29,7 @@ mod migrations;
 mod moderation;
 mod notifications;
 mod people;
+mod properties;
 mod read_api;
 mod recommendations;
 mod replicas;

@@ -1,9 +1,16 @@
 -- wrk script for the Papers benchmark: POSTs one GraphQL operation (BENCH_BODY), optionally as a
 -- signed-in user (BENCH_TOKEN), and counts every response that is not HTTP 200 or carries
--- `errors`. Prints one RESULT line that run.sh parses.
-wrk.method = "POST"
-wrk.body = os.getenv("BENCH_BODY")
-wrk.headers["Content-Type"] = "application/json"
+-- `errors` (or an MCP tool's `"isError":true`). BENCH_METHOD=GET sends GETs (no body) instead;
+-- BENCH_ACCEPT sets `Accept`. Prints one RESULT line that the bench scripts parse.
+wrk.method = os.getenv("BENCH_METHOD") or "POST"
+if wrk.method == "POST" then
+  wrk.body = os.getenv("BENCH_BODY")
+  wrk.headers["Content-Type"] = "application/json"
+end
+local accept = os.getenv("BENCH_ACCEPT")
+if accept and accept ~= "" then
+  wrk.headers["Accept"] = accept
+end
 local token = os.getenv("BENCH_TOKEN")
 if token and token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
@@ -20,7 +27,8 @@ function init(args)
 end
 
 function response(status, headers, body)
-  if status ~= 200 or string.find(body, '"errors"', 1, true) then
+  if status ~= 200 or string.find(body, '"errors"', 1, true)
+      or string.find(body, '"isError":true', 1, true) then
     bad = bad + 1
   end
 end

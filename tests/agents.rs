@@ -462,6 +462,9 @@ async fn the_mcp_client_lists_and_calls_the_tools_as_its_token_allows(backend: B
     assert_eq!(collection["owner"]["user"], "ada");
     assert_eq!(collection["papers"][0]["id"], "2502.00002");
     assert_eq!(collection["papers"][0]["note"], "note 0");
+    let listed = calls["get_collection"]["text"].as_str().expect("text");
+    assert!(listed.contains("**Horses** (arXiv 2502.00002)"), "{listed}");
+    assert!(listed.contains("\n   Note: note 0\n"), "{listed}");
 
     // Bad input is a tool error with a message, never a protocol failure.
     for (case, result) in out["errors"].as_object().expect("errors") {

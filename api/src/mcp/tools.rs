@@ -346,7 +346,8 @@ async fn paper(state: &AppState, arxiv_id: &str) -> Result<entity::paper::Model,
     )
 }
 
-/// A list of papers as a numbered markdown list, from their JSON.
+/// A list of papers as a numbered markdown list, from their JSON (with a collection's `note`
+/// where an entry has one).
 fn papers_text(heading: &str, papers: &[Value]) -> String {
     let mut out = format!("{heading}\n\n");
     if papers.is_empty() {
@@ -375,6 +376,9 @@ fn papers_text(heading: &str, papers: &[Value]) -> String {
             short.split_whitespace().collect::<Vec<_>>().join(" "),
             ellipsis,
         ));
+        if let Some(note) = paper["note"].as_str() {
+            out.insert_str(out.len() - 1, &format!("   Note: {}\n", note.trim()));
+        }
     }
     out
 }
@@ -535,19 +539,7 @@ async fn get_collection(
         text.push_str(description.trim());
         text.push_str("\n\n");
     }
-    let mut list = papers_text("## Papers", &papers);
-    for (n, note) in notes.iter().enumerate() {
-        if let Some(note) = note {
-            // The note follows its paper's entry in the list.
-            let marker = format!("\n\n{}. ", n + 2);
-            let note_line = format!("\n   Note: {}", note.trim());
-            if let Some(at) = list.find(&marker) {
-                list.insert_str(at, &note_line);
-            } else {
-                list = list.trim_end().to_owned() + &note_line + "\n";
-            }
-        }
-    }
+    let list = papers_text("## Papers", &papers);
     text.push_str(&list);
     let data = json!({
         "slug": collection.slug,

@@ -354,25 +354,16 @@ async fn the_mcp_client_lists_and_calls_the_tools_as_its_token_allows(backend: B
         .text()
         .await
         .expect("text");
-    let output = tokio::process::Command::new(&python)
-        .arg(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/py/mcp_client.py"))
-        .args([
-            &app.url("/mcp"),
-            "2502.00001",
-            &mine.slug,
-            &private.slug,
-            &secrets[0],
-            &secrets[1],
-        ])
-        .output()
-        .await
-        .expect("run the client");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let out: Value = serde_json::from_slice(&output.stdout).expect("the client's JSON");
+    let mcp = app.url("/mcp");
+    let args = [
+        mcp.as_str(),
+        "2502.00001",
+        &mine.slug,
+        &private.slug,
+        &secrets[0],
+        &secrets[1],
+    ];
+    let out = crate::support::process::run_client(&python, "mcp_client.py", &args, &[]).await;
 
     // Anonymous callers and READ tokens get the six read tools, each with an object schema.
     let read_tools = [

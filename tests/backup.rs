@@ -6,49 +6,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use serde_json::{Value, json};
-use tokio::process::Command;
+use serde_json::json;
 use tokio::sync::Mutex;
 
 use crate::seed::{MISMATCHES, scalar};
-use crate::support::papers_bin;
-use crate::support::process::{free_port, spawn_server, terminate, wait_healthy};
+use crate::support::process::{free_port, graphql_at, spawn_server, terminate, wait_healthy};
 
 const REGISTER: &str =
     "mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }";
 const UPVOTE: &str = "mutation ($id: ID!) { upvotePaper(paperId: $id) { id } }";
 const COMMENT: &str = "mutation ($id: ID!, $body: String!) { addComment(input: { paperId: $id, body: $body }) { id } }";
 
-async fn graphql(port: u16, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(format!("http://127.0.0.1:{port}/graphql"))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json")
-}
-
 /// Runs `papers` with arguments; (exit code, stdout, stderr).
 async fn papers(args: &[&str]) -> (Option<i32>, String, String) {
-    let output = Command::new(papers_bin())
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("PAPERS_JWT_SECRET")
-        .output()
-        .await
-        .expect("papers runs");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    crate::cli::run(args, &[]).await
 }
 
 /// What a writer had acknowledged: comment ids and (user, paper) upvotes.
@@ -80,7 +51,7 @@ async fn a_backup_taken_under_writes_restores_one_consistent_moment_with_its_ses
     for n in 0..3 {
         let input = json!({ "input": { "username": format!("writer{n}"),
             "email": format!("w{n}@example.org"), "password": "correct horse battery" } });
-        let data = graphql(port, None, REGISTER, input).await;
+        let data = graphql_at(port, None, REGISTER, input).await;
         tokens.push(
             data["data"]["register"]["accessToken"]
                 .as_str()
@@ -88,7 +59,7 @@ async fn a_backup_taken_under_writes_restores_one_consistent_moment_with_its_ses
                 .to_owned(),
         );
     }
-    let papers_page = graphql(
+    let papers_page = graphql_at(
         port,
         None,
         "{ papers(first: 100) { nodes { id } } }",
@@ -123,7 +94,7 @@ async fn a_backup_taken_under_writes_restores_one_consistent_moment_with_its_ses
                         json!({ "id": paper, "body": format!("writer {n} says {i}") }),
                     )
                 };
-                let answer = graphql(port, Some(&token), query, variables).await;
+                let answer = graphql_at(port, Some(&token), query, variables).await;
                 // Acknowledged before the backup began: it must be in the copy.
                 let early = !started.load(Ordering::SeqCst);
                 if early {
@@ -247,11 +218,11 @@ async fn a_backup_taken_under_writes_restores_one_consistent_moment_with_its_ses
     ];
     let mut server = spawn_server(&env);
     wait_healthy(port).await;
-    let viewer = graphql(port, Some(&tokens[1]), "{ viewer { username } }", json!({})).await;
+    let viewer = graphql_at(port, Some(&tokens[1]), "{ viewer { username } }", json!({})).await;
     assert_eq!(viewer["data"]["viewer"]["username"], "writer1", "{viewer}");
     let comments: HashSet<&String> = acknowledged.comments.iter().collect();
     for id in comments {
-        let found = graphql(
+        let found = graphql_at(
             port,
             None,
             "query ($id: ID!) { node(id: $id) { id } }",
@@ -264,7 +235,7 @@ async fn a_backup_taken_under_writes_restores_one_consistent_moment_with_its_ses
         );
     }
     for (n, paper) in &acknowledged.upvotes {
-        let found = graphql(
+        let found = graphql_at(
             port,
             Some(&tokens[*n]),
             "query ($id: ID!) { node(id: $id) { ... on Paper { viewerHasUpvoted } } }",

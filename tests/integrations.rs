@@ -91,27 +91,19 @@ async fn the_huggingface_hub_client_reads_the_rest_surface_as_graphql_answers(ba
     claimed.update(&db).await.expect("claim");
 
     let endpoint = format!("http://{}", app.addr);
-    let output = tokio::process::Command::new(&python)
-        .arg(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/py/hf_client.py"))
-        .args([
-            &endpoint,
-            "2025-02-26",
-            "2025-W09",
-            "2025-02",
-            "2502.00001",
-            "zebra",
-        ])
-        .env("HF_HUB_DISABLE_TELEMETRY", "1")
-        .env("HF_HOME", app.db.dir())
-        .output()
-        .await
-        .expect("run the client");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let read: Value = serde_json::from_slice(&output.stdout).expect("the client's JSON");
+    let args = [
+        endpoint.as_str(),
+        "2025-02-26",
+        "2025-W09",
+        "2025-02",
+        "2502.00001",
+        "zebra",
+    ];
+    let env = [
+        ("HF_HUB_DISABLE_TELEMETRY", std::ffi::OsStr::new("1")),
+        ("HF_HOME", app.db.dir().as_os_str()),
+    ];
+    let read = crate::support::process::run_client(&python, "hf_client.py", &args, &env).await;
 
     let daily = "query ($d: Date, $w: String, $m: String, $o: PaperOrder) {
       dailyPapers(date: $d, week: $w, month: $m, orderBy: $o, first: 100) { edges { node {

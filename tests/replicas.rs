@@ -41,19 +41,7 @@ impl Replica {
     }
 
     async fn gql(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
-        let mut request = reqwest::Client::new()
-            .post(format!("http://127.0.0.1:{}/graphql", self.port))
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request
-            .send()
-            .await
-            .expect("the replica answers")
-            .json()
-            .await
-            .expect("a JSON answer")
+        crate::support::process::graphql_at(self.port, token, query, variables).await
     }
 }
 

@@ -114,3 +114,50 @@ pub fn minilm_dir() -> Option<std::path::PathBuf> {
     );
     None
 }
+
+/// Runs the script `tests/py/NAME` with the venv's `python` and these arguments and environment;
+/// the script must succeed and print one JSON document, which is returned.
+pub async fn run_client(
+    python: &std::path::Path,
+    name: &str,
+    args: &[&str],
+    env: &[(&str, &std::ffi::OsStr)],
+) -> serde_json::Value {
+    let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/py")
+        .join(name);
+    let mut command = Command::new(python);
+    command.arg(script).args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().await.expect("run the client");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the client's JSON")
+}
+
+/// A GraphQL request to the server on `port`, as `token` when given; its JSON answer.
+pub async fn graphql_at(
+    port: u16,
+    token: Option<&str>,
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
+    let mut request = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/graphql"))
+        .json(&serde_json::json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request
+        .send()
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("a JSON answer")
+}

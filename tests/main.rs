@@ -43,6 +43,7 @@ mod throttles;
 mod tokens;
 mod tooling;
 mod topics;
+mod transfer;
 mod transport;
 mod trending;
 mod viewer_cache;

@@ -45,6 +45,44 @@ fn all_tables(backend: Backend) -> Vec<String> {
     all
 }
 
+/// Everything the migrations make, one line each: tables with their columns, indexes, triggers
+/// and functions (the migrations' bookkeeping table left out).
+async fn schema_of(db: &sea_orm::DatabaseConnection) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || \
+               is_nullable || ' ' || COALESCE(column_default, '') AS line \
+             FROM information_schema.columns WHERE table_schema = 'public' \
+               AND table_name <> 'seaql_migrations' \
+             UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public' \
+               AND tablename <> 'seaql_migrations' \
+             UNION ALL SELECT 'trigger ' || tgname || ' ' || pg_get_triggerdef(t.oid) \
+               FROM pg_trigger t WHERE NOT tgisinternal \
+             UNION ALL SELECT 'function ' || p.proname FROM pg_proc p \
+               JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' \
+             UNION ALL SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(c.oid) \
+               FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace \
+               WHERE n.nspname = 'public' AND conrelid <> 'seaql_migrations'::regclass"
+        }
+        _ => {
+            "SELECT type || ' ' || name || ' ' || COALESCE(sql, '') AS line FROM sqlite_master \
+             WHERE name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations'"
+        }
+    };
+    let rows = db
+        .query_all_raw(Statement::from_string(backend, sql.to_owned()))
+        .await
+        .expect("read the schema");
+    let mut lines: Vec<String> = rows
+        .iter()
+        .filter_map(|row| row.try_get::<String>("", "line").ok())
+        .collect();
+    lines.sort();
+    lines
+}
+
 storage_test!(migrations_go_up_down_and_up_again);
 async fn migrations_go_up_down_and_up_again(backend: Backend) {
     let test_db = TestDb::new(backend).await;
@@ -53,6 +91,11 @@ async fn migrations_go_up_down_and_up_again(backend: Backend) {
 
     api::db::migrate_up(&db).await.expect("up");
     assert_eq!(tables(&db).await, all_tables(backend));
+    let schema = schema_of(&db).await;
+    assert!(
+        schema.iter().any(|l| l.contains("follower_count")),
+        "the schema lists columns"
+    );
     let status = api::db::migration_status(&db).await.expect("status");
     assert!(!status.is_empty() && status.iter().all(|(_, applied)| *applied));
 
@@ -61,11 +104,21 @@ async fn migrations_go_up_down_and_up_again(backend: Backend) {
         tables(&db).await.is_empty(),
         "down() leaves no table behind"
     );
+    assert_eq!(
+        schema_of(&db).await,
+        Vec::<String>::new(),
+        "nor an index, trigger or function"
+    );
     let status = api::db::migration_status(&db).await.expect("status");
     assert!(status.iter().all(|(_, applied)| !applied));
 
     api::db::migrate_up(&db).await.expect("up again");
     assert_eq!(tables(&db).await, all_tables(backend));
+    assert_eq!(
+        schema_of(&db).await,
+        schema,
+        "up after down makes the same schema, column for column"
+    );
 }
 
 storage_test!(the_schema_enforces_foreign_keys_and_uniqueness);

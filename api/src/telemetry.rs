@@ -1,5 +1,7 @@
 //! Logging, initialised once: human-readable lines by default or JSON, levels from `RUST_LOG`.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -12,7 +14,10 @@ pub fn init(format: LogFormat) {
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colour codes only on a terminal: `papers serve 2> server.log` or a pipe into a log
+        // collector gets plain text.
+        .with_ansi(std::io::stderr().is_terminal());
     // `try_init` so that a second initialisation (tests starting several servers) is harmless.
     let _ = match format {
         LogFormat::Text => builder.try_init(),

@@ -16,6 +16,7 @@ pub mod digest_send;
 pub mod digest_subscription;
 pub mod follow;
 pub mod ids;
+pub mod job_run;
 pub mod moderation_action;
 pub mod notification;
 pub mod paper;

@@ -21,6 +21,9 @@ pub struct Model {
     pub disabled_at: Option<DateTimeUtc>,
     /// Access tokens issued before this instant are rejected.
     pub password_changed_at: DateTimeUtc,
+    /// Users following this one: always the number of its `follows` rows. The services move it
+    /// with plain statements and read it through a loader (a cached session row may be older).
+    pub follower_count: i32,
 }
 
 /// What a user may do beyond their own content, stored as `user`, `moderator` or `admin`.

@@ -8,6 +8,35 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 /// The row's name in `app_secrets`.
 const JWT_SECRET: &str = "jwt";
 
+/// The shared secret, if a replica has created it (read without creating one).
+pub async fn read_shared_jwt_secret<C: ConnectionTrait>(db: &C) -> Result<Option<String>, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT value FROM app_secrets WHERE name = $1",
+            [JWT_SECRET.into()],
+        ))
+        .await?;
+    row.map(|row| row.try_get::<String>("", "value"))
+        .transpose()
+}
+
+/// Puts `secret` in place of any shared secret (a transferred site keeps the secret its tokens
+/// were signed with).
+pub async fn replace_shared_jwt_secret<C: ConnectionTrait>(
+    db: &C,
+    secret: &str,
+) -> Result<(), DbErr> {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO app_secrets (name, value) VALUES ($1, $2) \
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        [JWT_SECRET.into(), secret.into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
 /// The shared secret, created on first use.
 pub async fn shared_jwt_secret(db: &DatabaseConnection) -> Result<Vec<u8>, DbErr> {
     let candidate = crate::config::random_secret();

@@ -2,6 +2,7 @@
 
 mod backup;
 mod discovery;
+mod transfer;
 
 use std::process::ExitCode;
 
@@ -111,6 +112,18 @@ pub enum Command {
         /// Replace a database that holds data.
         #[arg(long)]
         force: bool,
+    },
+    /// Copy a whole site into an empty database (SQLite to PostgreSQL, or back): ids, sequences,
+    /// vectors and the JWT secret carried, the search index built, every table checked.
+    /// Stop writes to the source first: what it commits later is not copied.
+    Transfer {
+        /// The site's database (`sqlite://papers.db`, `postgres://…`); only read.
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// An empty database to fill (a SQLite file is made when missing); its migrations run
+        /// first.
+        #[arg(long, value_name = "URL")]
+        to: String,
     },
     /// Fill an empty database with synthetic papers, users, votes, comments and collections.
     Seed {
@@ -245,6 +258,7 @@ pub async fn run(settings: Settings, command: Command) -> ExitCode {
         } => discovery::download(&repo, &revision, &to).await,
         Command::Backup { to } => backup::backup(settings, &to).await,
         Command::Restore { from, force } => backup::restore(settings, &from, force).await,
+        Command::Transfer { from, to } => transfer::transfer(settings, &from, &to).await,
         Command::Seed { synthetic, seed } => seed_synthetic(settings, synthetic, seed).await,
         Command::Digest {
             action: DigestAction::Send { frequency, date },

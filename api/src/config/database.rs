@@ -17,7 +17,13 @@ pub enum DatabaseKind {
 
 impl Settings {
     pub fn database_kind(&self) -> Result<DatabaseKind, ConfigError> {
-        let url = self.database_url.as_str();
+        DatabaseKind::of(&self.database_url)
+    }
+}
+
+impl DatabaseKind {
+    /// Which database `url` names.
+    pub fn of(url: &str) -> Result<Self, ConfigError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(DatabaseKind::Postgres);
         }

@@ -12,7 +12,9 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 pub use database::DatabaseKind;
-pub use secret::{JwtSecret, MIN_JWT_SECRET_BYTES, random_secret, replace_secret_beside};
+pub use secret::{
+    JwtSecret, MIN_JWT_SECRET_BYTES, random_secret, read_secret_beside, replace_secret_beside,
+};
 pub use values::{parse_proxy, parse_public_url};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

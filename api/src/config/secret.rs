@@ -54,6 +54,16 @@ pub fn replace_secret_beside(db: &Path, secret: &str) -> std::io::Result<()> {
     std::fs::rename(&fresh, &path)
 }
 
+/// The secret kept beside the SQLite database `db`, if there is one (never created here: a
+/// transfer reads the source's without giving it one).
+pub fn read_secret_beside(db: &Path) -> std::io::Result<Option<String>> {
+    match std::fs::read_to_string(secret_file_beside(db)) {
+        Ok(secret) => Ok(Some(secret.trim().to_owned())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
 /// `papers.db` → `papers.db.jwt-secret`, in the same directory.
 fn secret_file_beside(db: &Path) -> PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();

@@ -141,3 +141,44 @@ async fn sigterm_stops_the_server_cleanly() {
     let status = terminate(&mut child).await;
     assert_eq!(status.code(), Some(0), "exits cleanly on SIGTERM");
 }
+
+/// Logs written to a file or a pipe are plain text: no ANSI colour codes (those are for a
+/// terminal only).
+#[tokio::test]
+async fn logs_into_a_pipe_carry_no_colour_codes() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let port = free_port();
+    let mut server = Command::new(papers_bin())
+        .args(["serve", "--no-demo", "--database-url", "sqlite::memory:"])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start papers serve");
+    let mut lines = BufReader::new(server.stderr.take().expect("stderr")).lines();
+    let mut seen = Vec::new();
+    let serving = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            let done = line.contains("serving GraphQL");
+            seen.push(line);
+            if done {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(
+        serving,
+        Ok(true),
+        "the server logs that it serves: {seen:?}"
+    );
+    assert!(
+        seen.iter().all(|line| !line.contains('\u{1b}')),
+        "no escape codes in piped logs: {seen:?}"
+    );
+    terminate(&mut server).await;
+}

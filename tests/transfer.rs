@@ -338,4 +338,22 @@ async fn a_transfer_refuses_what_it_cannot_copy_whole() {
         !dir.path().join("none.db").exists(),
         "a missing source is never made"
     );
+
+    // A database of something else is not filled (nor given Papers' tables).
+    let source = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("source.db").display()
+    );
+    let (code, _, err) = papers(&["migrate", "--database-url", &source]).await;
+    assert_eq!(code, Some(0), "{err}");
+    let other = dir.path().join("other.db");
+    let other_url = format!("sqlite://{}?mode=rwc", other.display());
+    let db = sea_orm::Database::connect(&other_url).await.unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(&db, "CREATE TABLE notes (body TEXT)")
+        .await
+        .unwrap();
+    let (code, _, err) = papers(&["transfer", "--from", &source, "--to", &other_url]).await;
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("something else"), "{err}");
+    assert_eq!(crate::support::tables(&db).await, vec!["notes".to_owned()]);
 }

@@ -410,7 +410,12 @@ async fn advance(
         }
         // Rows inserted with their ids moved `sqlite_sequence` to the largest; an erased row's
         // id above it still has to be skipped.
-        _ => format!("UPDATE sqlite_sequence SET seq = MAX(seq, {high}) WHERE name = '{table}'"),
+        // (A table whose rows were all erased has no entry yet.)
+        _ => format!(
+            "UPDATE sqlite_sequence SET seq = MAX(seq, {high}) WHERE name = '{table}'; \
+             INSERT INTO sqlite_sequence (name, seq) SELECT '{table}', {high} \
+             WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '{table}')"
+        ),
     };
     target.execute_unprepared(&sql).await.map(|_| ())
 }
@@ -498,6 +503,21 @@ pub async fn transfer(settings: Settings, from: &str, to: &str) -> CommandResult
                     "{} holds data (table {}): a transfer only fills an empty database",
                     target.describe(),
                     table.name
+                ),
+            ));
+        }
+    }
+    if target_migrations.is_empty() {
+        let tables = catalog(&target_db)
+            .await
+            .map_err(failed("reading the target's tables"))?;
+        if let Some((name, _)) = tables.first() {
+            return Err((
+                EXIT_USAGE,
+                format!(
+                    "{} holds tables of something else (table {name}): a transfer only fills an \
+                     empty database",
+                    target.describe()
                 ),
             ));
         }

@@ -181,6 +181,24 @@ async fn a_site_moves_with_its_rows_ids_and_sessions(backend: Backend) {
     )
     .await;
     terminate(&mut server).await;
+    // A paper's vector (no model runs here): four little-endian f32s, carried byte for byte.
+    let vector: Vec<u8> = [0.5f32, -0.25, 1.0, 0.0]
+        .iter()
+        .flat_map(|x| x.to_le_bytes())
+        .collect();
+    let source_db = sea_orm::Database::connect(&site_url).await.unwrap();
+    sea_orm::ConnectionTrait::execute_raw(
+        &source_db,
+        sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Sqlite,
+            "INSERT INTO paper_embeddings (paper_id, model, dimensions, vector, created_at) \
+             VALUES (1, 'test-model@0', 4, ?, '2026-12-01T00:00:00+00:00')",
+            [vector.clone().into()],
+        ),
+    )
+    .await
+    .unwrap();
+    source_db.close().await.unwrap();
 
     // Moved into an empty database.
     let target = TestDb::new(backend).await;
@@ -198,6 +216,17 @@ async fn a_site_moves_with_its_rows_ids_and_sessions(backend: Backend) {
 
     // Refused a second time: the target holds data, and stays as it is.
     let target_db = target.connect().await;
+    let carried = sea_orm::ConnectionTrait::query_one_raw(
+        &target_db,
+        sea_orm::Statement::from_string(
+            target_db.get_database_backend(),
+            "SELECT vector FROM paper_embeddings WHERE paper_id = 1",
+        ),
+    )
+    .await
+    .unwrap()
+    .expect("the vector's row");
+    assert_eq!(carried.try_get_by_index::<Vec<u8>>(0).unwrap(), vector);
     let users = count_rows(&target_db, "users").await;
     let (code, _, err) = papers(&["transfer", "--from", &site_url, "--to", &target.url]).await;
     assert_eq!(code, Some(2), "{err}");

@@ -141,6 +141,21 @@ class User:
 
 
 def run_load(args, client, users, papers, log, stop):
+    def toggle(user, held, uncertain, paper, started, mutations, variables):
+        """Adds what the user does not hold, removes what it does (a vote, a collection item),
+        and records the outcome: acknowledged, or the pair uncertain from then on."""
+        if paper in uncertain:
+            return
+        want = not held.get(paper, False)
+        status, body = client.call(mutations[0] if want else mutations[1], variables, user.token)
+        log.count(True)
+        ok, code, message = outcome(status, body)
+        if ok:
+            held[paper] = want
+        else:
+            uncertain.add(paper)
+            log.error(started, status, code, message)
+
     def step(rng):
         user = rng.choice(users)
         if not user.lock.acquire(blocking=False):
@@ -164,17 +179,8 @@ def run_load(args, client, users, papers, log, stop):
                 return
             paper = rng.choice(papers)
             if roll < 0.8:
-                if paper in user.uncertain_votes:
-                    return
-                want = not user.votes.get(paper, False)
-                status, body = client.call(UPVOTE if want else UNVOTE, {"id": paper}, user.token)
-                log.count(True)
-                ok, code, message = outcome(status, body)
-                if ok:
-                    user.votes[paper] = want
-                else:
-                    user.uncertain_votes.add(paper)
-                    log.error(started, status, code, message)
+                toggle(user, user.votes, user.uncertain_votes, paper, started,
+                       (UPVOTE, UNVOTE), {"id": paper})
             elif roll < 0.9:
                 text = f"soak comment {user.name} {rng.getrandbits(48):x}"
                 status, body = client.call(COMMENT, {"p": paper, "b": text}, user.token)
@@ -185,19 +191,8 @@ def run_load(args, client, users, papers, log, stop):
                 else:
                     log.error(started, status, code, message)
             else:
-                if paper in user.uncertain_items:
-                    return
-                want = not user.items.get(paper, False)
-                variables = {"c": user.collection, "p": paper}
-                status, body = client.call(ADD_ITEM if want else REMOVE_ITEM, variables,
-                                           user.token)
-                log.count(True)
-                ok, code, message = outcome(status, body)
-                if ok:
-                    user.items[paper] = want
-                else:
-                    user.uncertain_items.add(paper)
-                    log.error(started, status, code, message)
+                toggle(user, user.items, user.uncertain_items, paper, started,
+                       (ADD_ITEM, REMOVE_ITEM), {"c": user.collection, "p": paper})
         finally:
             user.lock.release()
 

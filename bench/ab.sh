@@ -10,6 +10,7 @@
 #   bench/ab.sh /tmp/base/target/release/papers target/release/papers
 #   ROUNDS=8 CONNS="4 32" PAPERS=100000 bench/ab.sh A_BIN B_BIN
 #   B_ARGS="--loader-delay-us 200" bench/ab.sh BIN BIN      # one build, two settings
+#   BACKEND=sqlite bench/ab.sh A_BIN B_BIN                    # the same on a SQLite file
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,16 +28,30 @@ A_ARGS="${A_ARGS:-}"
 B_ARGS="${B_ARGS:-}"
 SECRET="bench-secret-bench-secret-bench-secret-0123456789"
 URL="http://127.0.0.1:$PORT/graphql"
-DATABASE_URL="$PG_SERVER/$DB_NAME?sslmode=disable"
+BACKEND="${BACKEND:-postgres}"
+SQLITE_FILE="${SQLITE_FILE:-/tmp/papers-ab.db}"
+case $BACKEND in
+  postgres) DATABASE_URL="$PG_SERVER/$DB_NAME?sslmode=disable" ;;
+  sqlite) DATABASE_URL="sqlite://$SQLITE_FILE?mode=rwc" ;;
+  *) echo "BACKEND is postgres or sqlite" >&2; exit 2 ;;
+esac
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
-sql() { psql "$PG_SERVER/$DB_NAME" -Atc "$1"; }
+if [ "$BACKEND" = postgres ]; then
+  sql() { psql "$PG_SERVER/$DB_NAME" -Atc "$1"; }
+else
+  sql() { python3 -c 'import sqlite3, sys; [print(*r, sep="|") for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])]' "$SQLITE_FILE" "$1"; }
+fi
 
-echo "== seeding $PAPERS papers (with build A)"
-psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME" -c "CREATE DATABASE $DB_NAME" >/dev/null
+echo "== seeding $PAPERS papers on $BACKEND (with build A)"
+if [ "$BACKEND" = postgres ]; then
+  psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME" -c "CREATE DATABASE $DB_NAME" >/dev/null
+else
+  rm -f "$SQLITE_FILE" "$SQLITE_FILE-wal" "$SQLITE_FILE-shm"
+fi
 "$A_BIN" seed --synthetic "$PAPERS" --database-url "$DATABASE_URL"
-sql "VACUUM ANALYZE" >/dev/null
+if [ "$BACKEND" = postgres ]; then sql "VACUUM ANALYZE" >/dev/null; else sql "ANALYZE" >/dev/null; fi
 
 day=$(date -u -d yesterday +%F)
 arxiv=$(sql "SELECT arxiv_id FROM papers ORDER BY comment_count DESC, id LIMIT 1")
@@ -102,4 +117,4 @@ for (op, conns), by in sorted(runs.items()):
     print(f"{op:<5} {conns:>5} {statistics.median(a.values()):>12.0f} "
           f"{statistics.median(b.values()):>12.0f} {statistics.median(ratios):>14.3f}")
 PY
-echo "machine: $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "$BACKEND; machine: $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"

@@ -567,6 +567,132 @@ async fn papers_answered_directly_equal_their_resolvers(backend: Backend) {
     }
 }
 
+/// Every field `Comment` and `User` answer directly, for a thread's comments and their authors.
+const COMMENT_FIELDS: &str = "__typename id body bodyHtml createdAt editedAt isDeleted \
+    replyCount upvoteCount hiddenReason viewerHasUpvoted b2: body \
+    author { __typename id username displayName bio avatarUrl createdAt email u: username }";
+
+storage_test!(comments_and_users_answered_directly_equal_their_resolvers);
+/// As for papers: the direct path answers exactly what the resolvers answer — for a plain, an
+/// edited, a deleted and a hidden comment, an author with a profile and one without, a comment
+/// stored before its HTML was kept — asked anonymously, by the author, and by a moderator (who
+/// sees a hidden comment's body).
+async fn comments_and_users_answered_directly_equal_their_resolvers(backend: Backend) {
+    use crate::support::fixtures;
+    use entity::{comment, user};
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
+    let db = app.db.connect().await;
+    let ada = fixtures::user(&db, "ada").await;
+    let mut profile: user::ActiveModel = ada.clone().into();
+    profile.display_name = Set(Some("Ada L.".into()));
+    profile.bio = Set(Some("Engines.".into()));
+    profile.avatar_url = Set(Some("https://example.org/ada.png".into()));
+    let ada = profile.update(&db).await.expect("a profile");
+    let bob = fixtures::user(&db, "bob").await;
+    let (_, moderator) = fixtures::moderator(&db, "mo").await;
+    let paper = fixtures::paper(
+        &db,
+        "2403.00009",
+        "Threads",
+        "x",
+        &["A"],
+        fixtures::noon_days_ago(1),
+        None,
+    )
+    .await;
+    let plain = fixtures::comment(&db, &paper, &ada, None, "*plain*").await;
+    fixtures::comment(&db, &paper, &bob, Some(&plain), "a reply").await;
+    let edited = fixtures::comment(&db, &paper, &bob, None, "edited").await;
+    let deleted = fixtures::comment(&db, &paper, &ada, None, "deleted").await;
+    let hidden = fixtures::comment(&db, &paper, &bob, None, "hidden").await;
+    let old = fixtures::comment(&db, &paper, &ada, None, "**old** <b>row</b>").await;
+    let now = chrono::Utc::now();
+    let change = |row: &comment::Model| -> comment::ActiveModel { row.clone().into() };
+    let mut row = change(&edited);
+    row.edited_at = Set(Some(now));
+    row.update(&db).await.expect("edited");
+    let mut row = change(&deleted);
+    row.deleted_at = Set(Some(now));
+    row.update(&db).await.expect("deleted");
+    let mut row = change(&hidden);
+    row.hidden_at = Set(Some(now));
+    row.hidden_reason = Set(Some("off topic".into()));
+    row.update(&db).await.expect("hidden");
+    let mut row = change(&old);
+    row.body_html = Set(None);
+    row.update(&db).await.expect("no stored HTML");
+
+    let direct = format!(
+        "{{ paper(arxivId: \"2403.00009\") {{ comments(first: 10) {{ edges {{ node {{ \
+            {COMMENT_FIELDS} }} }} nodes {{ {COMMENT_FIELDS} }} }} }} }}"
+    );
+    let generic = direct
+        .replace(
+            &format!("{{ {COMMENT_FIELDS} }}"),
+            &format!("{{ ... on Comment {{ {COMMENT_FIELDS} }} }}"),
+        )
+        .replace(
+            "author { __typename id username displayName bio avatarUrl createdAt email u: username }",
+            "author { ... on User { __typename id username displayName bio avatarUrl createdAt \
+             email u: username } }",
+        );
+    assert_ne!(direct, generic);
+    for token in [
+        None,
+        Some(fixtures::token_for(&ada)),
+        Some(moderator.clone()),
+    ] {
+        let (a, b) = match &token {
+            Some(token) => (
+                app.data_as(token, &direct, json!({})).await,
+                app.data_as(token, &generic, json!({})).await,
+            ),
+            None => (
+                app.data(&direct, json!({})).await,
+                app.data(&generic, json!({})).await,
+            ),
+        };
+        assert_eq!(a, b, "signed in: {}", token.is_some());
+        assert_eq!(
+            serde_json::to_string(&a).expect("json"),
+            serde_json::to_string(&b).expect("json"),
+            "the same keys in the same order"
+        );
+        let nodes = &a["paper"]["comments"]["nodes"];
+        assert_eq!(nodes.as_array().map(Vec::len), Some(5), "{a}");
+    }
+    // What the comparison covers is really there: a tombstone, a hidden body for moderators
+    // only, HTML rendered for the old row, the author's profile.
+    let anonymous = app.data(&direct, json!({})).await;
+    let nodes = &anonymous["paper"]["comments"]["nodes"];
+    assert_eq!(nodes[0]["bodyHtml"], "<p><em>plain</em></p>\n");
+    assert_eq!(nodes[0]["author"]["displayName"], "Ada L.");
+    assert_eq!(nodes[0]["author"]["email"], Value::Null);
+    assert_eq!(nodes[0]["replyCount"], 1);
+    assert!(nodes[1]["editedAt"].is_string());
+    assert_eq!(nodes[2]["isDeleted"], true);
+    assert_eq!(nodes[2]["body"], "");
+    assert_eq!(nodes[3]["body"], "");
+    assert!(
+        nodes[4]["bodyHtml"]
+            .as_str()
+            .is_some_and(|h| h.contains("<strong>old</strong>"))
+    );
+    let as_moderator = app.data_as(&moderator, &direct, json!({})).await;
+    assert_eq!(
+        as_moderator["paper"]["comments"]["nodes"][3]["body"],
+        "hidden"
+    );
+    let as_ada = app
+        .data_as(&fixtures::token_for(&ada), &direct, json!({}))
+        .await;
+    assert_eq!(
+        as_ada["paper"]["comments"]["nodes"][0]["author"]["email"],
+        ada.email
+    );
+}
+
 storage_test!(a_page_reads_the_abstract_wherever_its_selection_asks_for_it);
 /// A page of papers leaves the abstract out of its statement when nothing selects it; asked
 /// for only through a fragment, an inline fragment or an alias, it is still answered.

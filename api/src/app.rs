@@ -11,7 +11,8 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use crate::auth::jwt::JwtKeys;
-use crate::config::{JwtSecret, Settings};
+use crate::config::{DatabaseKind, JwtSecret, Settings};
+use crate::db::wal_index::WalIndex;
 use crate::services::Services;
 use crate::services::accounts::passwords::Hasher;
 use crate::services::accounts::viewers::Viewers;
@@ -112,9 +113,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
             events,
             mailer,
             discovery: Arc::new(discovery),
-            viewers: Arc::new(Viewers::new(Duration::from_secs(
-                settings.viewer_cache_secs,
-            ))),
+            viewers: Arc::new(viewers(&database_kind, &settings)),
         },
         background,
         metrics,
@@ -122,6 +121,16 @@ pub async fn prepare(settings: Settings) -> Result<AppState, StartError> {
         database_kind,
         statements,
     })
+}
+
+/// The cache of signed-in users' rows, kept as long as the database can tell of every change.
+fn viewers(kind: &DatabaseKind, settings: &Settings) -> Viewers {
+    let ttl = Duration::from_secs(settings.viewer_cache_secs);
+    match kind {
+        DatabaseKind::Postgres => Viewers::new(ttl),
+        DatabaseKind::SqliteFile(path) => Viewers::for_sqlite_file(ttl, WalIndex::of(path)),
+        DatabaseKind::SqliteMemory => Viewers::off(),
+    }
 }
 
 /// The embedding model of `--embedding-model` on one thread per core, or none. A folder it

@@ -139,7 +139,7 @@ impl Metrics {
         let viewer_cache_live = Gauge::default();
         registry.register(
             "viewer_cache_live",
-            "1 while signed-in users' rows are cached (the live-event relay listens), else 0",
+            "1 while signed-in users' rows are cached (PostgreSQL: the live-event relay listens; a SQLite file: the cache is on), else 0",
             viewer_cache_live.clone(),
         );
         let viewer_cache_rows = Gauge::default();

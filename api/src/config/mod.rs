@@ -188,9 +188,9 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(0..=100_000), global = true)]
     pub loader_delay_us: u64,
 
-    /// How long a signed-in user's row may be kept between requests, in seconds (PostgreSQL
-    /// only; every change to the account forgets it at once). 0 reads it on every request, e.g.
-    /// behind a pooler that does not pass `LISTEN` through.
+    /// How long a signed-in user's row may be kept between requests, in seconds (every change to
+    /// the account forgets it at once; on SQLite any commit to the file). 0 reads it on every
+    /// request, e.g. behind a pooler that does not pass `LISTEN` through.
     #[arg(long, env = "PAPERS_VIEWER_CACHE_SECS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(0..=3600), global = true)]
     pub viewer_cache_secs: u64,

@@ -3,7 +3,7 @@
 pub mod mutation;
 pub mod query;
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Object, ScalarType, Value};
 use chrono::{DateTime, Utc};
 use entity::user;
 use papers_macros::connections;
@@ -16,6 +16,7 @@ use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders, services};
 use crate::graphql::discussion::{Comment, CommentConnection};
+use crate::graphql::engine::direct::PlainFields;
 use crate::graphql::follows::{FeedConnection, FollowableConnection, resolve_page};
 use crate::graphql::loaders::{CollectionsOwnedBy, CommentsBy, PapersOfUser};
 use crate::graphql::moderation::{AuthorshipClaimConnection, parts};
@@ -63,6 +64,24 @@ impl User {
     /// Whether the user is the one asking.
     fn is_self(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         Ok(self.1.0 || caller(ctx)?.user_id() == Some(self.0.id))
+    }
+}
+
+/// The public fields of `User` read from its row, as the resolvers below give them (the
+/// account's own fields, such as `email`, go through their resolvers and their checks).
+impl PlainFields for User {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let row = &self.0;
+        let optional = |text: &Option<String>| text.clone().map_or(Value::Null, Value::String);
+        Some(match name {
+            "id" => Value::String(row.id.global()),
+            "username" => Value::String(row.username.clone()),
+            "displayName" => optional(&row.display_name),
+            "bio" => optional(&row.bio),
+            "avatarUrl" => optional(&row.avatar_url),
+            "createdAt" => row.created_at.to_value(),
+            _ => return None,
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 
 pub mod mutation;
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Object, ScalarType, Value};
 use chrono::{DateTime, Utc};
 use entity::comment;
 use papers_macros::connections;
@@ -11,6 +11,7 @@ use crate::graphql::accounts::User;
 use crate::graphql::args::RelayArgs;
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, loaders};
+use crate::graphql::engine::direct::{Direct, PlainFields};
 use crate::graphql::loaders::RepliesTo;
 use crate::graphql::papers::Paper;
 use crate::ids::Global;
@@ -19,7 +20,7 @@ use crate::services::discussion::markdown;
 pub struct Comment(pub comment::Model);
 
 connection!(
-    CommentConnection,
+    direct CommentConnection,
     CommentEdge,
     Comment,
     "A page of comments, as a Relay connection.",
@@ -27,6 +28,14 @@ connection!(
 );
 
 impl Comment {
+    /// The body as HTML: stored at writing, rendered here for rows written before that.
+    fn html(&self) -> String {
+        match &self.0.body_html {
+            Some(html) => html.clone(),
+            None => markdown::to_safe_html(&self.0.body),
+        }
+    }
+
     /// Deleted comments, and hidden ones for everyone but moderators, read as tombstones.
     fn is_tombstone(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         if self.0.deleted_at.is_some() {
@@ -54,11 +63,14 @@ impl Comment {
     }
 
     /// Who wrote it; null for a tombstone or a deleted account.
-    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Direct<User>>> {
         if self.is_tombstone(ctx)? {
             return Ok(None);
         }
-        Ok(loaders(ctx)?.user(self.0.user_id).await?.map(User::from))
+        Ok(loaders(ctx)?
+            .user(self.0.user_id)
+            .await?
+            .map(|row| Direct(User::from(row))))
     }
 
     /// The markdown source; empty for a tombstone.
@@ -87,10 +99,8 @@ impl Comment {
     async fn body_html(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         Ok(if self.is_tombstone(ctx)? {
             String::new()
-        } else if let Some(html) = &self.0.body_html {
-            html.clone()
         } else {
-            markdown::to_safe_html(&self.0.body)
+            self.html()
         })
     }
 
@@ -151,5 +161,26 @@ impl Comment {
     /// Whether the signed-in viewer has upvoted it; false when anonymous.
     async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
         loaders(ctx)?.viewer_upvoted(self.0.id).await
+    }
+}
+
+/// The fields of `Comment` read from its row, as the resolvers above give them. What a
+/// tombstone shows depends on who asks (moderators see hidden comments): a deleted or hidden
+/// comment's body goes through its resolver.
+impl PlainFields for Comment {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let row = &self.0;
+        let shown = row.deleted_at.is_none() && row.hidden_at.is_none();
+        Some(match name {
+            "id" => Value::String(row.id.global()),
+            "createdAt" => row.created_at.to_value(),
+            "editedAt" => row.edited_at.map_or(Value::Null, |at| at.to_value()),
+            "replyCount" => row.reply_count.to_value(),
+            "upvoteCount" => row.upvote_count.to_value(),
+            "isDeleted" if shown => Value::Boolean(false),
+            "body" if shown => Value::String(row.body.clone()),
+            "bodyHtml" if shown => Value::String(self.html()),
+            _ => return None,
+        })
     }
 }

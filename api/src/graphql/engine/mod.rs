@@ -34,7 +34,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{Response, Schema, SchemaBuilder, SchemaEnv, Variables};
+use async_graphql::{Response, Schema, SchemaBuilder, SchemaEnv, ValidationMode, Variables};
 use futures_util::StreamExt;
 
 use crate::auth::Caller;
@@ -117,7 +117,11 @@ impl Engine {
             .ok_or(EngineError::NoRegistry)?;
         Ok(Self(Arc::new(Inner {
             checker,
-            executor: limited().finish(),
+            // The executor runs only what the checker has validated in full against the same
+            // registry, document and variables; validating again (async-graphql's strict rules
+            // run on every `execute`) would only repeat it. Fast mode keeps the few rules the
+            // executor itself leans on (fragment cycles) and the depth and complexity counts.
+            executor: limited().validation_mode(ValidationMode::Fast).finish(),
             registry,
             limits: DocumentLimits {
                 max_depth: settings.max_depth,

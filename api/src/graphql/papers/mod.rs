@@ -134,11 +134,11 @@ impl Paper {
     }
 
     /// The user who submitted the paper to the feed; null for imported papers.
-    async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+    async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Direct<User>>> {
         Ok(loaders(ctx)?
             .user(self.0.submitted_by)
             .await?
-            .map(User::from))
+            .map(|row| Direct(User::from(row))))
     }
 
     /// Upvotes cast on this site.

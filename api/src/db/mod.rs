@@ -32,8 +32,9 @@ use crate::error::{AppError, Failure, classify};
 /// a hop to the SQLite connection's thread for each statement, on top of the one it makes on
 /// every release (which it always makes, and which finds a connection broken while in use).
 /// Without the acquire ping the paper page took 1.15× / 1.10× the requests/s at 4 / 32
-/// connections on PostgreSQL and 1.06× on SQLite (`bench/ab.sh`, 3 alternating rounds). A connection PostgreSQL dropped while idle is found by the ping; one
-/// that breaks while the pool is busy fails its statement once and is replaced on release.
+/// connections on PostgreSQL and 1.06× on SQLite (`bench/ab.sh`, 3 alternating rounds). A
+/// connection PostgreSQL dropped while idle is found by the ping; one that breaks while the pool
+/// is busy fails its statement once and is replaced on release.
 pub fn pool_options(url: impl Into<String>) -> ConnectOptions {
     let url = url.into();
     let sqlite = url.starts_with("sqlite:");

@@ -16,7 +16,7 @@ use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders, services};
 use crate::graphql::discussion::{Comment, CommentConnection};
-use crate::graphql::engine::direct::PlainFields;
+use crate::graphql::engine::direct::{PlainFields, optional};
 use crate::graphql::follows::{FeedConnection, FollowableConnection, resolve_page};
 use crate::graphql::loaders::{CollectionsOwnedBy, CommentsBy, PapersOfUser};
 use crate::graphql::moderation::{AuthorshipClaimConnection, parts};
@@ -72,13 +72,12 @@ impl User {
 impl PlainFields for User {
     fn plain_field(&self, name: &str) -> Option<Value> {
         let row = &self.0;
-        let optional = |text: &Option<String>| text.clone().map_or(Value::Null, Value::String);
         Some(match name {
             "id" => Value::String(row.id.global()),
             "username" => Value::String(row.username.clone()),
-            "displayName" => optional(&row.display_name),
-            "bio" => optional(&row.bio),
-            "avatarUrl" => optional(&row.avatar_url),
+            "displayName" => optional(row.display_name.as_deref()),
+            "bio" => optional(row.bio.as_deref()),
+            "avatarUrl" => optional(row.avatar_url.as_deref()),
             "createdAt" => row.created_at.to_value(),
             _ => return None,
         })

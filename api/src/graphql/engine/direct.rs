@@ -36,6 +36,11 @@ impl<T: PlainFields + ?Sized> PlainFields for &T {
     }
 }
 
+/// An optional text column as its resolver gives it: null or the string.
+pub fn optional(text: Option<&str>) -> Value {
+    text.map_or(Value::Null, |text| Value::String(text.to_owned()))
+}
+
 /// `T`, resolved directly (see the module). In the schema it is `T` itself.
 pub struct Direct<T>(pub T);
 

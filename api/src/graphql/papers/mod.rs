@@ -18,7 +18,7 @@ use crate::graphql::collections::{CollectionConnection, collection_connection};
 use crate::graphql::connection::{Parts, Totals, connection};
 use crate::graphql::context::{caller, db, loaders, services};
 use crate::graphql::discussion::{Comment, CommentConnection};
-use crate::graphql::engine::direct::{Direct, PlainFields};
+use crate::graphql::engine::direct::{Direct, PlainFields, optional};
 use crate::graphql::papers::author::Author;
 use crate::graphql::papers::similar::SimilarPaperConnection;
 use crate::graphql::topics::Topic;
@@ -323,10 +323,6 @@ impl PlainFields for Paper {
             _ => return None,
         })
     }
-}
-
-fn optional(text: Option<&str>) -> Value {
-    text.map_or(Value::Null, |text| Value::String(text.to_owned()))
 }
 
 pub struct PaperAuthor(pub PaperAuthorEntry);

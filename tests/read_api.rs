@@ -728,3 +728,150 @@ async fn a_page_reads_the_abstract_wherever_its_selection_asks_for_it(backend: B
     assert_eq!(without["dailyPapers"]["totalCount"], 1);
     assert_eq!(without["dailyPapers"]["nodes"][0]["title"], "P");
 }
+
+/// What the test below asks of each paper: the author list with every field of its entries and
+/// identities, and the submitter with its owner-only `email`.
+const WITH_PEOPLE: &str = "arxivId authorCount authors { position name author { id name \
+    followerCount user { username } } user { username } } submittedBy { __typename id username \
+    displayName bio avatarUrl createdAt email }";
+
+storage_test!(authors_and_submitters_read_along_equal_the_loaders);
+/// A page of papers and `paper` read the authors (as one JSON text per paper) and the submitter
+/// (a join) in their own statement when asked; `node` reads them through the loaders. The
+/// answers are equal for every paper: names JSON must escape, a paper without authors, authors
+/// whose ids run against their positions, a claimed author identity, a submitter shared by two
+/// papers, none at all, asked by the submitter (who sees `email`) and by someone else; in every
+/// order of `papers` (the join must not make a column ambiguous) and filtered by submitter.
+async fn authors_and_submitters_read_along_equal_the_loaders(backend: Backend) {
+    use crate::support::fixtures;
+    use entity::{author, user};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let app = TestApp::spawn_with(backend, &["--no-demo"]).await;
+    let db = app.db.connect().await;
+    let ada = fixtures::user(&db, "ada").await;
+    let mut profile: user::ActiveModel = ada.clone().into();
+    profile.display_name = Set(Some("Ada L.".into()));
+    profile.bio = Set(Some("Engines \"and\" looms.".into()));
+    let ada = profile.update(&db).await.expect("a profile");
+    let bob = fixtures::user(&db, "bob").await;
+    let day = fixtures::noon_days_ago(1);
+    let odd = "Zoë \"Q\" O'Néil \\ 日本語\t名";
+    let papers = [
+        ("2404.00001", vec!["Common", "Second"], Some(ada.id)),
+        // Its first author was created after its second: ids run against positions.
+        ("2404.00002", vec![odd, "Common"], Some(ada.id)),
+        ("2404.00003", vec![], Some(bob.id)),
+        ("2404.00004", vec!["Second", odd, "Third"], None),
+    ];
+    for (i, (arxiv_id, authors, by)) in papers.iter().enumerate() {
+        let at = day + chrono::Duration::minutes(i64::try_from(i).expect("i"));
+        fixtures::paper(&db, arxiv_id, "T", "x", authors, at, *by).await;
+    }
+    // Ada's claim on "Second" was approved: the identity names her, and has followers.
+    let second = author::Entity::find()
+        .filter(author::Column::Name.eq("Second"))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("Second");
+    let mut claimed: author::ActiveModel = second.into();
+    claimed.user_id = Set(Some(ada.id));
+    claimed.follower_count = Set(3);
+    claimed.update(&db).await.expect("claimed");
+
+    let date = day.format("%Y-%m-%d").to_string();
+    let page = format!(
+        "query ($d: Date) {{ dailyPapers(date: $d) {{ edges {{ node {{ id {WITH_PEOPLE} }} }} }} }}"
+    );
+    let one = format!(
+        "query ($id: ID!, $a: String!) {{ node(id: $id) {{ ... on Paper {{ id {WITH_PEOPLE} }} }} \
+         paper(arxivId: $a) {{ id {WITH_PEOPLE} }} }}"
+    );
+    let orders = ["TRENDING", "UPVOTES", "SUBMITTED_AT", "PUBLISHED_AT"].map(|order| {
+        format!(
+            "{{ papers(orderBy: {order}, first: 10) {{ nodes {{ id {WITH_PEOPLE} }} }} \
+             mine: papers(filter: {{ submitter: \"ada\" }}, orderBy: {order}, first: 10) {{ \
+             nodes {{ arxivId }} }} }}"
+        )
+    });
+    let ada_token = fixtures::token_for(&ada);
+    for token in [
+        None,
+        Some(ada_token.clone()),
+        Some(fixtures::token_for(&bob)),
+    ] {
+        let ask = |query: String, vars: Value| {
+            let (app, token) = (&app, token.clone());
+            async move {
+                match token {
+                    Some(token) => app.data_as(&token, &query, vars).await,
+                    None => app.data(&query, vars).await,
+                }
+            }
+        };
+        let listed = ask(page.clone(), json!({ "d": date })).await;
+        let edges = listed["dailyPapers"]["edges"].as_array().expect("edges");
+        assert_eq!(edges.len(), 4);
+        for edge in edges {
+            let node = &edge["node"];
+            let vars = json!({ "id": node["id"], "a": node["arxivId"] });
+            let alone = ask(one.clone(), vars).await;
+            assert_eq!(node, &alone["node"], "page against node");
+            assert_eq!(node, &alone["paper"], "page against paper");
+            assert_eq!(
+                serde_json::to_string(node).expect("json"),
+                serde_json::to_string(&alone["node"]).expect("json"),
+                "the same keys in the same order"
+            );
+        }
+        for query in &orders {
+            let data = ask(query.clone(), json!({})).await;
+            let nodes = data["papers"]["nodes"].as_array().expect("nodes");
+            assert_eq!(nodes.len(), 4, "{query}");
+            for node in nodes {
+                let in_feed = edges
+                    .iter()
+                    .find(|e| e["node"]["id"] == node["id"])
+                    .expect("the same paper in the feed");
+                assert_eq!(&in_feed["node"], node, "{query}");
+            }
+            let mine: HashSet<&str> = data["mine"]["nodes"]
+                .as_array()
+                .expect("mine")
+                .iter()
+                .filter_map(|n| n["arxivId"].as_str())
+                .collect();
+            assert_eq!(mine, HashSet::from(["2404.00001", "2404.00002"]), "{query}");
+        }
+    }
+    // What the comparison covers is really there.
+    let as_ada = app.data_as(&ada_token, &page, json!({ "d": date })).await;
+    let edges = &as_ada["dailyPapers"]["edges"];
+    let by_arxiv = |id: &str| {
+        edges
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| &e["node"])
+            .find(|n| n["arxivId"] == id)
+            .expect("paper")
+            .clone()
+    };
+    let two = by_arxiv("2404.00002");
+    assert_eq!(two["authorCount"], 2);
+    assert_eq!(two["authors"][0]["name"], odd);
+    assert_eq!(two["authors"][0]["position"], 0);
+    assert_eq!(two["authors"][1]["name"], "Common");
+    assert_eq!(two["submittedBy"]["email"], ada.email);
+    assert_eq!(two["submittedBy"]["displayName"], "Ada L.");
+    let three = by_arxiv("2404.00003");
+    assert_eq!(three["authorCount"], 0);
+    assert_eq!(three["authors"], json!([]));
+    assert_eq!(three["submittedBy"]["username"], "bob");
+    assert_eq!(three["submittedBy"]["email"], Value::Null);
+    let four = by_arxiv("2404.00004");
+    assert_eq!(four["submittedBy"], Value::Null);
+    assert_eq!(four["authors"][0]["user"]["username"], "ada");
+    assert_eq!(four["authors"][0]["author"]["followerCount"], 3);
+    assert_eq!(four["authors"][2]["name"], "Third");
+}

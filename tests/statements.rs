@@ -95,10 +95,9 @@ async fn same_statements_for_5_and_50(backend: Backend) {
             small, large,
             "feed: {small} statements for 5 papers, {large} for 50"
         );
-        // The page with its total and the viewer's upvotes read along; the authors with their
-        // links; the submitters. (Joining the submitters into the page made it 2 statements but
-        // no faster: decoding a user row per paper cost the server what the round trip had.)
-        assert_eq!(large, 3, "feed: {large} statements");
+        // One: the page with its total, the viewer's upvotes, each paper's authors and its
+        // submitter read along (`papers::Along`).
+        assert_eq!(large, 1, "feed: {large} statements");
 
         let small = app
             .statements_for(Some(&token), THREAD, json!({ "first": 5 }))
@@ -121,9 +120,9 @@ async fn same_statements_for_5_and_50(backend: Backend) {
             small, large,
             "page: {small} statements for 5, {large} for 50"
         );
-        // The paper with the viewer's upvote read along; its authors; the comments with their
-        // total read along; their authors.
-        assert_eq!(large, 4, "page: {large} statements");
+        // The paper with the viewer's upvote and its authors read along; the comments with
+        // their total read along; their authors.
+        assert_eq!(large, 3, "page: {large} statements");
 
         // The REST surface's daily list: the page, its authors, the users (submitters).
         let rest = |limit: u32| {

@@ -29,25 +29,40 @@ use crate::graphql::loaders::{
 };
 use crate::services::discussion::CommentOrder;
 use crate::services::pagination::PageArgs;
-use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder};
+use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder, ReadAlong};
 use crate::services::recommendations;
 
 /// The page size of `similarPapers` (a sidebar's worth) when none is given.
 const SIMILAR_PAGE: i32 = 10;
 
-/// A paper row, with whether the viewer upvoted it when the statement that read the row read
-/// that along (`papers::Along`); otherwise the viewer's upvotes come through the batched loader.
-pub struct Paper(pub paper::Model, Option<bool>);
+/// A paper row, with what the statement that read the row read along with it
+/// (`papers::Along`: the viewer's upvote, the authors, the submitter); what it did not read
+/// comes through the batched loaders.
+pub struct Paper(pub paper::Model, ReadAlong);
 
 impl From<paper::Model> for Paper {
     fn from(row: paper::Model) -> Self {
-        Self(row, None)
+        Self(row, ReadAlong::default())
     }
 }
 
 impl From<papers::Listed> for Paper {
     fn from(row: papers::Listed) -> Self {
-        Self(row.paper, row.upvoted)
+        Self(row.paper, row.read)
+    }
+}
+
+impl Paper {
+    /// The paper's ordered author list, as read along or through the loader.
+    async fn author_entries(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<PaperAuthorEntry>> {
+        if let Some(entries) = &self.1.authors {
+            return Ok(entries.clone());
+        }
+        let entries = loaders(ctx)?.authors_of_paper.load_one(self.0.id).await?;
+        Ok(entries.unwrap_or_default())
     }
 }
 
@@ -109,9 +124,8 @@ impl Paper {
     /// The authors in the order the paper lists them.
     #[graphql(complexity = "crate::graphql::engine::cost::AUTHORS_COST * child_complexity + 1")]
     async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Direct<PaperAuthor>>> {
-        let entries = loaders(ctx)?.authors_of_paper.load_one(self.0.id).await?;
+        let entries = self.author_entries(ctx).await?;
         Ok(entries
-            .unwrap_or_default()
             .into_iter()
             .map(|entry| Direct(PaperAuthor(entry)))
             .collect())
@@ -119,6 +133,9 @@ impl Paper {
 
     /// How many authors the paper lists.
     async fn author_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        if let Some(entries) = &self.1.authors {
+            return Ok(i32::try_from(entries.len()).unwrap_or(i32::MAX));
+        }
         let entries = loaders(ctx)?.authors_of_paper.load_one(self.0.id).await?;
         Ok(i32::try_from(entries.map_or(0, |e| e.len())).unwrap_or(i32::MAX))
     }
@@ -135,10 +152,11 @@ impl Paper {
 
     /// The user who submitted the paper to the feed; null for imported papers.
     async fn submitted_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Direct<User>>> {
-        Ok(loaders(ctx)?
-            .user(self.0.submitted_by)
-            .await?
-            .map(|row| Direct(User::from(row))))
+        let row = match &self.1.submitter {
+            Some(read) => read.as_deref().cloned(),
+            None => loaders(ctx)?.user(self.0.submitted_by).await?,
+        };
+        Ok(row.map(|row| Direct(User::from(row))))
     }
 
     /// Upvotes cast on this site.
@@ -148,7 +166,7 @@ impl Paper {
 
     /// Whether the signed-in viewer has upvoted the paper; false when anonymous.
     async fn viewer_has_upvoted(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        if let Some(upvoted) = self.1 {
+        if let Some(upvoted) = self.1.upvoted {
             return Ok(upvoted);
         }
         loaders(ctx)?.viewer_upvoted(self.0.id).await
@@ -311,7 +329,7 @@ impl PlainFields for Paper {
             "publishedAt" => row.published_at.map_or(Value::Null, |at| at.to_value()),
             "submittedAt" => row.submitted_at.to_value(),
             "upvoteCount" => row.upvote_count.to_value(),
-            "viewerHasUpvoted" => Value::Boolean(self.1?),
+            "viewerHasUpvoted" => Value::Boolean(self.1.upvoted?),
             "commentCount" => row.comment_count.to_value(),
             "arxivUrl" => Value::String(format!("https://arxiv.org/abs/{}", row.arxiv_id)),
             "pdfUrl" => Value::String(format!("https://arxiv.org/pdf/{}", row.arxiv_id)),
@@ -388,6 +406,8 @@ pub async fn paper_connection(
         },
         total: asked.field("totalCount").exists(),
         without_abstract: !of_each("abstract"),
+        authors: of_each("authors") || of_each("authorCount"),
+        submitter: of_each("submittedBy"),
     };
     let listed = papers::list(&db, &filter, order, page_args, along)
         .await

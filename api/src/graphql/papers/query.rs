@@ -107,13 +107,16 @@ impl PaperQuery {
         #[graphql(desc = "An arXiv identifier, e.g. `2309.00916` or `hep-th/9901001`.")]
         arxiv_id: String,
     ) -> async_graphql::Result<Option<Paper>> {
-        // The viewer's upvote is read with the paper when the selection asks for it.
+        // The viewer's upvote, the authors and the submitter are read with the paper when the
+        // selection asks for them.
         let asked = ctx.look_ahead();
         let along = papers::Along {
             upvoted_by: match asked.field("viewerHasUpvoted").exists() {
                 true => viewer_id(ctx)?,
                 false => None,
             },
+            authors: asked.field("authors").exists() || asked.field("authorCount").exists(),
+            submitter: asked.field("submittedBy").exists(),
             ..Default::default()
         };
         let found = papers::find_listed_by_arxiv_id(&db(ctx)?, &arxiv_id, along).await;

@@ -54,3 +54,32 @@ pub async fn find_by_ids(
         .await?;
     Ok(rows.into_iter().map(|u| (u.id, u)).collect())
 }
+
+/// A user row read by position from `offset` on, as a statement that joined `users` lists its
+/// columns in the order of `user::Column` (the order of the model's fields); `None` when the
+/// join found no user (the id column is NULL). By position, as `papers::read` decodes papers:
+/// sea-orm's decoding by name formats a column name per column per row.
+pub fn user_at(
+    row: &sea_orm::QueryResult,
+    offset: usize,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    use user::Column as C;
+    let at = |column: C| offset + column as usize;
+    let Some(id) = row.try_get_by_index::<Option<UserId>>(at(C::Id))? else {
+        return Ok(None);
+    };
+    Ok(Some(user::Model {
+        id,
+        username: row.try_get_by_index(at(C::Username))?,
+        display_name: row.try_get_by_index(at(C::DisplayName))?,
+        email: row.try_get_by_index(at(C::Email))?,
+        password_hash: row.try_get_by_index(at(C::PasswordHash))?,
+        role: row.try_get_by_index(at(C::Role))?,
+        bio: row.try_get_by_index(at(C::Bio))?,
+        avatar_url: row.try_get_by_index(at(C::AvatarUrl))?,
+        created_at: row.try_get_by_index(at(C::CreatedAt))?,
+        disabled_at: row.try_get_by_index(at(C::DisabledAt))?,
+        password_changed_at: row.try_get_by_index(at(C::PasswordChangedAt))?,
+        follower_count: row.try_get_by_index(at(C::FollowerCount))?,
+    }))
+}

@@ -91,21 +91,33 @@ impl<C: sea_orm::ColumnTrait> Keyset<C> {
     where
         E: sea_orm::EntityTrait<Column = C>,
     {
-        use sea_orm::sea_query::{Expr, ExprTrait, Order};
-        use sea_orm::{QueryOrder, QuerySelect};
+        use sea_orm::QuerySelect;
+        let (select, _) = self.after_cursor(select, args)?;
+        Ok(self.order(select, args).limit(args.size + 1))
+    }
 
-        let (mut select, ascending) = self.after_cursor(select, args)?;
+    /// Adds the order in which a page's rows are read (the list's own order forward, its
+    /// reverse backward), alone: for a statement around a page that `apply` limited.
+    pub fn order<E>(&self, mut select: sea_orm::Select<E>, args: &PageArgs) -> sea_orm::Select<E>
+    where
+        E: sea_orm::EntityTrait<Column = C>,
+    {
+        use sea_orm::QueryOrder;
+        use sea_orm::sea_query::Order;
+
         let forward = args.direction == Direction::Forward;
+        let ascending = self.descending != forward;
         let order = if ascending { Order::Asc } else { Order::Desc };
         if self.kind == KeyKind::NullableTime {
-            // NULLs sort last in the list's order.
+            // NULLs sort last in the list's order. Qualified by its table, as every other
+            // column of the order: a statement that joins another table stays unambiguous.
             let nulls = if forward { Order::Asc } else { Order::Desc };
-            select = select.order_by(Expr::col(self.key).is_null(), nulls);
+            select = select.order_by(self.key.is_null(), nulls);
         }
         if self.kind != KeyKind::None {
             select = select.order_by(self.key, order.clone());
         }
-        Ok(select.order_by(self.tiebreak, order).limit(args.size + 1))
+        select.order_by(self.tiebreak, order)
     }
 
     /// The page's cursor condition, and whether rows are read in ascending order (the list's

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use entity::{author, paper_author};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::AppError;
 use crate::ids::{AuthorId, PaperId, UserId};
@@ -59,6 +59,46 @@ pub async fn authors_of(
             });
     }
     Ok(by_paper)
+}
+
+/// A correlated sub-select giving the ordered author list of the outer statement's `papers` row
+/// as one JSON text (`[[position, id, name, user_id, follower_count], …]`; NULL or `[]` for a
+/// paper without authors), for a page of papers to read its authors in its own statement: the
+/// links by the paper's key, each author by primary key, as `authors_of` reads them.
+pub(super) fn authors_json(backend: DbBackend) -> Expr {
+    let (aggregate, cast) = match backend {
+        DbBackend::Postgres => ("json_agg(json_build_array", "::text"),
+        _ => ("json_group_array(json_array", ""),
+    };
+    Expr::cust(format!(
+        "(SELECT {aggregate}(l.position, a.id, a.name, a.user_id, a.follower_count) \
+         ORDER BY l.position){cast} FROM paper_authors AS l JOIN authors AS a ON a.id = l.author_id \
+         WHERE l.paper_id = \"papers\".\"id\")"
+    ))
+}
+
+/// The entries of what `authors_json` read.
+pub(super) fn parse_authors_json(text: Option<&str>) -> Result<Vec<PaperAuthorEntry>, AppError> {
+    type Entry = (i32, AuthorId, String, Option<UserId>, i32);
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
+    let entries: Vec<Entry> = serde_json::from_str(text)
+        .map_err(|e| AppError::Internal(format!("a paper's author list: {e}")))?;
+    Ok(entries
+        .into_iter()
+        .map(
+            |(position, id, name, user_id, follower_count)| PaperAuthorEntry {
+                position,
+                author: author::Model {
+                    id,
+                    name,
+                    user_id,
+                    follower_count,
+                },
+            },
+        )
+        .collect())
 }
 
 /// Authors by id, for `node` and the Author loader.

@@ -1,18 +1,21 @@
 //! Reading papers: by id, by arXiv id, and as filtered and ordered pages.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use entity::{paper, paper_upvote};
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query, SubQueryStatement};
+use entity::{paper, paper_upvote, user};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, JoinType, Query, SubQueryStatement};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryTrait, Select,
 };
 
 use crate::error::AppError;
 use crate::ids::{PaperId, UserId};
+use crate::services::accounts::users;
 use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
-use crate::services::papers::PaperFilter;
 use crate::services::papers::arxiv::ArxivId;
+use crate::services::papers::authors::{authors_json, parse_authors_json};
+use crate::services::papers::{PaperAuthorEntry, PaperFilter};
 
 /// The orders of a paper list. Each ends in the paper id (newest first) as its tie-breaker, so
 /// that paging never skips or repeats a paper when scores tie.
@@ -95,7 +98,7 @@ pub async fn find_listed_by_arxiv_id(
         return Ok(None);
     };
     let select = paper::Entity::find().filter(paper::Column::ArxivId.eq(id.as_str()));
-    let (rows, _) = read_along(db, select, along, Total::None).await?;
+    let (rows, _) = read_along(db, select, along, Total::None, None).await?;
     Ok(rows.into_iter().next())
 }
 
@@ -124,14 +127,29 @@ pub struct Along {
     /// Whether the client left `abstract` out of its selection: an empty string then stands in
     /// for it, and the page's longest column is neither sent nor copied.
     pub without_abstract: bool,
+    /// Each paper's ordered author list (a correlated sub-select per row giving one JSON text).
+    pub authors: bool,
+    /// The user who submitted each paper (a left join of `users` on its primary key).
+    pub submitter: bool,
 }
 
 /// A paper of a page, with what was read along with it.
 #[derive(Debug, Clone)]
 pub struct Listed {
     pub paper: paper::Model,
-    /// Whether `Along::upvoted_by` upvoted it; `None` when not asked.
+    pub read: ReadAlong,
+}
+
+/// What a paper's statement read along with its row, each `None` when not asked.
+#[derive(Debug, Clone, Default)]
+pub struct ReadAlong {
+    /// Whether `Along::upvoted_by` upvoted it.
     pub upvoted: Option<bool>,
+    /// Its ordered author list.
+    pub authors: Option<Vec<PaperAuthorEntry>>,
+    /// The user who submitted it, `Some(None)` when no one did (an imported paper); shared by
+    /// the papers of a page with the same submitter.
+    pub submitter: Option<Option<Arc<user::Model>>>,
 }
 
 /// A page of papers with what was read along with it.
@@ -165,7 +183,8 @@ pub async fn list(
         true if windowed => Total::Window,
         true => Total::Of(filter),
     };
-    let (rows, mut total) = read_along(db, select, along, total).await?;
+    let reorder = |outer| keyset.order(outer, args);
+    let (rows, mut total) = read_along(db, select, along, total, Some(&reorder)).await?;
     if along.total && total.is_none() && args.cursor.is_none() {
         // No row to carry the total: the filter selects nothing.
         total = Some(0);
@@ -189,24 +208,82 @@ enum Total<'a> {
 }
 
 /// Runs a select of papers with what `along` asks read in the same statement: the viewer's
-/// upvote per row, and the list's total (`total`), which the first row carries.
+/// upvote, the authors and the submitter per row, and the list's total (`total`), which the
+/// first row carries.
+///
+/// A page (`reorder` given: the page's order, to apply again) is read in two levels: the select
+/// with its filter, cursor, order, limit and total becomes a table of its own named `papers`,
+/// and an outer select around it reads the rest for the rows of the page only, in the same
+/// order. Why: a day of the feed has some 140 papers for a page of 50, and both databases
+/// evaluated what a single level read along before its sort and limit: SQLite every column for
+/// all 140 rows (its sorter holds whole rows), PostgreSQL the submitter's join.
 async fn read_along(
     db: &DatabaseConnection,
     mut select: Select<paper::Entity>,
     along: Along,
     total: Total<'_>,
+    reorder: Option<&(dyn Fn(Select<paper::Entity>) -> Select<paper::Entity> + Sync)>,
 ) -> Result<(Vec<Listed>, Option<u64>), AppError> {
     use sea_orm::{ConnectionTrait, Iterable, QuerySelect};
     const UPVOTED: &str = "along_upvoted";
     const TOTAL: &str = "along_total";
+    const AUTHORS: &str = "along_authors";
+    const SUBMITTER: &str = "along_submitter";
+    let backend = db.get_database_backend();
     if along.without_abstract {
-        // Every column in its place (`paper_at` reads by position), the abstract an empty one.
+        // Every column in its place (`paper_at` reads by position), the abstract an empty one
+        // under its own name (an outer select reads it by name).
         select = select.select_only();
         for column in paper::Column::iter() {
             select = match column {
-                paper::Column::Abstract => select.expr(Expr::val("")),
+                paper::Column::Abstract => select.expr_as(Expr::val(""), column),
                 _ => select.column(column),
             };
+        }
+    }
+    let total = match total {
+        Total::None => None,
+        Total::Of(filter) => {
+            let count = Query::select()
+                .expr(Expr::col(Asterisk).count())
+                .from(paper::Entity)
+                .cond_where(filter.condition(backend))
+                .to_owned();
+            let count = SubQueryStatement::SelectStatement(count);
+            Some(Expr::SubQuery(None, Box::new(count)))
+        }
+        Total::Window => Some(Expr::cust("COUNT(*) OVER ()")),
+    };
+    let counted = total.is_some();
+    // What a page counts, it counts in the inner level, over every row its filter selects.
+    let (mut select, mut total) = match reorder {
+        None => (select, total),
+        Some(reorder) => {
+            let inner = match total {
+                Some(total) => select.expr_as(total, TOTAL),
+                None => select,
+            };
+            let mut outer = reorder(paper::Entity::find());
+            QueryTrait::query(&mut outer)
+                .from_clear()
+                .from_subquery(inner.into_query(), paper::Entity);
+            let total = counted.then(|| Expr::col((paper::Entity, Alias::new(TOTAL))));
+            (outer, total)
+        }
+    };
+    // The submitter's columns follow the paper's, read by position from there.
+    let submitter_at = paper::Column::iter().count();
+    if along.submitter {
+        let submitter = Alias::new(SUBMITTER);
+        QueryTrait::query(&mut select).join_as(
+            JoinType::LeftJoin,
+            user::Entity,
+            submitter.clone(),
+            Expr::col((submitter.clone(), user::Column::Id))
+                .equals((paper::Entity, paper::Column::SubmittedBy)),
+        );
+        for column in user::Column::iter() {
+            select = select.expr(Expr::col((submitter.clone(), column)));
         }
     }
     if let Some(viewer) = along.upvoted_by {
@@ -221,37 +298,46 @@ async fn read_along(
             .to_owned();
         select = select.expr_as(Expr::exists(voted), UPVOTED);
     }
-    match total {
-        Total::None => {}
-        Total::Of(filter) => {
-            let count = Query::select()
-                .expr(Expr::col(Asterisk).count())
-                .from(paper::Entity)
-                .cond_where(filter.condition(db.get_database_backend()))
-                .to_owned();
-            let count = SubQueryStatement::SelectStatement(count);
-            select = select.expr_as(Expr::SubQuery(None, Box::new(count)), TOTAL);
-        }
-        Total::Window => {
-            select = select.expr_as(Expr::cust("COUNT(*) OVER ()"), TOTAL);
-        }
+    if along.authors {
+        select = select.expr_as(authors_json(backend), AUTHORS);
     }
-    let counted = !matches!(total, Total::None);
+    if let Some(total) = total.take() {
+        select = select.expr_as(total, TOTAL);
+    }
     let rows = db.query_all(QueryTrait::query(&mut select)).await?;
     let mut total = None;
     let mut listed = Vec::with_capacity(rows.len());
+    // A page's papers share few submitters: each is decoded once.
+    let mut submitters: HashMap<UserId, Arc<user::Model>> = HashMap::new();
     for row in rows {
         if counted && total.is_none() {
             total = Some(u64::try_from(row.try_get::<i64>("", TOTAL)?).unwrap_or(0));
         }
-        let upvoted = match along.upvoted_by {
-            Some(_) => Some(row.try_get::<bool>("", UPVOTED)?),
-            None => None,
-        };
-        listed.push(Listed {
-            paper: paper_at(&row)?,
-            upvoted,
-        });
+        let paper = paper_at(&row)?;
+        let mut read = ReadAlong::default();
+        if along.upvoted_by.is_some() {
+            read.upvoted = Some(row.try_get::<bool>("", UPVOTED)?);
+        }
+        if along.authors {
+            let text: Option<String> = row.try_get("", AUTHORS)?;
+            read.authors = Some(parse_authors_json(text.as_deref())?);
+        }
+        if along.submitter {
+            read.submitter = Some(match paper.submitted_by {
+                Some(id) => match submitters.get(&id) {
+                    Some(user) => Some(Arc::clone(user)),
+                    None => {
+                        let user = users::user_at(&row, submitter_at)?.map(Arc::new);
+                        if let Some(user) = &user {
+                            submitters.insert(id, Arc::clone(user));
+                        }
+                        user
+                    }
+                },
+                None => None,
+            });
+        }
+        listed.push(Listed { paper, read });
     }
     Ok((listed, total))
 }

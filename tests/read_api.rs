@@ -794,6 +794,26 @@ async fn authors_and_submitters_read_along_equal_the_loaders(backend: Backend) {
              nodes {{ arxivId }} }} }}"
         )
     });
+    // Names only: the page reads no identity (`ReadAuthors::Names`).
+    let names = "arxivId authorCount authors { position name } \
+        again: authors { ... on PaperAuthor { name } }";
+    let names_page = format!(
+        "query ($d: Date) {{ dailyPapers(date: $d) {{ nodes {{ id {names} }} }} \
+         paper(arxivId: \"2404.00002\") {{ id {names} }} }}"
+    );
+    let names_one =
+        format!("query ($id: ID!) {{ node(id: $id) {{ ... on Paper {{ id {names} }} }} }}");
+    let listed = app.data(&names_page, json!({ "d": date })).await;
+    let nodes = listed["dailyPapers"]["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 4);
+    for node in nodes.iter().chain([&listed["paper"]]) {
+        let alone = app.data(&names_one, json!({ "id": node["id"] })).await;
+        assert_eq!(node, &alone["node"], "names: page against node");
+    }
+    assert_eq!(listed["paper"]["authors"][0]["name"], odd);
+    assert_eq!(listed["paper"]["authors"][1]["position"], 1);
+    assert_eq!(listed["paper"]["again"][1]["name"], "Common");
+
     let ada_token = fixtures::token_for(&ada);
     for token in [
         None,

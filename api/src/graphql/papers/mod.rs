@@ -22,14 +22,16 @@ use crate::graphql::engine::direct::{Direct, PlainFields, optional};
 use crate::graphql::papers::author::Author;
 use crate::graphql::papers::similar::SimilarPaperConnection;
 use crate::graphql::topics::Topic;
-use crate::ids::Global;
+use crate::ids::{Global, PaperId};
 
 use crate::graphql::loaders::{
     CollectionsHolding, CommentsOf, ListLoaders, NestedList, UpvotersOf,
 };
 use crate::services::discussion::CommentOrder;
 use crate::services::pagination::PageArgs;
-use crate::services::papers::{self, PaperAuthorEntry, PaperFilter, PaperOrder, ReadAlong};
+use crate::services::papers::{
+    self, AuthorList, PaperAuthorEntry, PaperFilter, PaperOrder, ReadAlong,
+};
 use crate::services::recommendations;
 
 /// The page size of `similarPapers` (a sidebar's worth) when none is given.
@@ -54,15 +56,30 @@ impl From<papers::Listed> for Paper {
 
 impl Paper {
     /// The paper's ordered author list, as read along or through the loader.
-    async fn author_entries(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<PaperAuthorEntry>> {
-        if let Some(entries) = &self.1.authors {
-            return Ok(entries.clone());
-        }
-        let entries = loaders(ctx)?.authors_of_paper.load_one(self.0.id).await?;
-        Ok(entries.unwrap_or_default())
+    async fn author_list(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PaperAuthor>> {
+        let paper = self.0.id;
+        Ok(match &self.1.authors {
+            Some(AuthorList::Names(names)) => names
+                .iter()
+                .zip(0..)
+                .map(|(name, position)| PaperAuthor::Named {
+                    paper,
+                    position,
+                    name: name.clone(),
+                })
+                .collect(),
+            Some(AuthorList::Entries(entries)) => {
+                entries.iter().cloned().map(PaperAuthor::Entry).collect()
+            }
+            None => loaders(ctx)?
+                .authors_of_paper
+                .load_one(paper)
+                .await?
+                .unwrap_or_default()
+                .into_iter()
+                .map(PaperAuthor::Entry)
+                .collect(),
+        })
     }
 }
 
@@ -124,17 +141,14 @@ impl Paper {
     /// The authors in the order the paper lists them.
     #[graphql(complexity = "crate::graphql::engine::cost::AUTHORS_COST * child_complexity + 1")]
     async fn authors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Direct<PaperAuthor>>> {
-        let entries = self.author_entries(ctx).await?;
-        Ok(entries
-            .into_iter()
-            .map(|entry| Direct(PaperAuthor(entry)))
-            .collect())
+        let list = self.author_list(ctx).await?;
+        Ok(list.into_iter().map(Direct).collect())
     }
 
     /// How many authors the paper lists.
     async fn author_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        if let Some(entries) = &self.1.authors {
-            return Ok(i32::try_from(entries.len()).unwrap_or(i32::MAX));
+        if let Some(list) = &self.1.authors {
+            return Ok(i32::try_from(list.len()).unwrap_or(i32::MAX));
         }
         let entries = loaders(ctx)?.authors_of_paper.load_one(self.0.id).await?;
         Ok(i32::try_from(entries.map_or(0, |e| e.len())).unwrap_or(i32::MAX))
@@ -343,14 +357,58 @@ impl PlainFields for Paper {
     }
 }
 
-pub struct PaperAuthor(pub PaperAuthorEntry);
+/// One entry of a paper's author list.
+pub enum PaperAuthor {
+    /// The entry with its author identity.
+    Entry(PaperAuthorEntry),
+    /// The entry's place and name alone, as a page whose selection asked no more read it
+    /// (`papers::ReadAuthors::Names`); the identity is loaded if asked after all.
+    Named {
+        paper: PaperId,
+        position: i32,
+        name: String,
+    },
+}
+
+impl PaperAuthor {
+    fn position(&self) -> i32 {
+        match self {
+            Self::Entry(entry) => entry.position,
+            Self::Named { position, .. } => *position,
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Self::Entry(entry) => &entry.author.name,
+            Self::Named { name, .. } => name,
+        }
+    }
+
+    /// The author identity: the entry's own, or the paper's list read again to find it.
+    async fn identity(&self, ctx: &Context<'_>) -> async_graphql::Result<entity::author::Model> {
+        let (paper, position) = match self {
+            Self::Entry(entry) => return Ok(entry.author.clone()),
+            Self::Named {
+                paper, position, ..
+            } => (*paper, *position),
+        };
+        let entries = loaders(ctx)?.authors_of_paper.load_one(paper).await?;
+        entries
+            .unwrap_or_default()
+            .into_iter()
+            .find(|entry| entry.position == position)
+            .map(|entry| entry.author)
+            .ok_or_else(|| async_graphql::Error::new("the author list changed while read"))
+    }
+}
 
 /// The fields of `PaperAuthor` read from its entry.
 impl PlainFields for PaperAuthor {
     fn plain_field(&self, name: &str) -> Option<Value> {
         Some(match name {
-            "position" => self.0.position.to_value(),
-            "name" => Value::String(self.0.author.name.clone()),
+            "position" => self.position().to_value(),
+            "name" => Value::String(self.name().to_owned()),
             _ => return None,
         })
     }
@@ -360,26 +418,26 @@ impl PlainFields for PaperAuthor {
 #[Object]
 impl PaperAuthor {
     /// The entry's place in the list, from 0 for the first author.
-    async fn position(&self) -> i32 {
-        self.0.position
+    #[graphql(name = "position")]
+    async fn position_field(&self) -> i32 {
+        self.position()
     }
 
     /// The author's name as listed on this paper.
-    async fn name(&self) -> &str {
-        &self.0.author.name
+    #[graphql(name = "name")]
+    async fn name_field(&self) -> &str {
+        self.name()
     }
 
     /// The author identity.
-    async fn author(&self) -> Author {
-        Author(self.0.author.clone())
+    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Author> {
+        Ok(Author(self.identity(ctx).await?))
     }
 
     /// The user who claimed this author identity, once a moderator approved the claim.
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        Ok(loaders(ctx)?
-            .user(self.0.author.user_id)
-            .await?
-            .map(User::from))
+        let claimed_by = self.identity(ctx).await?.user_id;
+        Ok(loaders(ctx)?.user(claimed_by).await?.map(User::from))
     }
 }
 
@@ -398,6 +456,16 @@ pub async fn paper_connection(
         asked.field("edges").field("node").field(field).exists()
             || asked.field("nodes").field(field).exists()
     };
+    let of_authors = |field: &str| {
+        let authors = "authors";
+        asked
+            .field("edges")
+            .field("node")
+            .field(authors)
+            .field(field)
+            .exists()
+            || asked.field("nodes").field(authors).field(field).exists()
+    };
     let along = papers::Along {
         upvoted_by: if of_each("viewerHasUpvoted") {
             caller(ctx)?.user_id()
@@ -406,7 +474,10 @@ pub async fn paper_connection(
         },
         total: asked.field("totalCount").exists(),
         without_abstract: !of_each("abstract"),
-        authors: of_each("authors") || of_each("authorCount"),
+        authors: papers::ReadAuthors::asked(
+            of_each("authors") || of_each("authorCount"),
+            of_authors("author") || of_authors("user"),
+        ),
         submitter: of_each("submittedBy"),
     };
     let listed = papers::list(&db, &filter, order, page_args, along)

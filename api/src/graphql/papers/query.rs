@@ -115,7 +115,11 @@ impl PaperQuery {
                 true => viewer_id(ctx)?,
                 false => None,
             },
-            authors: asked.field("authors").exists() || asked.field("authorCount").exists(),
+            authors: papers::ReadAuthors::asked(
+                asked.field("authors").exists() || asked.field("authorCount").exists(),
+                asked.field("authors").field("author").exists()
+                    || asked.field("authors").field("user").exists(),
+            ),
             submitter: asked.field("submittedBy").exists(),
             ..Default::default()
         };

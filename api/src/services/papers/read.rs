@@ -15,7 +15,7 @@ use crate::services::accounts::users;
 use crate::services::pagination::{Key, KeyKind, Keyset, Page, PageArgs};
 use crate::services::papers::arxiv::ArxivId;
 use crate::services::papers::authors::{authors_json, parse_authors_json};
-use crate::services::papers::{PaperAuthorEntry, PaperFilter};
+use crate::services::papers::{AuthorList, PaperFilter, ReadAuthors};
 
 /// The orders of a paper list. Each ends in the paper id (newest first) as its tie-breaker, so
 /// that paging never skips or repeats a paper when scores tie.
@@ -127,8 +127,9 @@ pub struct Along {
     /// Whether the client left `abstract` out of its selection: an empty string then stands in
     /// for it, and the page's longest column is neither sent nor copied.
     pub without_abstract: bool,
-    /// Each paper's ordered author list (a correlated sub-select per row giving one JSON text).
-    pub authors: bool,
+    /// Each paper's ordered author list, names only or whole entries (a correlated sub-select
+    /// per row giving one JSON text).
+    pub authors: ReadAuthors,
     /// The user who submitted each paper (a left join of `users` on its primary key).
     pub submitter: bool,
 }
@@ -146,7 +147,7 @@ pub struct ReadAlong {
     /// Whether `Along::upvoted_by` upvoted it.
     pub upvoted: Option<bool>,
     /// Its ordered author list.
-    pub authors: Option<Vec<PaperAuthorEntry>>,
+    pub authors: Option<AuthorList>,
     /// The user who submitted it, `Some(None)` when no one did (an imported paper); shared by
     /// the papers of a page with the same submitter.
     pub submitter: Option<Option<Arc<user::Model>>>,
@@ -298,8 +299,8 @@ async fn read_along(
             .to_owned();
         select = select.expr_as(Expr::exists(voted), UPVOTED);
     }
-    if along.authors {
-        select = select.expr_as(authors_json(backend), AUTHORS);
+    if let Some(authors) = authors_json(along.authors, backend) {
+        select = select.expr_as(authors, AUTHORS);
     }
     if let Some(total) = total.take() {
         select = select.expr_as(total, TOTAL);
@@ -318,9 +319,9 @@ async fn read_along(
         if along.upvoted_by.is_some() {
             read.upvoted = Some(row.try_get::<bool>("", UPVOTED)?);
         }
-        if along.authors {
+        if along.authors != ReadAuthors::No {
             let text: Option<String> = row.try_get("", AUTHORS)?;
-            read.authors = Some(parse_authors_json(text.as_deref())?);
+            read.authors = Some(parse_authors_json(along.authors, text.as_deref())?);
         }
         if along.submitter {
             read.submitter = Some(match paper.submitted_by {

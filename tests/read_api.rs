@@ -778,6 +778,18 @@ async fn authors_and_submitters_read_along_equal_the_loaders(backend: Backend) {
     claimed.user_id = Set(Some(ada.id));
     claimed.follower_count = Set(3);
     claimed.update(&db).await.expect("claimed");
+    // A list with a gap in its positions (no writer leaves one, but the positions are the
+    // rows', not their count): 2404.00004 keeps positions 0 and 2.
+    let four = entity::paper::Entity::find()
+        .filter(entity::paper::Column::ArxivId.eq("2404.00004"))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("2404.00004");
+    entity::paper_author::Entity::delete_by_id((four.id, 1))
+        .exec(&db)
+        .await
+        .expect("a gap");
 
     let date = day.format("%Y-%m-%d").to_string();
     let page = format!(
@@ -794,8 +806,8 @@ async fn authors_and_submitters_read_along_equal_the_loaders(backend: Backend) {
              nodes {{ arxivId }} }} }}"
         )
     });
-    // Names only: the page reads no identity (`ReadAuthors::Names`).
-    let names = "arxivId authorCount authors { position name } \
+    // Names only: the page reads nothing else of the entries (`ReadAuthors::Names`).
+    let names = "arxivId authorCount authors { name } \
         again: authors { ... on PaperAuthor { name } }";
     let names_page = format!(
         "query ($d: Date) {{ dailyPapers(date: $d) {{ nodes {{ id {names} }} }} \
@@ -811,7 +823,7 @@ async fn authors_and_submitters_read_along_equal_the_loaders(backend: Backend) {
         assert_eq!(node, &alone["node"], "names: page against node");
     }
     assert_eq!(listed["paper"]["authors"][0]["name"], odd);
-    assert_eq!(listed["paper"]["authors"][1]["position"], 1);
+    assert_eq!(listed["paper"]["authors"][1]["name"], "Common");
     assert_eq!(listed["paper"]["again"][1]["name"], "Common");
 
     let ada_token = fixtures::token_for(&ada);
@@ -893,5 +905,16 @@ async fn authors_and_submitters_read_along_equal_the_loaders(backend: Backend) {
     assert_eq!(four["submittedBy"], Value::Null);
     assert_eq!(four["authors"][0]["user"]["username"], "ada");
     assert_eq!(four["authors"][0]["author"]["followerCount"], 3);
-    assert_eq!(four["authors"][2]["name"], "Third");
+    assert_eq!(four["authors"][1]["name"], "Third");
+    assert_eq!(four["authors"][1]["position"], 2);
+    let gapped = listed["dailyPapers"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["arxivId"] == "2404.00004")
+        .expect("2404.00004 by names");
+    assert_eq!(
+        gapped["authors"],
+        json!([{ "name": "Second" }, { "name": "Third" }])
+    );
 }

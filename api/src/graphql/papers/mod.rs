@@ -61,10 +61,10 @@ impl Paper {
         Ok(match &self.1.authors {
             Some(AuthorList::Names(names)) => names
                 .iter()
-                .zip(0..)
-                .map(|(name, position)| PaperAuthor::Named {
+                .enumerate()
+                .map(|(index, name)| PaperAuthor::Named {
                     paper,
-                    position,
+                    index,
                     name: name.clone(),
                 })
                 .collect(),
@@ -359,25 +359,19 @@ impl PlainFields for Paper {
 
 /// One entry of a paper's author list.
 pub enum PaperAuthor {
-    /// The entry with its author identity.
+    /// The whole entry.
     Entry(PaperAuthorEntry),
-    /// The entry's place and name alone, as a page whose selection asked no more read it
-    /// (`papers::ReadAuthors::Names`); the identity is loaded if asked after all.
+    /// The entry's name alone, the `index`-th of its paper's list, as a page whose selection
+    /// asked no more read it (`papers::ReadAuthors::Names`); the rest is loaded if asked after
+    /// all.
     Named {
         paper: PaperId,
-        position: i32,
+        index: usize,
         name: String,
     },
 }
 
 impl PaperAuthor {
-    fn position(&self) -> i32 {
-        match self {
-            Self::Entry(entry) => entry.position,
-            Self::Named { position, .. } => *position,
-        }
-    }
-
     fn name(&self) -> &str {
         match self {
             Self::Entry(entry) => &entry.author.name,
@@ -385,20 +379,17 @@ impl PaperAuthor {
         }
     }
 
-    /// The author identity: the entry's own, or the paper's list read again to find it.
-    async fn identity(&self, ctx: &Context<'_>) -> async_graphql::Result<entity::author::Model> {
-        let (paper, position) = match self {
-            Self::Entry(entry) => return Ok(entry.author.clone()),
-            Self::Named {
-                paper, position, ..
-            } => (*paper, *position),
+    /// The whole entry: its own, or its paper's list read again to find it.
+    async fn entry(&self, ctx: &Context<'_>) -> async_graphql::Result<PaperAuthorEntry> {
+        let (paper, index) = match self {
+            Self::Entry(entry) => return Ok(entry.clone()),
+            Self::Named { paper, index, .. } => (*paper, *index),
         };
         let entries = loaders(ctx)?.authors_of_paper.load_one(paper).await?;
         entries
             .unwrap_or_default()
             .into_iter()
-            .find(|entry| entry.position == position)
-            .map(|entry| entry.author)
+            .nth(index)
             .ok_or_else(|| async_graphql::Error::new("the author list changed while read"))
     }
 }
@@ -406,9 +397,9 @@ impl PaperAuthor {
 /// The fields of `PaperAuthor` read from its entry.
 impl PlainFields for PaperAuthor {
     fn plain_field(&self, name: &str) -> Option<Value> {
-        Some(match name {
-            "position" => self.position().to_value(),
-            "name" => Value::String(self.name().to_owned()),
+        Some(match (name, self) {
+            ("position", Self::Entry(entry)) => entry.position.to_value(),
+            ("name", _) => Value::String(self.name().to_owned()),
             _ => return None,
         })
     }
@@ -418,9 +409,8 @@ impl PlainFields for PaperAuthor {
 #[Object]
 impl PaperAuthor {
     /// The entry's place in the list, from 0 for the first author.
-    #[graphql(name = "position")]
-    async fn position_field(&self) -> i32 {
-        self.position()
+    async fn position(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        Ok(self.entry(ctx).await?.position)
     }
 
     /// The author's name as listed on this paper.
@@ -431,12 +421,12 @@ impl PaperAuthor {
 
     /// The author identity.
     async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Author> {
-        Ok(Author(self.identity(ctx).await?))
+        Ok(Author(self.entry(ctx).await?.author))
     }
 
     /// The user who claimed this author identity, once a moderator approved the claim.
     async fn user(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let claimed_by = self.identity(ctx).await?.user_id;
+        let claimed_by = self.entry(ctx).await?.author.user_id;
         Ok(loaders(ctx)?.user(claimed_by).await?.map(User::from))
     }
 }
@@ -476,7 +466,7 @@ pub async fn paper_connection(
         without_abstract: !of_each("abstract"),
         authors: papers::ReadAuthors::asked(
             of_each("authors") || of_each("authorCount"),
-            of_authors("author") || of_authors("user"),
+            of_authors("position") || of_authors("author") || of_authors("user"),
         ),
         submitter: of_each("submittedBy"),
     };

@@ -117,8 +117,9 @@ impl PaperQuery {
             },
             authors: papers::ReadAuthors::asked(
                 asked.field("authors").exists() || asked.field("authorCount").exists(),
-                asked.field("authors").field("author").exists()
-                    || asked.field("authors").field("user").exists(),
+                ["position", "author", "user"]
+                    .iter()
+                    .any(|field| asked.field("authors").field(field).exists()),
             ),
             submitter: asked.field("submittedBy").exists(),
             ..Default::default()

@@ -67,17 +67,17 @@ pub enum ReadAuthors {
     /// None: the list comes through the loader if at all.
     #[default]
     No,
-    /// The names in order: all that an entry's `position` and `name` need.
+    /// The names in order: all that an entry's `name` needs.
     Names,
     /// Whole entries with their author identities.
     Entries,
 }
 
 impl ReadAuthors {
-    /// What a selection needs: the list (`list`), and with it each entry's identity
-    /// (`identities`: the entry's `author` or `user`).
-    pub fn asked(list: bool, identities: bool) -> Self {
-        match (list, identities) {
+    /// What a selection needs: the list (`list`), and with it more of each entry than its
+    /// name (`more`: its `position`, `author` or `user`).
+    pub fn asked(list: bool, more: bool) -> Self {
+        match (list, more) {
             (false, _) => Self::No,
             (true, false) => Self::Names,
             (true, true) => Self::Entries,
@@ -112,24 +112,23 @@ impl AuthorList {
 /// A correlated sub-select giving the ordered author list of the outer statement's `papers` row
 /// as one JSON text (NULL or `[]` for a paper without authors), for a page of papers to read
 /// its authors in its own statement: the links by the paper's key, each author by primary key,
-/// as `authors_of` reads them. Names only (`["…", …]`) unless the identities are asked
+/// as `authors_of` reads them. Names only (`["…", …]`) unless more is asked
 /// (`[[position, id, name, user_id, follower_count], …]`): building an array per author was a
 /// sixth of PostgreSQL's time for the feed's statement (pgbench, one client, `-M prepared`:
 /// 1.53–1.63 ms against 1.26–1.37 with names only).
 pub(super) fn authors_json(read: ReadAuthors, backend: DbBackend) -> Option<Expr> {
+    let postgres = backend == DbBackend::Postgres;
     let entry = match read {
         ReadAuthors::No => return None,
         ReadAuthors::Names => "a.name",
-        ReadAuthors::Entries => match backend {
-            DbBackend::Postgres => {
-                "json_build_array(l.position, a.id, a.name, a.user_id, a.follower_count)"
-            }
-            _ => "json_array(l.position, a.id, a.name, a.user_id, a.follower_count)",
-        },
+        ReadAuthors::Entries if postgres => {
+            "json_build_array(l.position, a.id, a.name, a.user_id, a.follower_count)"
+        }
+        ReadAuthors::Entries => "json_array(l.position, a.id, a.name, a.user_id, a.follower_count)",
     };
-    let (aggregate, cast) = match backend {
-        DbBackend::Postgres => ("json_agg", "::text"),
-        _ => ("json_group_array", ""),
+    let (aggregate, cast) = match postgres {
+        true => ("json_agg", "::text"),
+        false => ("json_group_array", ""),
     };
     Some(Expr::cust(format!(
         "(SELECT {aggregate}({entry} ORDER BY l.position){cast} FROM paper_authors AS l \

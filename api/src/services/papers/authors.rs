@@ -17,6 +17,24 @@ pub struct PaperAuthorEntry {
     pub author: author::Model,
 }
 
+/// An entry's columns as both readers of author lists get them: position, author id, name,
+/// claiming user, follower count.
+type EntryColumns = (i32, AuthorId, String, Option<UserId>, i32);
+
+impl From<EntryColumns> for PaperAuthorEntry {
+    fn from((position, id, name, user_id, follower_count): EntryColumns) -> Self {
+        Self {
+            position,
+            author: author::Model {
+                id,
+                name,
+                user_id,
+                follower_count,
+            },
+        }
+    }
+}
+
 /// The ordered authors of each of the given papers, links and authors in one statement (a join
 /// driven by the links of these papers, so PostgreSQL reads each author by primary key).
 pub async fn authors_of(
@@ -45,18 +63,8 @@ pub async fn authors_of(
             .await?;
     let mut by_paper: HashMap<PaperId, Vec<PaperAuthorEntry>> = HashMap::new();
     for (paper_id, position, id, name, user_id, follower_count) in rows {
-        by_paper
-            .entry(paper_id)
-            .or_default()
-            .push(PaperAuthorEntry {
-                position,
-                author: author::Model {
-                    id,
-                    name,
-                    user_id,
-                    follower_count,
-                },
-            });
+        let entry = PaperAuthorEntry::from((position, id, name, user_id, follower_count));
+        by_paper.entry(paper_id).or_default().push(entry);
     }
     Ok(by_paper)
 }
@@ -141,28 +149,14 @@ pub(super) fn parse_authors_json(
     read: ReadAuthors,
     text: Option<&str>,
 ) -> Result<AuthorList, AppError> {
-    type Entry = (i32, AuthorId, String, Option<UserId>, i32);
     let bad = |e: serde_json::Error| AppError::Internal(format!("a paper's author list: {e}"));
     let text = text.unwrap_or("[]");
     if read != ReadAuthors::Entries {
         return Ok(AuthorList::Names(serde_json::from_str(text).map_err(bad)?));
     }
-    let entries: Vec<Entry> = serde_json::from_str(text).map_err(bad)?;
+    let entries: Vec<EntryColumns> = serde_json::from_str(text).map_err(bad)?;
     Ok(AuthorList::Entries(
-        entries
-            .into_iter()
-            .map(
-                |(position, id, name, user_id, follower_count)| PaperAuthorEntry {
-                    position,
-                    author: author::Model {
-                        id,
-                        name,
-                        user_id,
-                        follower_count,
-                    },
-                },
-            )
-            .collect(),
+        entries.into_iter().map(PaperAuthorEntry::from).collect(),
     ))
 }
 
